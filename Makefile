@@ -1,0 +1,57 @@
+# icegraph: `make demo` and `make test` are the two commands a fresh machine needs (see README.md).
+SHELL := /bin/bash
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+PRESET ?= release
+BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
+ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+venv: deps
+	@scripts/venv.sh
+
+build: venv
+	@cmake --preset $(PRESET) -DICEGRAPH_PYTHON=$(PY) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+build-asan: venv
+	@cmake --preset asan -DICEGRAPH_PYTHON=$(PY) >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+test-unit: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+test-py: build
+	@ICEGRAPH_BIN=$(BIN) $(PY) -m pytest -q tests
+
+# One run of the unit tests and the emulator conformance suite under AddressSanitizer + UBSan.
+test-asan: build-asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --preset asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ICEGRAPH_BIN=$(ASAN_BIN) $(PY) -m pytest -q tests/emulator -m "not slow"
+
+test: test-unit test-py test-asan
+
+lint: build
+	@scripts/lint.sh
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+demo: build
+	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/demo.sh
+
+bench: build
+	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/bench.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,27 @@
+// The icegraph command line: one sub-command per job.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "common/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"icegraph: keep a TigerGraph graph in sync with Apache Iceberg tables"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", icegraph::cli::VersionString());
+  std::string log_level = "info";
+  bool log_json = false;
+  app.add_option("--log-level", log_level, "debug, info, warn or error")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  app.add_flag("--log-json", log_json, "Write log events as JSON lines instead of key=value");
+  app.parse_complete_callback([&] {
+    icegraph::log::Level level = icegraph::log::Level::kInfo;
+    icegraph::log::ParseLevel(log_level, &level);
+    icegraph::log::Configure(level, log_json);
+  });
+
+  int exit_code = 0;
+  icegraph::cli::AddEmulatorCommand(app, &exit_code);
+  icegraph::cli::AddVersionCommand(app, &exit_code);
+
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

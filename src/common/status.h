@@ -1,0 +1,105 @@
+// Status and Result<T>: errors as values carrying a code and context, in the style of arrow::Status.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace icegraph {
+
+/// What kind of failure a Status reports.
+enum class StatusCode : char {
+  kOk = 0,
+  kInvalid,         // bad input: config, request, data
+  kNotFound,        // a named thing does not exist
+  kAlreadyExists,   // a named thing exists already
+  kTypeError,       // a value does not fit its type
+  kIOError,         // file or network failure
+  kUnauthorized,    // missing or wrong credentials
+  kNotImplemented,  // a feature we deliberately do not support
+  kUnavailable,     // a peer is down or overloaded; retrying may help
+  kInternal,        // a bug
+};
+
+/// Short name of a code, e.g. "Invalid".
+std::string_view StatusCodeName(StatusCode code);
+
+/// Success or an error with a message; cheap to copy when OK.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message);
+
+  static Status OK() { return {}; }
+  static Status Invalid(std::string msg) { return {StatusCode::kInvalid, std::move(msg)}; }
+  static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
+  static Status TypeError(std::string msg) { return {StatusCode::kTypeError, std::move(msg)}; }
+  static Status IOError(std::string msg) { return {StatusCode::kIOError, std::move(msg)}; }
+  static Status Unauthorized(std::string msg) { return {StatusCode::kUnauthorized, std::move(msg)}; }
+  static Status NotImplemented(std::string msg) { return {StatusCode::kNotImplemented, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+  static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+
+  bool ok() const { return state_ == nullptr; }
+  StatusCode code() const { return ok() ? StatusCode::kOk : state_->code; }
+  const std::string& message() const;
+  /// "Invalid: message".
+  std::string ToString() const;
+  /// The same status with "context: " put before the message.
+  Status WithContext(std::string_view context) const;
+
+ private:
+  struct State {
+    StatusCode code;
+    std::string message;
+  };
+  std::shared_ptr<const State> state_;
+};
+
+/// A value or the Status explaining why there is none.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : data_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return std::holds_alternative<T>(data_); }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(data_);
+  }
+  const T& ValueOrDie() const& { return std::get<T>(data_); }
+  T& ValueOrDie() & { return std::get<T>(data_); }
+  T&& ValueOrDie() && { return std::get<T>(std::move(data_)); }
+  const T& operator*() const& { return ValueOrDie(); }
+  T& operator*() & { return ValueOrDie(); }
+  const T* operator->() const { return &ValueOrDie(); }
+  T* operator->() { return &ValueOrDie(); }
+
+ private:
+  std::variant<T, Status> data_;
+};
+
+}  // namespace icegraph
+
+#define ICEGRAPH_CONCAT_IMPL(a, b) a##b
+#define ICEGRAPH_CONCAT(a, b) ICEGRAPH_CONCAT_IMPL(a, b)
+
+/// Returns the status from the enclosing function when it is an error.
+#define ICEGRAPH_RETURN_NOT_OK(expr)                        \
+  do {                                                      \
+    ::icegraph::Status _st = (expr);                        \
+    if (!_st.ok()) return _st;                              \
+  } while (false)
+
+#define ICEGRAPH_ASSIGN_OR_RAISE_IMPL(tmp, lhs, rexpr) \
+  auto tmp = (rexpr);                                  \
+  if (!tmp.ok()) return tmp.status();                  \
+  lhs = std::move(tmp).ValueOrDie()
+
+/// `lhs = value of rexpr`, or return its error status.
+#define ICEGRAPH_ASSIGN_OR_RAISE(lhs, rexpr) \
+  ICEGRAPH_ASSIGN_OR_RAISE_IMPL(ICEGRAPH_CONCAT(_res_, __COUNTER__), lhs, rexpr)

@@ -1,0 +1,244 @@
+#include "emulator/gsql_ddl.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "emulator/gsql_executor.h"
+
+namespace icegraph::emulator {
+namespace {
+
+std::string AttrDdl(const Attribute& a) {
+  std::string s = a.name + " " + a.type.ToGsql();
+  if (a.default_value) s += " DEFAULT \"" + ValueToText(a.type, *a.default_value) + "\"";
+  return s;
+}
+
+Status CheckAttributes(const std::vector<Attribute>& existing, const SchemaChangeAction& act, const std::string& type) {
+  for (const Attribute& a : act.add) {
+    if (std::any_of(existing.begin(), existing.end(), [&](const Attribute& e) { return e.name == a.name; })) {
+      return Status::AlreadyExists(fmt::format("The attribute {} already exists in {}.", a.name, type));
+    }
+  }
+  for (const std::string& d : act.drop) {
+    if (std::none_of(existing.begin(), existing.end(), [&](const Attribute& e) { return e.name == d; })) {
+      return Status::NotFound(fmt::format("The attribute {} does not exist in {}.", d, type));
+    }
+  }
+  return Status::OK();
+}
+
+// Adds defaults for new attributes to every stored record, or removes the dropped columns.
+void AlterData(GraphStore& store, bool edge, const std::string& type, const std::vector<Attribute>& before,
+               const SchemaChangeAction& act) {
+  std::vector<size_t> drop_idx;
+  for (const std::string& d : act.drop) {
+    for (size_t i = 0; i < before.size(); ++i) {
+      if (before[i].name == d) drop_idx.push_back(i);
+    }
+  }
+  std::sort(drop_idx.rbegin(), drop_idx.rend());
+  const Attrs extra = DefaultAttrs(act.add);
+  const auto fn = [&](Attrs& attrs) {
+    for (const size_t i : drop_idx) attrs.erase(attrs.begin() + static_cast<std::ptrdiff_t>(i));
+    attrs.insert(attrs.end(), extra.begin(), extra.end());
+  };
+  if (edge) {
+    store.ForEachEdgeAttrs(type, fn);
+  } else {
+    store.ForEachVertexAttrs(type, fn);
+  }
+}
+
+Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAction& act, std::string* out) {
+  using K = SchemaChangeAction::Kind;
+  switch (act.kind) {
+    case K::kAddVertex: {
+      VertexType v = act.vertex;
+      if (c.vertex_types.count(v.name) || c.edge_types.count(v.name)) {
+        return Status::AlreadyExists("The vertex name " + v.name + " is used by another object!");
+      }
+      for (Attribute& a : v.attributes) {
+        if (a.default_text) {
+          ICEGRAPH_ASSIGN_OR_RAISE(a.default_value, ValueFromToken(a.type, *a.default_text));
+        }
+      }
+      *out += "Trying to add vertex " + v.name + ".\n";
+      if (graph != nullptr) graph->vertex_types.push_back(v.name);
+      c.vertex_types.emplace(v.name, std::move(v));
+      return Status::OK();
+    }
+    case K::kAddEdge: {
+      EdgeType e = act.edge;
+      if (c.vertex_types.count(e.name) || c.edge_types.count(e.name)) {
+        return Status::AlreadyExists("The edge name " + e.name + " is used by another object!");
+      }
+      for (const EdgePair& p : e.pairs) {
+        for (const std::string& end : {p.from, p.to}) {
+          if (end != "*" && c.FindVertex(end) == nullptr) {
+            return Status::NotFound("The vertex type " + end + " in edge " + e.name + " does not exist.");
+          }
+        }
+      }
+      *out += "Trying to add edge " + e.name + ".\n";
+      if (graph != nullptr) graph->edge_types.push_back(e.name);
+      c.edge_types.emplace(e.name, std::move(e));
+      return Status::OK();
+    }
+    case K::kDropVertex:
+    case K::kDropEdge: {
+      const bool vertex = act.kind == K::kDropVertex;
+      if (vertex ? c.FindVertex(act.type_name) == nullptr : c.FindEdge(act.type_name) == nullptr) {
+        return Status::NotFound(fmt::format("The {} type {} does not exist.", vertex ? "vertex" : "edge", act.type_name));
+      }
+      *out += fmt::format("Trying to drop {} {}.\n", vertex ? "vertex" : "edge", act.type_name);
+      for (auto& [gname, g] : c.graphs) {
+        auto& list = vertex ? g.vertex_types : g.edge_types;
+        list.erase(std::remove(list.begin(), list.end(), act.type_name), list.end());
+      }
+      if (vertex) {
+        db.store.DropVertexType(act.type_name);
+        c.vertex_types.erase(act.type_name);
+      } else {
+        db.store.DropEdgeType(act.type_name);
+        c.edge_types.erase(act.type_name);
+      }
+      return Status::OK();
+    }
+    case K::kAlterAddAttributes:
+    case K::kAlterDropAttributes: {
+      std::vector<Attribute>* attrs = nullptr;
+      if (act.on_edge) {
+        auto it = c.edge_types.find(act.type_name);
+        if (it == c.edge_types.end()) return Status::NotFound("The edge type " + act.type_name + " does not exist.");
+        attrs = &it->second.attributes;
+      } else {
+        auto it = c.vertex_types.find(act.type_name);
+        if (it == c.vertex_types.end()) return Status::NotFound("The vertex type " + act.type_name + " does not exist.");
+        attrs = &it->second.attributes;
+      }
+      ICEGRAPH_RETURN_NOT_OK(CheckAttributes(*attrs, act, act.type_name));
+      std::vector<Attribute> added = act.add;
+      for (Attribute& a : added) {
+        if (a.default_text) {
+          ICEGRAPH_ASSIGN_OR_RAISE(a.default_value, ValueFromToken(a.type, *a.default_text));
+        }
+      }
+      SchemaChangeAction resolved = act;
+      resolved.add = added;
+      AlterData(db.store, act.on_edge, act.type_name, *attrs, resolved);
+      for (const std::string& d : act.drop) {
+        attrs->erase(std::remove_if(attrs->begin(), attrs->end(), [&](const Attribute& a) { return a.name == d; }),
+                     attrs->end());
+      }
+      attrs->insert(attrs->end(), added.begin(), added.end());
+      *out += fmt::format("Trying to alter {} {}.\n", act.on_edge ? "edge" : "vertex", act.type_name);
+      return Status::OK();
+    }
+  }
+  return Status::Internal("unhandled schema change action");
+}
+
+}  // namespace
+
+Status RunSchemaChangeJob(Database& db, const std::string& name, std::string* output) {
+  const auto it = db.schema_change_jobs.find(name);
+  if (it == db.schema_change_jobs.end()) return Status::NotFound("The schema change job " + name + " does not exist.");
+  const CreateSchemaChangeJobStmt job = it->second;
+  // Validate every action on a copy of the catalog and data first, so a failing job changes nothing.
+  Database scratch;
+  scratch.catalog = db.catalog;
+  std::string dry;
+  for (const SchemaChangeAction& act : job.actions) {
+    Graph* g = job.global ? nullptr : scratch.catalog.FindGraph(job.graph);
+    if (Status st = ApplyAction(scratch, scratch.catalog, g, act, &dry); !st.ok()) {
+      return Status::Invalid(st.message() + "\nSchema change job " + name + " failed and nothing was changed.");
+    }
+  }
+  for (const SchemaChangeAction& act : job.actions) {
+    Graph* g = job.global ? nullptr : db.catalog.FindGraph(job.graph);
+    ICEGRAPH_RETURN_NOT_OK(ApplyAction(db, db.catalog, g, act, output));
+  }
+  *output += job.global ? "Global schema change succeeded." : "Local schema change succeeded.";
+  return Status::OK();
+}
+
+std::string VertexDdl(const VertexType& v) {
+  std::vector<std::string> parts;
+  if (v.composite_key.empty()) parts.push_back("PRIMARY_ID " + v.primary_id_name + " " + v.primary_id_type.ToGsql());
+  for (const Attribute& a : v.attributes) parts.push_back(AttrDdl(a));
+  if (!v.composite_key.empty()) parts.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(v.composite_key, ", ")));
+  return fmt::format("CREATE VERTEX {}({}) WITH STATS=\"{}\", PRIMARY_ID_AS_ATTRIBUTE=\"{}\"", v.name,
+                     fmt::join(parts, ", "), v.stats, v.primary_id_as_attribute ? "true" : "false");
+}
+
+std::string EdgeDdl(const EdgeType& e) {
+  std::vector<std::string> pairs;
+  for (const EdgePair& p : e.pairs) pairs.push_back("FROM " + p.from + ", TO " + p.to);
+  std::vector<std::string> parts{fmt::format("{}", fmt::join(pairs, "| "))};
+  std::vector<std::string> disc;
+  for (const Attribute& a : e.attributes) {
+    if (std::find(e.discriminator.begin(), e.discriminator.end(), a.name) != e.discriminator.end()) {
+      disc.push_back(a.name + " " + a.type.ToGsql());
+    }
+  }
+  if (!disc.empty()) parts.push_back(fmt::format("DISCRIMINATOR({})", fmt::join(disc, ", ")));
+  for (const Attribute& a : e.attributes) {
+    if (std::find(e.discriminator.begin(), e.discriminator.end(), a.name) == e.discriminator.end()) {
+      parts.push_back(AttrDdl(a));
+    }
+  }
+  std::string s = fmt::format("CREATE {} EDGE {}({})", e.directed ? "DIRECTED" : "UNDIRECTED", e.name,
+                              fmt::join(parts, ", "));
+  if (!e.reverse_edge.empty()) s += " WITH REVERSE_EDGE=\"" + e.reverse_edge + "\"";
+  return s;
+}
+
+std::string ShowCatalog(const Database& db, const std::string& graph_name, const ShowStmt& show) {
+  const Catalog& c = db.catalog;
+  const Graph* g = c.FindGraph(graph_name);
+  const auto wanted = [&](const std::string& n) { return show.pattern.empty() || show.pattern == "*" || show.pattern == n; };
+  const auto in_scope_v = [&](const std::string& n) { return g == nullptr || c.GraphHasVertex(*g, n); };
+  const auto in_scope_e = [&](const std::string& n) { return g == nullptr || c.GraphHasEdge(*g, n); };
+  std::string out;
+  const bool ls = show.what == "LS";
+  if (ls || show.what == "VERTEX") {
+    if (ls) out += "Vertex Types:\n";
+    for (const auto& [n, v] : c.vertex_types) {
+      if (wanted(n) && in_scope_v(n)) out += "  - " + VertexDdl(v).substr(std::string("CREATE ").size()) + "\n";
+    }
+  }
+  if (ls || show.what == "EDGE") {
+    if (ls) out += "Edge Types:\n";
+    for (const auto& [n, e] : c.edge_types) {
+      if (wanted(n) && in_scope_e(n)) out += "  - " + EdgeDdl(e).substr(std::string("CREATE ").size()) + "\n";
+    }
+  }
+  if (ls || show.what == "GRAPH") {
+    if (ls) out += "\nGraphs:\n";
+    for (const auto& [n, gr] : c.graphs) {
+      if (!wanted(n) || (g != nullptr && ls && n != g->name)) continue;
+      std::vector<std::string> types;
+      for (const auto& v : gr.vertex_types) types.push_back(v + ":v");
+      for (const auto& e : gr.edge_types) types.push_back(e + ":e");
+      out += fmt::format("  - Graph {}({})\n", n, fmt::join(types, ", "));
+    }
+  }
+  if (ls || show.what == "JOB") {
+    if (ls) out += "Jobs:\n";
+    for (const auto& [gn, gr] : c.graphs) {
+      if (g != nullptr && gn != g->name) continue;
+      for (const auto& [jn, job] : gr.loading_jobs) {
+        if (wanted(jn)) out += "  - " + (job.source_text.empty() ? "CREATE LOADING JOB " + jn : job.source_text) + "\n";
+      }
+    }
+    for (const auto& [jn, job] : db.schema_change_jobs) {
+      if (wanted(jn)) out += fmt::format("  - CREATE {}SCHEMA_CHANGE JOB {}\n", job.global ? "GLOBAL " : "", jn);
+    }
+  }
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace icegraph::emulator

@@ -1,0 +1,201 @@
+// GSQL-server routes: statements, schema, tokens, secrets (4.x /gsql/v1 and the 3.x /gsqlserver forms).
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "emulator/emulator.h"
+
+namespace icegraph::emulator {
+namespace {
+
+using json = nlohmann::json;
+
+json AttrTypeJson(const AttrType& t) {
+  json j = {{"Name", std::string(KindName(t.kind))}};
+  if (t.kind == Kind::kList || t.kind == Kind::kSet) j["ValueTypeName"] = std::string(KindName(t.elem));
+  if (t.kind == Kind::kMap) {
+    j["KeyTypeName"] = std::string(KindName(t.key));
+    j["ValueTypeName"] = std::string(KindName(t.elem));
+  }
+  return j;
+}
+
+json AttributeJson(const Attribute& a, bool discriminator) {
+  json j = {{"AttributeName", a.name}, {"AttributeType", AttrTypeJson(a.type)}};
+  if (a.default_value) j["DefaultValue"] = ValueToText(a.type, *a.default_value);
+  if (discriminator) j["IsDiscriminator"] = true;
+  return j;
+}
+
+json VertexJson(const VertexType& v) {
+  json attrs = json::array();
+  for (const Attribute& a : v.attributes) attrs.push_back(AttributeJson(a, false));
+  json j = {{"Name", v.name},
+            {"PrimaryId", {{"AttributeName", v.primary_id_name}, {"AttributeType", AttrTypeJson(v.primary_id_type)}}},
+            {"Attributes", attrs},
+            {"Config", {{"STATS", v.stats}, {"PRIMARY_ID_AS_ATTRIBUTE", v.primary_id_as_attribute}}},
+            {"IsLocal", false}};
+  if (v.primary_id_as_attribute) j["PrimaryId"]["PrimaryIdAsAttribute"] = true;
+  if (!v.composite_key.empty()) j["CompositeKeys"] = v.composite_key;
+  return j;
+}
+
+json EdgeJson(const EdgeType& e) {
+  json attrs = json::array();
+  for (const Attribute& a : e.attributes) {
+    const bool disc = std::find(e.discriminator.begin(), e.discriminator.end(), a.name) != e.discriminator.end();
+    attrs.push_back(AttributeJson(a, disc));
+  }
+  json pairs = json::array();
+  for (const EdgePair& p : e.pairs) pairs.push_back({{"From", p.from}, {"To", p.to}});
+  json j = {{"Name", e.name},
+            {"IsDirected", e.directed},
+            {"FromVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].from : "*"},
+            {"ToVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].to : "*"},
+            {"EdgePairs", pairs},
+            {"Attributes", attrs},
+            {"Config", json::object()},
+            {"DiscriminatorCount", e.discriminator.size()},
+            {"IsLocal", false}};
+  if (!e.discriminator.empty()) j["CompositeDiscriminator"] = e.discriminator.size() > 1;
+  if (!e.reverse_edge.empty()) j["Config"]["REVERSE_EDGE"] = e.reverse_edge;
+  return j;
+}
+
+}  // namespace
+
+json GraphSchemaJson(const Catalog& c, const Graph& g) {
+  json vs = json::array();
+  for (const std::string& n : g.vertex_types) vs.push_back(VertexJson(*c.FindVertex(n)));
+  json es = json::array();
+  for (const std::string& n : g.edge_types) {
+    const EdgeType* e = c.FindEdge(n);
+    if (!e->is_reverse) es.push_back(EdgeJson(*e));
+  }
+  return {{"GraphName", g.name}, {"VertexTypes", vs}, {"EdgeTypes", es}};
+}
+
+void Emulator::RegisterGsql(httplib::Server& server) {
+  const auto statements = [this](const httplib::Request& req, httplib::Response& res, bool url_encoded) {
+    if (!Authorize(req, res, true)) return;
+    std::string text = req.body;
+    if (url_encoded) text = httplib::detail::decode_url(text, true);
+    const std::string graph = req.get_param_value("graph");
+    const GsqlReply r = RunGsqlText(graph, text);
+    log::Info("gsql.statements", {{"bytes", text.size()}, {"failed", r.failed}});
+    res.status = 200;
+    res.set_content(r.output, "text/plain");
+  };
+  server.Post("/gsql/v1/statements", [statements](const httplib::Request& q, httplib::Response& s) { statements(q, s, false); });
+  server.Post("/gsqlserver/gsql/file", [statements](const httplib::Request& q, httplib::Response& s) { statements(q, s, true); });
+
+  const auto schema = [this](const httplib::Request& req, httplib::Response& res, const std::string& graph, bool v4) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    const Graph* g = db_.catalog.FindGraph(graph);
+    if (g == nullptr) {
+      SendJson(res, v4 ? 400 : 200, {{"error", true}, {"message", "Graph " + graph + " does not exist."}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", GraphSchemaJson(db_.catalog, *g)}});
+  };
+  server.Get(R"(/gsql/v1/schema/graphs/([^/]+))", [schema](const httplib::Request& q, httplib::Response& s) {
+    schema(q, s, q.matches[1], true);
+  });
+  server.Get("/gsqlserver/gsql/schema", [schema](const httplib::Request& q, httplib::Response& s) {
+    schema(q, s, q.get_param_value("graph"), false);
+  });
+  const auto udts = [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", json::array()}});
+  };
+  server.Get("/gsql/v1/udt/tuples", udts);
+  server.Get("/gsqlserver/gsql/udtlist", udts);
+  const auto simple_auth = [this](const httplib::Request& req, httplib::Response& res) {
+    std::string user;
+    if (!Authorize(req, res, true, &user)) return;
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", {{"name", user}, {"isSuperUser", true}}}});
+  };
+  server.Get("/gsql/v1/auth/simple", simple_auth);
+  server.Get("/gsqlserver/gsql/simpleauth", simple_auth);
+
+  // POST /gsql/v1/tokens: a secret in the body, or Basic credentials; answers token and expiration (unix seconds).
+  server.Post("/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      SendJson(res, 400, {{"error", true}, {"message", "Invalid payload: expected a JSON object."}});
+      return;
+    }
+    std::string user;
+    if (body.contains("secret")) {
+      const auto u = auth_.UserOfSecret(body["secret"].get<std::string>());
+      if (!u && auth_.enabled()) {
+        SendJson(res, 401, {{"error", true}, {"message", "The secret is not valid."}, {"code", code::kAuthFailed}});
+        return;
+      }
+      user = u.value_or(options_.username);
+    } else if (!Authorize(req, res, true, &user)) {
+      return;
+    }
+    int64_t lifetime = 0;
+    if (body.contains("lifetime")) {
+      const json& l = body["lifetime"];
+      lifetime = l.is_string() ? std::atoll(l.get<std::string>().c_str()) : l.get<int64_t>();
+    }
+    const std::string graph = body.value("graph", "");
+    if (!graph.empty()) {
+      const std::shared_lock<std::shared_mutex> lock(db_.mu);
+      if (db_.catalog.FindGraph(graph) == nullptr) {
+        SendJson(res, 400, {{"error", true}, {"message", "Graph " + graph + " does not exist."}});
+        return;
+      }
+    }
+    std::string token;
+    const TokenInfo info = auth_.IssueToken(user, graph, lifetime, &token);
+    (void)Record({"token", graph, user, token, std::to_string(info.expires_at), ""});
+    SendJson(res, 200, {{"error", false}, {"message", "Generate new token successfully."}, {"token", token},
+                        {"expiration", info.expires_at}});
+  });
+  server.Post("/gsql/v1/tokens/check", [this](const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    const std::string token = body.is_object() ? body.value("token", "") : "";
+    const auto info = auth_.Lookup(token);
+    if (!info || info->expires_at <= Auth::Now()) {
+      SendJson(res, 200, {{"error", true}, {"message", info ? "The token has expired." : "The token is invalid."}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", "Token is valid."}, {"results", {{"expiration", info->expires_at}, {"user", info->user}}}});
+  });
+
+  server.Post("/gsql/v1/secrets", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string user;
+    if (!Authorize(req, res, true, &user)) return;
+    std::string secret;
+    const std::string alias = auth_.CreateSecret(user, req.get_param_value("alias"), &secret);
+    (void)Record({"secret", "", user, alias, secret, ""});
+    SendJson(res, 201, {{"error", false}, {"message", "The secret has been created successfully."},
+                        {"results", {{"alias", alias}, {"value", secret}}}, {"alias", alias}, {"secret", secret}});
+  });
+  server.Get("/gsql/v1/secrets", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    json list = json::array();
+    for (const auto& [alias, secret] : auth_.Secrets()) {
+      list.push_back({{"alias", alias}, {"value", secret.substr(0, 3) + "****" + secret.substr(secret.size() - 3)}});
+    }
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", list}});
+  });
+
+  server.Get("/gsql/v1/loading-jobs", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    const Graph* g = db_.catalog.FindGraph(req.get_param_value("graph"));
+    if (g == nullptr) {
+      SendJson(res, 400, {{"error", true}, {"message", "Graph " + req.get_param_value("graph") + " does not exist."}});
+      return;
+    }
+    json names = json::array();
+    for (const auto& [n, j] : g->loading_jobs) names.push_back(n);
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", names}});
+  });
+}
+
+}  // namespace icegraph::emulator

@@ -1,0 +1,44 @@
+// REST++ data operations (upsert, delete, load, read), independent of the HTTP layer so the journal can replay
+// them. Each returns the HTTP status and the JSON body TigerGraph would send.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/database.h"
+#include "emulator/loader.h"
+
+namespace icegraph::emulator {
+
+using Params = std::multimap<std::string, std::string>;
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body;         // results (on success) or {message, code} (on error)
+  bool error = false;
+  bool changed = false;        // a write happened: journal it
+};
+
+/// First value of a query parameter, or `fallback`.
+std::string Param(const Params& p, const std::string& key, const std::string& fallback = "");
+bool ParamTrue(const Params& p, const std::string& key);
+
+Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, const std::string& body);
+Reply DeleteVertices(Database& db, const std::string& graph, const std::string& type, const std::string* id,
+                     const Params& params);
+Reply DeleteEdges(Database& db, const std::string& graph, const std::vector<std::string>& path, const Params& params);
+Reply LoadData(Database& db, const std::string& graph, const Params& params, const std::string& body);
+
+Reply GetVertices(const Database& db, const std::string& graph, const std::string& type, const std::string* id,
+                  const Params& params);
+Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path, const Params& params);
+Reply Builtins(const Database& db, const std::string& graph, const std::string& body);
+
+/// Renders a loading request's statistics as the /ddl endpoint's results entry.
+nlohmann::json LoadStatsJson(const LoadStats& stats);
+
+Reply ErrorReply(int status, const std::string& message, const std::string& code);
+
+}  // namespace icegraph::emulator

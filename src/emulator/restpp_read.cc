@@ -1,0 +1,222 @@
+// REST++ reads: vertices, edges, and the stat_* builtins.
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "emulator/restpp_common.h"
+#include "emulator/vertex_id.h"
+
+namespace icegraph::emulator {
+namespace {
+
+using json = nlohmann::json;
+
+Result<int64_t> Limit(const Params& params) {
+  const std::string text = Param(params, "limit");
+  if (text.empty()) return int64_t{-1};
+  int64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < 0) {
+    return Status::Invalid("limit must be a non-negative integer, got '" + text + "'");
+  }
+  return v;
+}
+
+// Sorts rows by `sort=a,-b` (a minus sign for descending).
+Status SortRows(const std::vector<Attribute>& attrs, const std::string& spec,
+                std::vector<std::pair<std::string, const Attrs*>>* rows) {
+  std::vector<std::pair<size_t, bool>> keys;
+  size_t pos = 0;
+  while (pos < spec.size()) {
+    size_t end = spec.find(',', pos);
+    if (end == std::string::npos) end = spec.size();
+    std::string name = spec.substr(pos, end - pos);
+    pos = end + 1;
+    const bool desc = !name.empty() && name[0] == '-';
+    if (desc) name = name.substr(1);
+    size_t idx = attrs.size();
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      if (attrs[i].name == name) idx = i;
+    }
+    if (idx == attrs.size()) return Status::NotFound("unknown attribute '" + name + "' in sort");
+    keys.emplace_back(idx, desc);
+  }
+  std::stable_sort(rows->begin(), rows->end(), [&](const auto& a, const auto& b) {
+    for (const auto& [idx, desc] : keys) {
+      const int c = CompareValues(attrs[idx].type, (*a.second)[idx], (*b.second)[idx]);
+      if (c != 0) return desc ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  return Status::OK();
+}
+
+}  // namespace
+
+Reply GetVertices(const Database& db, const std::string& graph, const std::string& type, const std::string* id,
+                  const Params& params) {
+  Reply err;
+  const Graph* g = FindGraphOr(db, graph, &err);
+  if (g == nullptr) return err;
+  const VertexType* vt = FindVertexOr(db, *g, type, &err);
+  if (vt == nullptr) return err;
+  const std::string select = Param(params, "select");
+  Reply r;
+  if (id != nullptr) {
+    auto norm = NormalizeVertexId(*vt, *id);
+    const Attrs* attrs = norm.ok() ? db.store.FindVertex(type, *norm) : nullptr;
+    if (attrs == nullptr) {
+      return ErrorReply(400, fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", *id, type),
+                        "REST-30000");
+    }
+    r.body = json::array({{{"v_id", *norm}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, *norm, *attrs, select)}}});
+    return r;
+  }
+  auto filter = ParseFilter(vt->attributes, Param(params, "filter"));
+  if (!filter.ok()) return ErrorReply(400, filter.status().message(), "REST-30000");
+  auto limit = Limit(params);
+  if (!limit.ok()) return ErrorReply(400, limit.status().message(), "REST-30000");
+  std::vector<std::pair<std::string, const Attrs*>> rows;
+  if (const auto* table = db.store.FindVertices(type)) {
+    for (const auto& [vid, attrs] : *table) {
+      if (Matches(vt->attributes, attrs, *filter)) rows.emplace_back(vid, &attrs);
+    }
+  }
+  if (ParamTrue(params, "count_only")) {
+    r.body = json::array({{{"v_type", type}, {"count", rows.size()}}});
+    return r;
+  }
+  const std::string sort = Param(params, "sort");
+  if (!sort.empty()) {
+    if (Status st = SortRows(vt->attributes, sort, &rows); !st.ok()) return ErrorReply(400, st.message(), "REST-30000");
+  }
+  r.body = json::array();
+  for (const auto& [vid, attrs] : rows) {
+    if (*limit >= 0 && static_cast<int64_t>(r.body.size()) >= *limit) break;
+    r.body.push_back({{"v_id", vid}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, vid, *attrs, select)}});
+  }
+  return r;
+}
+
+Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path, const Params& params) {
+  Reply err;
+  const Graph* g = FindGraphOr(db, graph, &err);
+  if (g == nullptr) return err;
+  const VertexType* sv = FindVertexOr(db, *g, path[0], &err);
+  if (sv == nullptr) return err;
+  auto src = NormalizeVertexId(*sv, path[1]);
+  if (!src.ok() || db.store.FindVertex(path[0], *src) == nullptr) {
+    return ErrorReply(400, fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", path[1], path[0]),
+                      "REST-30000");
+  }
+  const std::string etype = path.size() > 2 && path[2] != "_" ? path[2] : "";
+  const std::string ttype = path.size() > 3 ? path[3] : "";
+  std::string tid;
+  const EdgeType* filter_type = nullptr;
+  if (!etype.empty() && (filter_type = FindEdgeOr(db, *g, etype, &err)) == nullptr) return err;
+  if (!ttype.empty()) {
+    const VertexType* tv = FindVertexOr(db, *g, ttype, &err);
+    if (tv == nullptr) return err;
+    if (path.size() > 4) {
+      auto norm = NormalizeVertexId(*tv, path[4]);
+      if (!norm.ok()) return ErrorReply(400, "Invalid vertex id '" + path[4] + "'.", "REST-30000");
+      tid = *norm;
+    }
+  }
+  std::vector<FilterTerm> filter;
+  const std::string filter_text = Param(params, "filter");
+  if (!filter_text.empty()) {
+    if (filter_type == nullptr) return ErrorReply(400, "A filter on edges needs the edge type in the path.", "REST-30000");
+    auto f = ParseFilter(filter_type->attributes, filter_text);
+    if (!f.ok()) return ErrorReply(400, f.status().message(), "REST-30000");
+    filter = std::move(f).ValueOrDie();
+  }
+  auto limit = Limit(params);
+  if (!limit.ok()) return ErrorReply(400, limit.status().message(), "REST-30000");
+  const std::string select = Param(params, "select");
+  std::vector<json> out;
+  for (const EdgeView& ev : db.store.EdgesOf({path[0], *src})) {
+    const EdgeType* et = db.catalog.FindEdge(ev.key->type);
+    if (et == nullptr || !db.catalog.GraphHasEdge(*g, et->name)) continue;
+    if (!etype.empty() && et->name != etype) continue;
+    if (ev.flipped && et->directed) continue;  // directed edges are listed from their source only
+    const VertexRef& self = ev.flipped ? ev.key->to : ev.key->from;
+    const VertexRef& other = ev.flipped ? ev.key->from : ev.key->to;
+    if (!ttype.empty() && other.type != ttype) continue;
+    if (!tid.empty() && other.id != tid) continue;
+    if (!filter.empty() && !Matches(et->attributes, *ev.attrs, filter)) continue;
+    out.push_back({{"e_type", et->name},
+                   {"directed", et->directed},
+                   {"from_id", self.id},
+                   {"from_type", self.type},
+                   {"to_id", other.id},
+                   {"to_type", other.type},
+                   {"attributes", AttributesJson(et->attributes, *ev.attrs, select)}});
+  }
+  // Stable output order helps clients that page or diff.
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return std::tie(a["e_type"].get_ref<const std::string&>(), a["to_type"].get_ref<const std::string&>(),
+                    a["to_id"].get_ref<const std::string&>()) <
+           std::tie(b["e_type"].get_ref<const std::string&>(), b["to_type"].get_ref<const std::string&>(),
+                    b["to_id"].get_ref<const std::string&>());
+  });
+  Reply r;
+  if (ParamTrue(params, "count_only")) {
+    std::map<std::string, int64_t> counts;
+    for (const json& e : out) ++counts[e["e_type"].get<std::string>()];
+    if (!etype.empty() && counts.empty()) counts[etype] = 0;
+    r.body = json::array();
+    for (const auto& [t, n] : counts) r.body.push_back({{"e_type", t}, {"count", n}});
+    return r;
+  }
+  if (*limit >= 0 && static_cast<int64_t>(out.size()) > *limit) out.resize(static_cast<size_t>(*limit));
+  r.body = json(out);
+  return r;
+}
+
+Reply Builtins(const Database& db, const std::string& graph, const std::string& body) {
+  Reply err;
+  const Graph* g = FindGraphOr(db, graph, &err);
+  if (g == nullptr) return err;
+  const json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("function")) {
+    return ErrorReply(400, "Invalid payload: expected {\"function\": ..., \"type\": ...}.", "REST-30000");
+  }
+  const std::string fn = doc["function"].get<std::string>();
+  const std::string type = doc.value("type", "*");
+  Reply r;
+  r.body = json::array();
+  if (fn == "stat_vertex_number") {
+    for (const std::string& vt : g->vertex_types) {
+      if (type == "*" || type == vt) r.body.push_back({{"v_type", vt}, {"count", db.store.VertexCount(vt)}});
+    }
+    if (type != "*" && r.body.empty()) return ErrorReply(400, "Vertex type " + type + " does not exist.", "REST-30000");
+    return r;
+  }
+  if (fn == "stat_edge_number") {
+    const std::string from = doc.value("from_type", "*");
+    const std::string to = doc.value("to_type", "*");
+    for (const std::string& et : g->edge_types) {
+      if (type != "*" && type != et) continue;
+      int64_t n = db.store.EdgeCount(et);
+      if (from != "*" || to != "*") {
+        n = 0;
+        if (const auto* table = db.store.FindVertices(from)) {
+          for (const auto& [vid, attrs] : *table) {
+            for (const EdgeView& ev : db.store.EdgesOf({from, vid})) {
+              const VertexRef& other = ev.flipped ? ev.key->from : ev.key->to;
+              if (ev.key->type == et && (to == "*" || other.type == to)) ++n;
+            }
+          }
+        }
+      }
+      r.body.push_back({{"e_type", et}, {"count", n}});
+    }
+    if (type != "*" && r.body.empty()) return ErrorReply(400, "Edge type " + type + " does not exist.", "REST-30000");
+    return r;
+  }
+  return ErrorReply(400, "Unknown builtin function '" + fn + "'.", "REST-30000");
+}
+
+}  // namespace icegraph::emulator
