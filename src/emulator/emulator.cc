@@ -96,6 +96,18 @@ bool Emulator::InjectFault(const httplib::Request& req, httplib::Response& res, 
   return false;
 }
 
+void Emulator::PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler) {
+  server.Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                                      const httplib::ContentReader& reader) {
+    std::string body;
+    reader([&](const char* data, size_t len) {
+      body.append(data, len);
+      return true;
+    });
+    handler(req, res, body);
+  });
+}
+
 Status Emulator::Record(const JournalRecord& rec) {
   if (journal_ == nullptr || replaying_) return Status::OK();
   return journal_->Append(rec);

@@ -55,6 +55,11 @@ class Emulator {
   };
   GsqlReply RunGsqlText(const std::string& graph, const std::string& text);
 
+  /// A POST route whose body is read raw: httplib would otherwise parse form-urlencoded bodies (pyTigerGraph sends
+  /// loading data with that content type) into parameters and refuse those over 8 KB.
+  using BodyHandler = std::function<void(const httplib::Request&, httplib::Response&, const std::string& body)>;
+  static void PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler);
+
  private:
   void RegisterRestpp(httplib::Server& server);
   void RegisterGsql(httplib::Server& server);

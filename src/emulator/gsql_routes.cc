@@ -75,9 +75,10 @@ json GraphSchemaJson(const Catalog& c, const Graph& g) {
 }
 
 void Emulator::RegisterGsql(httplib::Server& server) {
-  const auto statements = [this](const httplib::Request& req, httplib::Response& res, bool url_encoded) {
+  const auto statements = [this](const httplib::Request& req, httplib::Response& res, const std::string& body,
+                                  bool url_encoded) {
     if (!Authorize(req, res, true)) return;
-    std::string text = req.body;
+    std::string text = body;
     if (url_encoded) text = httplib::detail::decode_url(text, true);
     const std::string graph = req.get_param_value("graph");
     const GsqlReply r = RunGsqlText(graph, text);
@@ -85,8 +86,10 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     res.status = 200;
     res.set_content(r.output, "text/plain");
   };
-  server.Post("/gsql/v1/statements", [statements](const httplib::Request& q, httplib::Response& s) { statements(q, s, false); });
-  server.Post("/gsqlserver/gsql/file", [statements](const httplib::Request& q, httplib::Response& s) { statements(q, s, true); });
+  PostRaw(server, "/gsql/v1/statements",
+          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) { statements(q, s, b, false); });
+  PostRaw(server, "/gsqlserver/gsql/file",
+          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) { statements(q, s, b, true); });
 
   const auto schema = [this](const httplib::Request& req, httplib::Response& res, const std::string& graph, bool v4) {
     if (!Authorize(req, res, true)) return;
@@ -119,8 +122,8 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   server.Get("/gsqlserver/gsql/simpleauth", simple_auth);
 
   // POST /gsql/v1/tokens: a secret in the body, or Basic credentials; answers token and expiration (unix seconds).
-  server.Post("/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+  PostRaw(server, "/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res, const std::string& raw) {
+    json body = raw.empty() ? json::object() : json::parse(raw, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       SendJson(res, 400, {{"error", true}, {"message", "Invalid payload: expected a JSON object."}});
       return;
@@ -155,8 +158,8 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     SendJson(res, 200, {{"error", false}, {"message", "Generate new token successfully."}, {"token", token},
                         {"expiration", info.expires_at}});
   });
-  server.Post("/gsql/v1/tokens/check", [this](const httplib::Request& req, httplib::Response& res) {
-    const json body = json::parse(req.body, nullptr, false);
+  PostRaw(server, "/gsql/v1/tokens/check", [this](const httplib::Request&, httplib::Response& res, const std::string& raw) {
+    const json body = json::parse(raw, nullptr, false);
     const std::string token = body.is_object() ? body.value("token", "") : "";
     const auto info = auth_.Lookup(token);
     if (!info || info->expires_at <= Auth::Now()) {

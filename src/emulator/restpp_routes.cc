@@ -93,16 +93,16 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   };
   // A write: fault injection, auth, the operation under the write lock, then the journal before the answer.
   const auto write = [this, reply](const httplib::Request& req, httplib::Response& res, const std::string& kind,
-                                   const std::vector<std::string>& path, bool can_be_too_large) {
+                                   const std::vector<std::string>& path, bool can_be_too_large, const std::string& body) {
     if (!Authorize(req, res, true) || InjectFault(req, res, can_be_too_large)) return;
     const std::string graph = req.matches[1];
     const Params params = ToParams(req.params);
     Reply r;
     {
       const std::unique_lock<std::shared_mutex> lock(db_.mu);
-      r = Dispatch(db_, kind, graph, path, params, req.body);
+      r = Dispatch(db_, kind, graph, path, params, body);
       if (r.changed) {
-        if (Status st = Record({"http", graph, kind, JoinPath(path), EncodeParams(params), req.body}); !st.ok()) {
+        if (Status st = Record({"http", graph, kind, JoinPath(path), EncodeParams(params), body}); !st.ok()) {
           SendError(res, 500, st.message(), code::kGeneric);
           return;
         }
@@ -142,8 +142,8 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   });
 
   // 3.x token endpoint: secret (query or JSON body) or Basic credentials.
-  const auto request_token = [this](const httplib::Request& req, httplib::Response& res) {
-    json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+  const auto request_token = [this](const httplib::Request& req, httplib::Response& res, const std::string& raw) {
+    json body = raw.empty() ? json::object() : json::parse(raw, nullptr, false);
     if (body.is_discarded()) body = json::object();
     std::string secret = req.has_param("secret") ? req.get_param_value("secret") : body.value("secret", "");
     std::string user;
@@ -169,22 +169,23 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
     out["results"] = {{"token", token}};
     SendJson(res, 200, out);
   };
-  server.Get("/restpp/requesttoken", request_token);
-  server.Post("/restpp/requesttoken", request_token);
+  server.Get("/restpp/requesttoken",
+             [request_token](const httplib::Request& q, httplib::Response& s) { request_token(q, s, q.body); });
+  PostRaw(server, "/restpp/requesttoken", request_token);
 
-  server.Post(R"(/restpp/graph/([^/]+))", [write](const httplib::Request& q, httplib::Response& s) {
-    write(q, s, "upsert", {}, true);
+  PostRaw(server, R"(/restpp/graph/([^/]+))", [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+    write(q, s, "upsert", {}, true, b);
   });
-  server.Post(R"(/restpp/ddl/([^/]+))", [write](const httplib::Request& q, httplib::Response& s) {
-    write(q, s, "ddl", {}, true);
+  PostRaw(server, R"(/restpp/ddl/([^/]+))", [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+    write(q, s, "ddl", {}, true, b);
   });
   server.Delete(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)",
                 [write](const httplib::Request& q, httplib::Response& s) {
-                  write(q, s, "delete_vertices", Captures(q, 2), false);
+                  write(q, s, "delete_vertices", Captures(q, 2), false, q.body);
                 });
   server.Delete(R"(/restpp/graph/([^/]+)/edges/([^/]+)/([^/]+)(?:/([^/]+))?(?:/([^/]+))?(?:/([^/]+))?)",
                 [write](const httplib::Request& q, httplib::Response& s) {
-                  write(q, s, "delete_edges", Captures(q, 2), false);
+                  write(q, s, "delete_edges", Captures(q, 2), false, q.body);
                 });
   server.Get(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)",
              [read](const httplib::Request& q, httplib::Response& s) {
@@ -198,8 +199,8 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
                const std::vector<std::string> path = Captures(q, 2);
                read(q, s, [&](const Database& db) { return GetEdges(db, q.matches[1], path, ToParams(q.params)); });
              });
-  server.Post(R"(/restpp/builtins/([^/]+))", [read](const httplib::Request& q, httplib::Response& s) {
-    read(q, s, [&](const Database& db) { return Builtins(db, q.matches[1], q.body); });
+  PostRaw(server, R"(/restpp/builtins/([^/]+))", [read](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+    read(q, s, [&](const Database& db) { return Builtins(db, q.matches[1], b); });
   });
 }
 

@@ -57,6 +57,8 @@ struct ValueMap {
   std::vector<Value> values;
 };
 
+bool operator==(const ValueMap& a, const ValueMap& b);
+
 /// A stored attribute value. DATETIME is seconds since the epoch (UTC) in `int64_t`; STRING COMPRESS is a string.
 struct Value {
   std::variant<int64_t, uint64_t, double, bool, std::string, ValueList, ValueMap> data;

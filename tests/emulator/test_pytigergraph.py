@@ -1,0 +1,190 @@
+"""The emulator as pyTigerGraph (TigerGraph's own client) sees it: every call asserts the exact data returned."""
+import time
+
+import pandas as pd
+import pytest
+import requests
+from pyTigerGraph.common.exception import TigerGraphException
+
+from .conftest import SHOP_SCHEMA, connect
+
+
+def test_schema_listing(shop):
+    assert sorted(shop.getVertexTypes()) == ["Product", "User"]
+    assert sorted(shop.getEdgeTypes()) == ["FOLLOWED_BY", "FOLLOWS", "PURCHASED"] or \
+        sorted(shop.getEdgeTypes()) == ["FOLLOWS", "PURCHASED"]
+    schema = shop.getSchema()
+    assert schema["GraphName"] == "shop"
+    user = next(v for v in schema["VertexTypes"] if v["Name"] == "User")
+    assert user["PrimaryId"]["AttributeName"] == "id"
+    assert user["PrimaryId"]["AttributeType"]["Name"] == "STRING"
+    assert [(a["AttributeName"], a["AttributeType"]["Name"]) for a in user["Attributes"]] == [
+        ("name", "STRING"), ("age", "INT"), ("score", "DOUBLE"), ("active", "BOOL"), ("joined", "DATETIME"),
+        ("tags", "SET")]
+    assert user["Attributes"][-1]["AttributeType"]["ValueTypeName"] == "STRING"
+    purchased = shop.getEdgeType("PURCHASED")
+    assert purchased["IsDirected"] is False
+    assert purchased["FromVertexTypeName"] == "User" and purchased["ToVertexTypeName"] == "Product"
+    follows = shop.getEdgeType("FOLLOWS")
+    assert follows["IsDirected"] is True
+    assert follows["Config"]["REVERSE_EDGE"] == "FOLLOWED_BY"
+
+
+def test_token_then_bearer_requests(shop, emulator):
+    token = shop.getToken()
+    value = token[0] if isinstance(token, tuple) else token
+    assert len(value) >= 16
+    r = requests.get(f"{emulator.url}/restpp/graph/shop/vertices/User", headers={"Authorization": f"Bearer {value}"})
+    assert r.status_code == 200 and r.json()["error"] is False and r.json()["results"] == []
+    bad = requests.get(f"{emulator.url}/restpp/graph/shop/vertices/User", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and bad.json()["error"] is True
+
+
+def test_upsert_and_read_vertices(shop):
+    assert shop.upsertVertex("User", "u1", {"name": "Ann", "age": 31, "score": 2.5, "active": True,
+                                            "joined": "2026-01-20 10:00:00", "tags": ["a", "b", "a"]}) == 1
+    assert shop.upsertVertices("User", [("u2", {"name": "Bob", "age": 40}), ("u3", {"name": "Cy"})]) == 2
+    got = shop.getVerticesById("User", "u1")
+    assert got == [{"v_id": "u1", "v_type": "User", "attributes": {
+        "id": "u1", "name": "Ann", "age": 31, "score": 2.5, "active": True, "joined": "2026-01-20 10:00:00",
+        "tags": ["a", "b"]}}]
+    # Attributes never written hold their type's default: TigerGraph stores no NULL.
+    bob = shop.getVerticesById("User", "u2")[0]["attributes"]
+    assert bob == {"id": "u2", "name": "Bob", "age": 40, "score": 0, "active": False,
+                   "joined": "1970-01-01 00:00:00", "tags": []}
+    assert shop.getVertexCount("User") == 3
+    assert shop.getVertexCount("*") == {"User": 3, "Product": 0}
+    older = shop.getVertices("User", select="name,age", where="age>35")
+    assert older == [{"v_id": "u2", "v_type": "User", "attributes": {"name": "Bob", "age": 40}}]
+    assert len(shop.getVertices("User", limit=2)) == 2
+    assert shop.getVertexCount("User", where="age>30") == 2
+    # An upsert of some attributes keeps the others.
+    shop.upsertVertex("User", "u1", {"age": 32})
+    assert shop.getVerticesById("User", "u1")[0]["attributes"]["name"] == "Ann"
+    assert shop.getVerticesById("User", "u1")[0]["attributes"]["age"] == 32
+
+
+def test_upsert_vertex_dataframe(shop):
+    df = pd.DataFrame({"id": ["p1", "p2"], "name": ["Lamp", "Desk"], "price": [25.0, 199.5]})
+    assert shop.upsertVertexDataFrame(df, "Product", v_id="id", attributes={"name": "name", "price": "price"}) == 2
+    got = sorted(shop.getVertices("Product"), key=lambda v: v["v_id"])
+    assert got == [
+        {"v_id": "p1", "v_type": "Product", "attributes": {"name": "Lamp", "price": 25}},
+        {"v_id": "p2", "v_type": "Product", "attributes": {"name": "Desk", "price": 199.5}},
+    ]
+
+
+def test_edges_upsert_read_count(shop):
+    shop.upsertVertices("Product", [("p1", {"name": "Lamp"})])
+    assert shop.upsertEdge("User", "u1", "PURCHASED", "Product", "p1",
+                           {"amount": 25.0, "ordered_at": "2026-01-20 11:00:00"}) == 1
+    assert shop.upsertEdges("User", "PURCHASED", "Product",
+                            [("u2", "p1", {"amount": 5.5}), ("u2", "p2", {"amount": 7.0})]) == 2
+    # Missing endpoints were created with default attributes (vertex_must_exist=false).
+    assert shop.getVertexCount("*") == {"User": 2, "Product": 2}
+    assert shop.getVerticesById("Product", "p2")[0]["attributes"] == {"name": "", "price": 1.5}
+    edges = sorted(shop.getEdges("User", "u2"), key=lambda e: e["to_id"])
+    assert edges == [
+        {"e_type": "PURCHASED", "directed": False, "from_id": "u2", "from_type": "User", "to_id": "p1",
+         "to_type": "Product", "attributes": {"amount": 5.5, "ordered_at": "1970-01-01 00:00:00"}},
+        {"e_type": "PURCHASED", "directed": False, "from_id": "u2", "from_type": "User", "to_id": "p2",
+         "to_type": "Product", "attributes": {"amount": 7, "ordered_at": "1970-01-01 00:00:00"}},
+    ]
+    # An undirected edge is seen from its other end too.
+    from_p1 = sorted((e["to_id"], e["attributes"]["amount"]) for e in shop.getEdges("Product", "p1"))
+    assert from_p1 == [("u1", 25), ("u2", 5.5)]
+    assert shop.getEdgeCount("PURCHASED") == 3
+    assert shop.getEdgeCountFrom("User", "u2", "PURCHASED") == 2
+
+
+def test_directed_edge_with_reverse(shop):
+    shop.upsertEdge("User", "a", "FOLLOWS", "User", "b", {"since": "2026-02-01 00:00:00"})
+    assert [e["to_id"] for e in shop.getEdges("User", "a", "FOLLOWS")] == ["b"]
+    assert shop.getEdges("User", "b", "FOLLOWS") == []
+    rev = shop.getEdges("User", "b", "FOLLOWED_BY")
+    assert [(e["from_id"], e["to_id"], e["directed"]) for e in rev] == [("b", "a", True)]
+
+
+def test_loading_job_with_data_file_and_dataframe(shop, tmp_path):
+    data = 'id,name,age,score,active,joined\nu1,"Doe, Jane",30,1.5,true,2026-01-20 10:00:00\n' \
+           'u2,"Say ""hi""",41,2,false,2026-01-21\nu3,Bad,notanint,1,true,2026-01-21\n'
+    res = shop.runLoadingJobWithData(data, "f", "load_users")
+    stats = res[0]["statistics"]
+    assert stats["validLine"] == 3
+    assert stats["rejectLine"] == 0
+    user_stats = next(v for v in stats["vertex"] if v["typeName"] == "User")
+    assert user_stats["validObject"] == 2
+    assert user_stats["invalidAttribute"] == 1
+    assert shop.getVerticesById("User", "u1")[0]["attributes"]["name"] == "Doe, Jane"
+    assert shop.getVerticesById("User", "u2")[0]["attributes"]["name"] == 'Say "hi"'
+    assert shop.getVerticesById("User", "u2")[0]["attributes"]["joined"] == "2026-01-21 00:00:00"
+    assert shop.getVertexCount("User") == 2
+
+    path = tmp_path / "purchases.psv"
+    path.write_text("u1|p1|10.5|2026-01-22 08:00:00\nu2|p9|3|2026-01-23 09:30:00\nu3|p1\n")
+    res = shop.runLoadingJobWithFile(str(path), "f", "load_purchases")
+    stats = res[0]["statistics"]
+    assert (stats["validLine"], stats["rejectLine"], stats["notEnoughToken"]) == (2, 1, 1)
+    assert shop.getEdgeCount("PURCHASED") == 2
+
+    df = pd.DataFrame({"id": ["u9"], "name": ["Zed"], "age": [9], "score": [0.5], "active": ["true"],
+                       "joined": ["2026-03-01 00:00:00"]})
+    res = shop.runLoadingJobWithDataFrame(df, "f", "load_users", sep=",")
+    assert res[0]["statistics"]["validLine"] == 1
+    assert shop.getVerticesById("User", "u9")[0]["attributes"]["age"] == 9
+
+
+def test_loading_job_deletes(shop):
+    shop.upsertVertices("User", [("u1", {}), ("u2", {}), ("u3", {})])
+    shop.upsertEdge("User", "u1", "PURCHASED", "Product", "p1")
+    res = shop.runLoadingJobWithData("u1\nu3\nnobody\n", "f", "delete_users")
+    assert res[0]["statistics"]["validLine"] == 3
+    assert sorted(v["v_id"] for v in shop.getVertices("User")) == ["u2"]
+    assert shop.getEdgeCount("PURCHASED") == 0
+
+
+def test_delete_vertices(shop):
+    shop.upsertVertices("User", [("u1", {"age": 10}), ("u2", {"age": 20}), ("u3", {"age": 30}), ("u4", {"age": 40})])
+    shop.upsertEdge("User", "u4", "PURCHASED", "Product", "p1")
+    assert shop.delVertices("User", where="age>25") == 2
+    assert shop.delVerticesById("User", ["u1", "nobody"]) == 1
+    assert [v["v_id"] for v in shop.getVertices("User")] == ["u2"]
+    # Deleting a vertex removed its edges.
+    assert shop.getEdgeCount("PURCHASED") == 0
+
+
+def test_errors_are_raised_like_tigergraph(shop):
+    with pytest.raises(TigerGraphException):
+        shop.upsertVertex("User", "u1", {"age": "not a number"})
+    with pytest.raises(TigerGraphException):
+        shop.upsertVertex("User", "u1", {"no_such_attribute": 1})
+    with pytest.raises(TigerGraphException):
+        shop.upsertVertex("Nope", "x", {})
+    with pytest.raises(TigerGraphException):
+        shop.upsertVertex("User", "u1", {"joined": "2026-13-45 99:00:00"})
+    with pytest.raises(TigerGraphException):
+        shop.getVerticesById("User", "missing")
+    assert shop.getVertexCount("User") == 0  # nothing was written by the rejected requests
+
+
+def test_gsql_errors_are_reported(shop):
+    with pytest.raises(TigerGraphException):
+        shop.gsql("CREATE VERTEX User (PRIMARY_ID id STRING)")
+    with pytest.raises(TigerGraphException):
+        shop.gsql("CREATE GRAPH other (NoSuchType)")
+    out = shop.gsql("CREATE QUERY q() FOR GRAPH shop { PRINT 1; }")
+    assert "not support" in out
+
+
+def test_token_expiry_and_refresh(emulator_factory):
+    emu = emulator_factory("--token-ttl", "1")
+    conn = connect(emu, graph="shop")
+    conn.gsql(SHOP_SCHEMA)
+    token = conn.getToken()
+    value = token[0] if isinstance(token, tuple) else token
+    time.sleep(2.1)
+    r = requests.get(f"{emu.url}/restpp/graph/shop/vertices/User", headers={"Authorization": f"Bearer {value}"})
+    assert r.status_code == 401
+    assert r.json()["code"] == "REST-10016"
+    # pyTigerGraph mints a new token on the expired-token error and retries.
+    assert conn.upsertVertex("User", "u1", {"name": "Ann"}) == 1
