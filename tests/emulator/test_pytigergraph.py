@@ -127,11 +127,15 @@ def test_loading_job_with_data_file_and_dataframe(shop, tmp_path):
     assert (stats["validLine"], stats["rejectLine"], stats["notEnoughToken"]) == (2, 1, 1)
     assert shop.getEdgeCount("PURCHASED") == 2
 
-    df = pd.DataFrame({"id": ["u9"], "name": ["Zed"], "age": [9], "score": [0.5], "active": ["true"],
-                       "joined": ["2026-03-01 00:00:00"]})
-    res = shop.runLoadingJobWithDataFrame(df, "f", "load_users", sep=",")
-    assert res[0]["statistics"]["validLine"] == 1
-    assert shop.getVerticesById("User", "u9")[0]["attributes"]["age"] == 9
+    # pyTigerGraph writes the DataFrame without a header and with its index as the first column ($0).
+    df = pd.DataFrame({"user": ["u9", "u1"], "product": ["p7", "p7"], "amount": [9.25, 1.0],
+                       "ordered_at": ["2026-03-01 00:00:00", "2026-03-02"]})
+    res = shop.runLoadingJobWithDataFrame(df, "f", "load_purchases_df", sep=",")
+    assert res[0]["statistics"]["validLine"] == 2
+    edges = sorted((e["from_id"], e["attributes"]["amount"], e["attributes"]["ordered_at"])
+                   for e in shop.getEdges("Product", "p7"))
+    assert edges == [("p7", 1, "2026-03-02 00:00:00"), ("p7", 9.25, "2026-03-01 00:00:00")]
+    assert sorted(e["to_id"] for e in shop.getEdges("Product", "p7")) == ["u1", "u9"]
 
 
 def test_loading_job_deletes(shop):
@@ -176,15 +180,20 @@ def test_gsql_errors_are_reported(shop):
     assert "not support" in out
 
 
-def test_token_expiry_and_refresh(emulator_factory):
+def test_token_expiry_and_refresh_with_secret(emulator_factory):
     emu = emulator_factory("--token-ttl", "1")
     conn = connect(emu, graph="shop")
     conn.gsql(SHOP_SCHEMA)
-    token = conn.getToken()
+    secret = conn.createSecret("sync")
+    token = conn.getToken(secret)
     value = token[0] if isinstance(token, tuple) else token
+    assert conn.upsertVertex("User", "u1", {"name": "Ann"}) == 1
     time.sleep(2.1)
     r = requests.get(f"{emu.url}/restpp/graph/shop/vertices/User", headers={"Authorization": f"Bearer {value}"})
     assert r.status_code == 401
-    assert r.json()["code"] == "REST-10016"
-    # pyTigerGraph mints a new token on the expired-token error and retries.
-    assert conn.upsertVertex("User", "u1", {"name": "Ann"}) == 1
+    assert r.json()["error"] is True and r.json()["code"] == "REST-10016"
+    # A client holding the secret refreshes its token and carries on.
+    fresh = conn.getToken(secret)
+    assert (fresh[0] if isinstance(fresh, tuple) else fresh) != value
+    assert conn.upsertVertex("User", "u2", {"name": "Bob"}) == 1
+    assert conn.getVertexCount("User") == 2
