@@ -1,5 +1,8 @@
 // `icegraph emulator`: runs the TigerGraph-compatible server until SIGINT or SIGTERM.
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -45,18 +48,28 @@ int RunEmulator(const EmulatorArgs& args) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   emulator::EmulatorServer* raw = server->get();
-  std::thread waiter([set, raw] {
+  std::atomic<bool> served{false};
+  std::thread waiter([set, raw, &served] {
     int sig = 0;
     sigwait(&set, &sig);
+    if (served.load()) return;
     log::Info("emulator.stopping", {{"signal", sig}});
     raw->Stop();
+    // Idle keep-alive connections hold workers for seconds; every acknowledged write is already in the
+    // journal, so a stop that takes longer than this ends the process.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (!served.load()) {
+      log::Info("emulator.stopped", {{"forced", true}});
+      std::_Exit(0);
+    }
   });
   std::cout << "icegraph emulator listening on http://" << options.host << ":" << (*server)->port() << std::endl;
-  const Status served = (*server)->Serve();
+  const Status result = (*server)->Serve();
+  served = true;
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  if (!served.ok()) {
-    std::cerr << "icegraph emulator: " << served.ToString() << "\n";
+  if (!result.ok()) {
+    std::cerr << "icegraph emulator: " << result.ToString() << "\n";
     return 1;
   }
   return 0;
