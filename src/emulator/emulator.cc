@@ -14,6 +14,13 @@ namespace icegraph::emulator {
 
 using json = nlohmann::json;
 
+namespace {
+// nginx's page for bodies over client_max_body_size, which TigerGraph's REST++ sits behind.
+constexpr const char* kTooLargeHtml =
+    "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request "
+    "Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+}  // namespace
+
 Emulator::Emulator(const EmulatorOptions& options)
     : options_(options),
       auth_(options.username, options.password, options.auth, options.token_ttl_seconds),
@@ -79,7 +86,7 @@ bool Emulator::InjectFault(const httplib::Request& req, httplib::Response& res, 
     case FaultAction::kTooLarge:
       log::Info("emulator.fault", {{"kind", "413"}, {"path", req.path}});
       res.status = 413;
-      res.set_content("<html><body><h1>413 Request Entity Too Large</h1></body></html>", "text/html");
+      res.set_content(kTooLargeHtml, "text/html");
       return true;
     case FaultAction::kReset:
     case FaultAction::kTimeout: {
@@ -100,10 +107,16 @@ void Emulator::PostRaw(httplib::Server& server, const std::string& pattern, Body
   server.Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
                                                       const httplib::ContentReader& reader) {
     std::string body;
-    reader([&](const char* data, size_t len) {
+    const bool complete = reader([&](const char* data, size_t len) {
       body.append(data, len);
       return true;
     });
+    // The reader stops early when the body exceeds --max-body-mb (or the client went away): answer as nginx does.
+    if (!complete) {
+      res.status = 413;
+      res.set_content(kTooLargeHtml, "text/html");
+      return;
+    }
     handler(req, res, body);
   });
 }
@@ -175,9 +188,7 @@ void Emulator::RegisterRoutes(httplib::Server& server) {
   RegisterGsql(server);
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 413) {
-      res.set_content("<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request "
-                      "Entity Too Large</h1></center><hr><center>nginx</center></body></html>",
-                      "text/html");
+      res.set_content(kTooLargeHtml, "text/html");
       return;
     }
     if (res.status == 404 && res.body.empty()) {
