@@ -24,7 +24,7 @@ struct EmulatorOptions {
   FaultSpec faults;
   uint64_t seed = 0;
   std::string data_dir;                 // empty: in memory only
-  int threads = 8;
+  int threads = 64;  // cpp-httplib holds a worker per open connection, idle keep-alive ones too
 };
 
 class Emulator;
