@@ -268,9 +268,8 @@ class Parser {
       v.primary_id_as_attribute = true;
     } else if (v.primary_id_name.empty()) {
       return Status::Invalid(fmt::format("the vertex type {} needs PRIMARY_ID or PRIMARY KEY", v.name));
-    } else if (std::none_of(std::begin({Kind::kString, Kind::kInt, Kind::kUint, Kind::kDatetime}),
-                            std::end({Kind::kString, Kind::kInt, Kind::kUint, Kind::kDatetime}),
-                            [&](Kind k) { return k == v.primary_id_type.kind; })) {
+    } else if (const Kind k = v.primary_id_type.kind;
+               k != Kind::kString && k != Kind::kInt && k != Kind::kUint && k != Kind::kDatetime) {
       return Status::Invalid(fmt::format("the PRIMARY_ID of {} must be STRING, INT, UINT or DATETIME, not {}", v.name,
                                          v.primary_id_type.ToGsql()));
     } else {
