@@ -1,9 +1,8 @@
 // Emulator throughput on one core: loading-job lines/s and REST++ upsert objects/s, without HTTP.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <string>
-
-#include <fmt/format.h>
 
 #include "emulator/gsql_executor.h"
 #include "emulator/loader.h"
@@ -54,8 +53,8 @@ void BM_LoadingJobVertices(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(csv.size()));
-  state.counters["lines/s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["lines/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_LoadingJobVertices)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -74,8 +73,8 @@ void BM_LoadingJobEdges(benchmark::State& state) {
     benchmark::DoNotOptimize(stats);
     if (!stats.ok()) state.SkipWithError("load failed");
   }
-  state.counters["lines/s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["lines/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_LoadingJobEdges)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -96,8 +95,8 @@ void BM_RestppUpsertVertices(benchmark::State& state) {
     if (r.error) state.SkipWithError("upsert failed");
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
-  state.counters["objects/s"] = benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)),
-                                                   benchmark::Counter::kIsRate);
+  state.counters["objects/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RestppUpsertVertices)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -1,12 +1,11 @@
 // `icegraph emulator`: runs the TigerGraph-compatible server until SIGINT or SIGTERM.
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "common/log.h"

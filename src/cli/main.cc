@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", icegraph::cli::VersionString());
   std::string log_level = "info";
   bool log_json = false;
-  app.add_option("--log-level", log_level, "debug, info, warn or error")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  app.add_option("--log-level", log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_flag("--log-json", log_json, "Write log events as JSON lines instead of key=value");
   app.parse_complete_callback([&] {
     icegraph::log::Level level = icegraph::log::Level::kInfo;

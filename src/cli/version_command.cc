@@ -1,7 +1,6 @@
 // `icegraph version`.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 namespace icegraph::log {

@@ -1,12 +1,12 @@
 // Structured logging: one event per line as `ts level event key=value ...`, values quoted when needed.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace icegraph::log {
 

@@ -1,8 +1,8 @@
 #include "common/log.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace icegraph::log {
 namespace {

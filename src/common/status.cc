@@ -19,8 +19,7 @@ std::string_view StatusCodeName(StatusCode code) {
 }
 
 Status::Status(StatusCode code, std::string message)
-    : state_(code == StatusCode::kOk ? nullptr
-                                     : std::make_shared<const State>(State{code, std::move(message)})) {}
+    : state_(code == StatusCode::kOk ? nullptr : std::make_shared<const State>(State{code, std::move(message)})) {}
 
 const std::string& Status::message() const {
   static const std::string kEmpty;

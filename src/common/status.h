@@ -63,7 +63,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -89,10 +89,10 @@ class [[nodiscard]] Result {
 #define ICEGRAPH_CONCAT(a, b) ICEGRAPH_CONCAT_IMPL(a, b)
 
 /// Returns the status from the enclosing function when it is an error.
-#define ICEGRAPH_RETURN_NOT_OK(expr)                        \
-  do {                                                      \
-    ::icegraph::Status _st = (expr);                        \
-    if (!_st.ok()) return _st;                              \
+#define ICEGRAPH_RETURN_NOT_OK(expr) \
+  do {                               \
+    ::icegraph::Status _st = (expr); \
+    if (!_st.ok()) return _st;       \
   } while (false)
 
 #define ICEGRAPH_ASSIGN_OR_RAISE_IMPL(tmp, lhs, rexpr) \

@@ -5,7 +5,8 @@
 namespace icegraph::emulator {
 namespace {
 
-std::vector<std::vector<std::string>> ReadAll(std::string_view data, LoadingOptions o, std::vector<int64_t>* lines = nullptr) {
+std::vector<std::vector<std::string>> ReadAll(std::string_view data, LoadingOptions o,
+                                              std::vector<int64_t>* lines = nullptr) {
   CsvReader r(data, o);
   std::vector<std::string_view> f;
   std::vector<std::vector<std::string>> out;
@@ -21,7 +22,7 @@ using Rows = std::vector<std::vector<std::string>>;
 TEST(CsvReaderTest, SplitsOnSeparatorAndEol) {
   LoadingOptions o;
   EXPECT_EQ(ReadAll("a,b,c\n1,,3\n", o), (Rows{{"a", "b", "c"}, {"1", "", "3"}}));
-  EXPECT_EQ(ReadAll("a,b\nc,d", o), (Rows{{"a", "b"}, {"c", "d"}}));  // last line without EOL
+  EXPECT_EQ(ReadAll("a,b\nc,d", o), (Rows{{"a", "b"}, {"c", "d"}}));        // last line without EOL
   EXPECT_EQ(ReadAll("a,b\r\nc,d\r\n", o), (Rows{{"a", "b"}, {"c", "d"}}));  // CRLF data
   o.separator = '|';
   EXPECT_EQ(ReadAll("a|b,c\n", o), (Rows{{"a", "b,c"}}));

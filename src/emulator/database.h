@@ -1,9 +1,8 @@
 // The emulated TigerGraph database: catalog plus data, behind one reader/writer lock.
 #pragma once
 
-#include <shared_mutex>
-
 #include <map>
+#include <shared_mutex>
 #include <string>
 
 #include "emulator/graph_store.h"

@@ -1,11 +1,11 @@
 #include "emulator/emulator.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/log.h"
 #include "emulator/gsql_executor.h"
@@ -55,8 +55,9 @@ bool Emulator::Authorize(const httplib::Request& req, httplib::Response& res, bo
       if (user != nullptr) *user = r.user;
       return true;
     case AuthFailure::kMissing:
-      SendError(res, 401, "You are not authorized to use this API: provide a token (Authorization: Bearer ...)" +
-                              std::string(allow_basic ? " or username and password." : "."),
+      SendError(res, 401,
+                "You are not authorized to use this API: provide a token (Authorization: Bearer ...)" +
+                    std::string(allow_basic ? " or username and password." : "."),
                 code::kAuthFailed);
       return false;
     case AuthFailure::kBadCredentials:
@@ -95,8 +96,7 @@ bool Emulator::InjectFault(const httplib::Request& req, httplib::Response& res, 
       if (hang) std::this_thread::sleep_for(std::chrono::milliseconds(faults_.spec().hang_ms));
       // Promise a body and send none: the client sees the connection cut mid-response.
       res.status = 200;
-      res.set_content_provider(1 << 20, "application/json",
-                               [](size_t, size_t, httplib::DataSink&) { return false; });
+      res.set_content_provider(1 << 20, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
       return true;
     }
   }
@@ -192,8 +192,11 @@ void Emulator::RegisterRoutes(httplib::Server& server) {
       return;
     }
     if (res.status == 404 && res.body.empty()) {
-      SendError(res, 404, "Endpoint is not found from url = " + req.path + ", please use GET /endpoints to list all "
-                          "valid endpoints.", code::kEndpointNotFound);
+      SendError(res, 404,
+                "Endpoint is not found from url = " + req.path +
+                    ", please use GET /endpoints to list all "
+                    "valid endpoints.",
+                code::kEndpointNotFound);
     }
   });
   server.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {

@@ -1,11 +1,11 @@
 // The emulator's state and HTTP routes; EmulatorServer wraps it with a listening socket.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <httplib.h>
+
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "emulator/auth.h"
 #include "emulator/database.h"

@@ -12,13 +12,13 @@
 namespace icegraph::emulator {
 
 struct FaultSpec {
-  double p_5xx = 0;          // share of requests answered 503 (also 502/504 in turn)
-  double p_reset = 0;        // share whose connection is cut before a full answer
-  double p_timeout = 0;      // share that hang for `hang_ms` before the connection is cut
-  int latency_ms = 0;        // added to every request
-  int hang_ms = 30000;       // how long a "timeout" request hangs
+  double p_5xx = 0;                // share of requests answered 503 (also 502/504 in turn)
+  double p_reset = 0;              // share whose connection is cut before a full answer
+  double p_timeout = 0;            // share that hang for `hang_ms` before the connection is cut
+  int latency_ms = 0;              // added to every request
+  int hang_ms = 30000;             // how long a "timeout" request hangs
   int64_t expire_token_every = 0;  // every Nth authenticated request finds its token expired (0 = never)
-  double p_413 = 0;          // share of upsert/loading requests refused as too large
+  double p_413 = 0;                // share of upsert/loading requests refused as too large
 
   bool any() const {
     return p_5xx > 0 || p_reset > 0 || p_timeout > 0 || latency_ms > 0 || expire_token_every > 0 || p_413 > 0;

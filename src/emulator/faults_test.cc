@@ -6,7 +6,8 @@ namespace icegraph::emulator {
 namespace {
 
 TEST(FaultSpecTest, ParsesEveryKey) {
-  auto spec = ParseFaultSpec("5xx=0.1,reset=0.05,timeout=0.05,latency_ms=20,hang_ms=500,expire_token_every=100,413=0.2");
+  auto spec =
+      ParseFaultSpec("5xx=0.1,reset=0.05,timeout=0.05,latency_ms=20,hang_ms=500,expire_token_every=100,413=0.2");
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_DOUBLE_EQ(spec->p_5xx, 0.1);
   EXPECT_DOUBLE_EQ(spec->p_reset, 0.05);

@@ -17,8 +17,8 @@ struct CreateEdgeStmt {
 };
 struct CreateGraphStmt {
   std::string name;
-  bool all = false;                 // CREATE GRAPH g (*)
-  std::vector<std::string> types;   // listed vertex and edge type names
+  bool all = false;                // CREATE GRAPH g (*)
+  std::vector<std::string> types;  // listed vertex and edge type names
 };
 struct UseGraphStmt {
   std::string name;
@@ -26,10 +26,10 @@ struct UseGraphStmt {
 struct UseGlobalStmt {};
 struct DropStmt {
   enum class What { kVertex, kEdge, kGraph, kJob, kAll } what = What::kVertex;
-  std::vector<std::string> names;   // empty for DROP ALL; DROP JOB may name "*"
+  std::vector<std::string> names;  // empty for DROP ALL; DROP JOB may name "*"
 };
 struct CreateLoadingJobStmt {
-  LoadingJob job;                   // job.graph from FOR GRAPH, else empty (current graph)
+  LoadingJob job;  // job.graph from FOR GRAPH, else empty (current graph)
 };
 struct RunLoadingJobStmt {
   std::string name;
@@ -38,19 +38,25 @@ struct RunLoadingJobStmt {
 
 /// One action of a schema change job.
 struct SchemaChangeAction {
-  enum class Kind { kAddVertex, kAddEdge, kDropVertex, kDropEdge, kAlterAddAttributes, kAlterDropAttributes }
-      kind = Kind::kAddVertex;
-  bool on_edge = false;             // ALTER EDGE rather than ALTER VERTEX
-  std::string type_name;            // ALTER target, or DROP names (one per action)
-  VertexType vertex;                // ADD VERTEX
-  EdgeType edge;                    // ADD [DIRECTED|UNDIRECTED] EDGE
-  std::vector<Attribute> add;       // ALTER ... ADD ATTRIBUTE (a INT DEFAULT 1, ...)
-  std::vector<std::string> drop;    // ALTER ... DROP ATTRIBUTE (a, b)
+  enum class Kind {
+    kAddVertex,
+    kAddEdge,
+    kDropVertex,
+    kDropEdge,
+    kAlterAddAttributes,
+    kAlterDropAttributes
+  } kind = Kind::kAddVertex;
+  bool on_edge = false;           // ALTER EDGE rather than ALTER VERTEX
+  std::string type_name;          // ALTER target, or DROP names (one per action)
+  VertexType vertex;              // ADD VERTEX
+  EdgeType edge;                  // ADD [DIRECTED|UNDIRECTED] EDGE
+  std::vector<Attribute> add;     // ALTER ... ADD ATTRIBUTE (a INT DEFAULT 1, ...)
+  std::vector<std::string> drop;  // ALTER ... DROP ATTRIBUTE (a, b)
 };
 struct CreateSchemaChangeJobStmt {
   std::string name;
-  bool global = false;              // CREATE GLOBAL SCHEMA_CHANGE JOB
-  std::string graph;                // FOR GRAPH g (local jobs)
+  bool global = false;  // CREATE GLOBAL SCHEMA_CHANGE JOB
+  std::string graph;    // FOR GRAPH g (local jobs)
   std::vector<SchemaChangeAction> actions;
 };
 struct RunSchemaChangeJobStmt {
@@ -58,19 +64,18 @@ struct RunSchemaChangeJobStmt {
 };
 /// SHOW VERTEX|EDGE|GRAPH|JOB|... and `ls`: listing statements.
 struct ShowStmt {
-  std::string what;                 // "VERTEX", "EDGE", "GRAPH", "JOB", "LS"
-  std::string pattern;              // name or "*"
+  std::string what;     // "VERTEX", "EDGE", "GRAPH", "JOB", "LS"
+  std::string pattern;  // name or "*"
 };
 
 using StatementBody =
     std::variant<CreateVertexStmt, CreateEdgeStmt, CreateGraphStmt, UseGraphStmt, UseGlobalStmt, DropStmt,
-                 CreateLoadingJobStmt, RunLoadingJobStmt, CreateSchemaChangeJobStmt, RunSchemaChangeJobStmt,
-                 ShowStmt>;
+                 CreateLoadingJobStmt, RunLoadingJobStmt, CreateSchemaChangeJobStmt, RunSchemaChangeJobStmt, ShowStmt>;
 
 struct Statement {
   StatementBody body;
-  int line = 0;                     // 1-based line where the statement starts
-  std::string text;                 // the statement's source text
+  int line = 0;      // 1-based line where the statement starts
+  std::string text;  // the statement's source text
 };
 
 /// Parses a GSQL command text (one or more statements, newlines or ';' between them, `#` and `//` comments).

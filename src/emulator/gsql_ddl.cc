@@ -1,8 +1,8 @@
 #include "emulator/gsql_ddl.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "emulator/gsql_executor.h"
 
@@ -90,7 +90,8 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
     case K::kDropEdge: {
       const bool vertex = act.kind == K::kDropVertex;
       if (vertex ? c.FindVertex(act.type_name) == nullptr : c.FindEdge(act.type_name) == nullptr) {
-        return Status::NotFound(fmt::format("The {} type {} does not exist.", vertex ? "vertex" : "edge", act.type_name));
+        return Status::NotFound(
+            fmt::format("The {} type {} does not exist.", vertex ? "vertex" : "edge", act.type_name));
       }
       *out += fmt::format("Trying to drop {} {}.\n", vertex ? "vertex" : "edge", act.type_name);
       for (auto& [gname, g] : c.graphs) {
@@ -115,7 +116,8 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
         attrs = &it->second.attributes;
       } else {
         auto it = c.vertex_types.find(act.type_name);
-        if (it == c.vertex_types.end()) return Status::NotFound("The vertex type " + act.type_name + " does not exist.");
+        if (it == c.vertex_types.end())
+          return Status::NotFound("The vertex type " + act.type_name + " does not exist.");
         attrs = &it->second.attributes;
       }
       ICEGRAPH_RETURN_NOT_OK(CheckAttributes(*attrs, act, act.type_name));
@@ -189,8 +191,8 @@ std::string EdgeDdl(const EdgeType& e) {
       parts.push_back(AttrDdl(a));
     }
   }
-  std::string s = fmt::format("CREATE {} EDGE {}({})", e.directed ? "DIRECTED" : "UNDIRECTED", e.name,
-                              fmt::join(parts, ", "));
+  std::string s =
+      fmt::format("CREATE {} EDGE {}({})", e.directed ? "DIRECTED" : "UNDIRECTED", e.name, fmt::join(parts, ", "));
   if (!e.reverse_edge.empty()) s += " WITH REVERSE_EDGE=\"" + e.reverse_edge + "\"";
   return s;
 }
@@ -198,7 +200,9 @@ std::string EdgeDdl(const EdgeType& e) {
 std::string ShowCatalog(const Database& db, const std::string& graph_name, const ShowStmt& show) {
   const Catalog& c = db.catalog;
   const Graph* g = c.FindGraph(graph_name);
-  const auto wanted = [&](const std::string& n) { return show.pattern.empty() || show.pattern == "*" || show.pattern == n; };
+  const auto wanted = [&](const std::string& n) {
+    return show.pattern.empty() || show.pattern == "*" || show.pattern == n;
+  };
   const auto in_scope_v = [&](const std::string& n) { return g == nullptr || c.GraphHasVertex(*g, n); };
   const auto in_scope_e = [&](const std::string& n) { return g == nullptr || c.GraphHasEdge(*g, n); };
   std::string out;

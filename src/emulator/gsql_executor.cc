@@ -1,9 +1,9 @@
 #include "emulator/gsql_executor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "emulator/gsql_ddl.h"
 #include "emulator/loader.h"
@@ -37,18 +37,20 @@ Status ResolveDefaults(std::vector<Attribute>* attrs) {
 
 Status CheckVertexType(const Catalog& c, VertexType* v) {
   if (NameTaken(c, v->name)) {
-    return Status::AlreadyExists(fmt::format("The vertex name {} is used by another object! Please use a different name.", v->name));
+    return Status::AlreadyExists(
+        fmt::format("The vertex name {} is used by another object! Please use a different name.", v->name));
   }
   return ResolveDefaults(&v->attributes);
 }
 
 Status CheckEdgeType(const Catalog& c, EdgeType* e) {
   if (NameTaken(c, e->name)) {
-    return Status::AlreadyExists(fmt::format("The edge name {} is used by another object! Please use a different name.", e->name));
+    return Status::AlreadyExists(
+        fmt::format("The edge name {} is used by another object! Please use a different name.", e->name));
   }
   if (!e->reverse_edge.empty() && NameTaken(c, e->reverse_edge)) {
-    return Status::AlreadyExists(
-        fmt::format("The reverse edge name {} is used by another object! Please use a different name.", e->reverse_edge));
+    return Status::AlreadyExists(fmt::format(
+        "The reverse edge name {} is used by another object! Please use a different name.", e->reverse_edge));
   }
   for (const EdgePair& p : e->pairs) {
     for (const std::string& end : {p.from, p.to}) {
@@ -185,14 +187,16 @@ StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
         std::string graph;
         if (TypeInAnyGraph(c, n, &graph)) {
           return {"", Status::Invalid(fmt::format("Failed to drop {} types: the {} type {} is used by graph {}; "
-                                                  "drop it with a schema change job.", kind, kind, n, graph))};
+                                                  "drop it with a schema change job.",
+                                                  kind, kind, n, graph))};
         }
         if (vertex) {
           for (const auto& [ename, e] : c.edge_types) {
             if (!e.AllowsPair(n, "") && !e.AllowsPair("", n)) continue;
             for (const EdgePair& p : e.pairs) {
               if (p.from == n || p.to == n) {
-                return {"", Status::Invalid(fmt::format("Failed to drop vertex types: the edge type {} uses {}.", ename, n))};
+                return {"", Status::Invalid(
+                                fmt::format("Failed to drop vertex types: the edge type {} uses {}.", ename, n))};
               }
             }
           }
@@ -232,8 +236,9 @@ StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
           return {"", Status::NotFound("The job " + n + " does not exist.")};
         }
       }
-      return {fmt::format("Successfully dropped jobs on the graph '{}': [{}].", session.graph, fmt::join(dropped, ", ")),
-              Status::OK(), true};
+      return {
+          fmt::format("Successfully dropped jobs on the graph '{}': [{}].", session.graph, fmt::join(dropped, ", ")),
+          Status::OK(), true};
     }
   }
   return {"", Status::Internal("unhandled DROP")};
@@ -253,7 +258,8 @@ StmtResult CreateLoadingJob(Database& db, const GsqlSession& session, CreateLoad
     return fail("Semantic Check Fails: the job name " + s.job.name + " already exists.");
   }
   s.job.graph = graph_name;
-  if (Status st = ValidateLoadingJob(db.catalog, *g, s.job); !st.ok()) return fail("Semantic Check Fails: " + st.message());
+  if (Status st = ValidateLoadingJob(db.catalog, *g, s.job); !st.ok())
+    return fail("Semantic Check Fails: " + st.message());
   const std::string name = s.job.name;
   g->loading_jobs.emplace(name, std::move(s.job));
   return {"Successfully created loading jobs: [" + name + "].", Status::OK(), true};
@@ -322,7 +328,8 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
             const Status st = RunSchemaChangeJob(db, body.name, &out);
             return StmtResult{out, st, st.ok()};
           }
-          if constexpr (std::is_same_v<T, ShowStmt>) return StmtResult{ShowCatalog(db, session.graph, body), Status::OK()};
+          if constexpr (std::is_same_v<T, ShowStmt>)
+            return StmtResult{ShowCatalog(db, session.graph, body), Status::OK()};
         },
         stmt.body);
     if (!r.output.empty()) outcome.output += r.output + "\n";

@@ -15,9 +15,9 @@ struct GsqlSession {
 };
 
 /// Runs a RUN LOADING JOB's file through the loader (set by the emulator, which owns the loader).
-using RunJobFn = std::function<Status(const std::string& graph, const LoadingJob& job,
-                                      const std::vector<std::pair<std::string, std::string>>& files,
-                                      std::string* output)>;
+using RunJobFn =
+    std::function<Status(const std::string& graph, const LoadingJob& job,
+                         const std::vector<std::pair<std::string, std::string>>& files, std::string* output)>;
 
 /// The output of a GSQL request and whether it changed the catalog or data (then it is journaled).
 struct GsqlOutcome {

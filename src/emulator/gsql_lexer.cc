@@ -1,8 +1,8 @@
 #include "emulator/gsql_lexer.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 namespace icegraph::emulator {
 namespace {
@@ -43,7 +43,8 @@ Result<std::vector<Token>> LexGsql(std::string_view s) {
       }
       value->push_back(s[i++]);
     }
-    if (i >= s.size()) return Status::Invalid(fmt::format("Syntax Error: unterminated string starting at line {}", start_line));
+    if (i >= s.size())
+      return Status::Invalid(fmt::format("Syntax Error: unterminated string starting at line {}", start_line));
     ++i;
     return Status::OK();
   };
@@ -104,8 +105,10 @@ Result<std::vector<Token>> LexGsql(std::string_view s) {
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
         out.push_back(make(Token::Kind::kColumnIndex, std::string(s.substr(start + 1, i - start - 1)), start));
       } else {
-        return Status::Invalid(fmt::format("Syntax Error: '$' must be followed by a column number or \"name\" at "
-                                           "line {}, column {}", line, start - line_start + 1));
+        return Status::Invalid(
+            fmt::format("Syntax Error: '$' must be followed by a column number or \"name\" at "
+                        "line {}, column {}",
+                        line, start - line_start + 1));
       }
       continue;
     }
@@ -123,8 +126,8 @@ Result<std::vector<Token>> LexGsql(std::string_view s) {
       out.push_back(make(Token::Kind::kSymbol, std::string(1, c), start));
       continue;
     }
-    return Status::Invalid(fmt::format("Syntax Error: unexpected character '{}' at line {}, column {}", c, line,
-                                       start - line_start + 1));
+    return Status::Invalid(
+        fmt::format("Syntax Error: unexpected character '{}' at line {}, column {}", c, line, start - line_start + 1));
   }
   Token end = make(Token::Kind::kEnd, "", s.size());
   out.push_back(end);

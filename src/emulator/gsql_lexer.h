@@ -11,7 +11,7 @@ namespace icegraph::emulator {
 
 struct Token {
   enum class Kind { kIdent, kNumber, kString, kColumnIndex, kColumnName, kSymbol, kEnd } kind = Kind::kEnd;
-  std::string text;   // identifier/number/symbol text, string contents (unescaped), column name or index digits
+  std::string text;  // identifier/number/symbol text, string contents (unescaped), column name or index digits
   int line = 1;
   int column = 1;
   size_t offset = 0;  // byte offset in the source

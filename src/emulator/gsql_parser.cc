@@ -1,9 +1,9 @@
 // Recursive-descent parser for the GSQL statements the emulator runs; anything else is refused by name.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <functional>
-
-#include <fmt/format.h>
 
 #include "emulator/gsql_ast.h"
 #include "emulator/gsql_lexer.h"
@@ -83,11 +83,13 @@ class Parser {
   }
   Status Unsupported(size_t words) const {
     std::string name;
-    for (size_t i = 0; i < words && Peek(i).kind == Token::Kind::kIdent; ++i) name += (i ? " " : "") + Upper(Peek(i).text);
-    return Status::NotImplemented(fmt::format("Line {}: the emulator does not support the statement \"{}\"; it "
-                                              "implements CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, "
-                                              "DROP, RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW and ls",
-                                              Peek().line, name.empty() ? Peek().text : name));
+    for (size_t i = 0; i < words && Peek(i).kind == Token::Kind::kIdent; ++i)
+      name += (i ? " " : "") + Upper(Peek(i).text);
+    return Status::NotImplemented(
+        fmt::format("Line {}: the emulator does not support the statement \"{}\"; it "
+                    "implements CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, "
+                    "DROP, RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW and ls",
+                    Peek().line, name.empty() ? Peek().text : name));
   }
 
   // ---- statements ----
@@ -161,12 +163,14 @@ class Parser {
       t.kind = u == "LIST" ? Kind::kList : (u == "SET" ? Kind::kSet : Kind::kMap);
       ICEGRAPH_RETURN_NOT_OK(ExpectSym("<"));
       ICEGRAPH_ASSIGN_OR_RAISE(AttrType first, Type());
-      if (first.is_container()) return Status::Invalid(fmt::format("Line {}: nested containers are not supported", Peek().line));
+      if (first.is_container())
+        return Status::Invalid(fmt::format("Line {}: nested containers are not supported", Peek().line));
       if (t.kind == Kind::kMap) {
         t.key = first.kind;
         ICEGRAPH_RETURN_NOT_OK(ExpectSym(","));
         ICEGRAPH_ASSIGN_OR_RAISE(AttrType second, Type());
-        if (second.is_container()) return Status::Invalid(fmt::format("Line {}: nested containers are not supported", Peek().line));
+        if (second.is_container())
+          return Status::Invalid(fmt::format("Line {}: nested containers are not supported", Peek().line));
         t.elem = second.kind;
       } else {
         t.elem = first.kind;
@@ -177,8 +181,10 @@ class Parser {
     if (u == "STRING" && AcceptKw("COMPRESS")) return AttrType{Kind::kStringCompress};
     const auto k = ParseScalarKind(u);
     if (!k) {
-      return Status::Invalid(fmt::format("Line {}: unknown attribute type \"{}\" (supported: INT, UINT, FLOAT, DOUBLE, "
-                                         "BOOL, STRING, STRING COMPRESS, DATETIME, LIST, SET, MAP)", t_[p_ - 1].line, name));
+      return Status::Invalid(
+          fmt::format("Line {}: unknown attribute type \"{}\" (supported: INT, UINT, FLOAT, DOUBLE, "
+                      "BOOL, STRING, STRING COMPRESS, DATETIME, LIST, SET, MAP)",
+                      t_[p_ - 1].line, name));
     }
     t.kind = *k;
     return t;
@@ -260,8 +266,10 @@ class Parser {
     if (!v.composite_key.empty()) {
       for (const std::string& k : v.composite_key) {
         const int idx = v.AttributeIndex(k);
-        if (idx < 0) return Status::Invalid(fmt::format("the primary key attribute \"{}\" of {} is not declared", k, v.name));
-        if (v.attributes[idx].type.is_container()) return Status::Invalid("a primary key attribute cannot be a container");
+        if (idx < 0)
+          return Status::Invalid(fmt::format("the primary key attribute \"{}\" of {} is not declared", k, v.name));
+        if (v.attributes[idx].type.is_container())
+          return Status::Invalid("a primary key attribute cannot be a container");
       }
       v.primary_id_name = v.composite_key[0];
       v.primary_id_type = v.attributes[v.AttributeIndex(v.composite_key[0])].type;
@@ -273,9 +281,10 @@ class Parser {
       return Status::Invalid(fmt::format("the PRIMARY_ID of {} must be STRING, INT, UINT or DATETIME, not {}", v.name,
                                          v.primary_id_type.ToGsql()));
     } else {
-      ICEGRAPH_RETURN_NOT_OK(CheckDuplicate(v.attributes, v.primary_id_name, 0).ok()
-                                 ? Status::OK()
-                                 : Status::Invalid("the primary id name " + v.primary_id_name + " is also an attribute"));
+      ICEGRAPH_RETURN_NOT_OK(
+          CheckDuplicate(v.attributes, v.primary_id_name, 0).ok()
+              ? Status::OK()
+              : Status::Invalid("the primary id name " + v.primary_id_name + " is also an attribute"));
     }
     ICEGRAPH_RETURN_NOT_OK(WithOptions([&](const std::string& k, const std::string& val) -> Status {
       if (k == "PRIMARY_ID_AS_ATTRIBUTE") {
@@ -374,10 +383,14 @@ class Parser {
     }
     ICEGRAPH_ASSIGN_OR_RAISE(std::string what, Ident("VERTEX, EDGE, GRAPH, JOB or ALL"));
     const std::string u = Upper(what);
-    if (u == "VERTEX") d.what = DropStmt::What::kVertex;
-    else if (u == "EDGE") d.what = DropStmt::What::kEdge;
-    else if (u == "GRAPH") d.what = DropStmt::What::kGraph;
-    else if (u == "JOB") d.what = DropStmt::What::kJob;
+    if (u == "VERTEX")
+      d.what = DropStmt::What::kVertex;
+    else if (u == "EDGE")
+      d.what = DropStmt::What::kEdge;
+    else if (u == "GRAPH")
+      d.what = DropStmt::What::kGraph;
+    else if (u == "JOB")
+      d.what = DropStmt::What::kJob;
     else {
       p_ -= 2;
       return Unsupported(2);
@@ -565,10 +578,12 @@ class Parser {
         o.eol = val;
       } else if (k == "QUOTE") {
         const std::string u = Upper(val);
-        if (u != "DOUBLE" && u != "SINGLE") return Status::Invalid("QUOTE must be \"double\" or \"single\", got \"" + val + "\"");
+        if (u != "DOUBLE" && u != "SINGLE")
+          return Status::Invalid("QUOTE must be \"double\" or \"single\", got \"" + val + "\"");
         o.quote = u == "DOUBLE" ? '"' : '\'';
       } else {
-        return Status::NotImplemented(fmt::format("Line {}: the emulator does not support USING {}", t_[p_ - 3].line, key));
+        return Status::NotImplemented(
+            fmt::format("Line {}: the emulator does not support USING {}", t_[p_ - 3].line, key));
       }
     } while (AcceptSym(","));
     return o;
@@ -777,8 +792,8 @@ class Parser {
         }
         st.actions.push_back(std::move(a));
       } else if (Peek().kind == Token::Kind::kIdent) {
-        return Status::NotImplemented(fmt::format("Line {}: the emulator does not support \"{}\" in a schema change job",
-                                                  Peek().line, Upper(Peek().text)));
+        return Status::NotImplemented(fmt::format(
+            "Line {}: the emulator does not support \"{}\" in a schema change job", Peek().line, Upper(Peek().text)));
       } else {
         return Error("ADD, DROP or ALTER");
       }

@@ -1,6 +1,6 @@
-#include "emulator/gsql_ast.h"
-
 #include <gtest/gtest.h>
+
+#include "emulator/gsql_ast.h"
 
 namespace icegraph::emulator {
 namespace {
@@ -14,7 +14,8 @@ const T& Only(const Result<std::vector<Statement>>& r, size_t i = 0) {
 TEST(GsqlParserTest, VertexWithPrimaryIdTypesDefaultsAndOptions) {
   const auto r = ParseGsql(
       "CREATE VERTEX User (PRIMARY_ID id STRING, name STRING DEFAULT \"anon\", age INT DEFAULT -1, tags SET<STRING>,\n"
-      "  m MAP<INT, DOUBLE>, l LIST<DATETIME>, s STRING COMPRESS) WITH primary_id_as_attribute=\"true\", STATS=\"none\"");
+      "  m MAP<INT, DOUBLE>, l LIST<DATETIME>, s STRING COMPRESS) WITH primary_id_as_attribute=\"true\", "
+      "STATS=\"none\"");
   const VertexType& v = Only<CreateVertexStmt>(r).vertex;
   EXPECT_EQ(v.name, "User");
   EXPECT_EQ(v.primary_id_name, "id");
@@ -31,8 +32,9 @@ TEST(GsqlParserTest, VertexWithPrimaryIdTypesDefaultsAndOptions) {
 }
 
 TEST(GsqlParserTest, CompositeAndSingleAttributePrimaryKeys) {
-  const auto r = ParseGsql("CREATE VERTEX A (x INT, y STRING, z DOUBLE, PRIMARY KEY (x, y))\n"
-                           "CREATE VERTEX B (code STRING PRIMARY KEY, n INT)");
+  const auto r = ParseGsql(
+      "CREATE VERTEX A (x INT, y STRING, z DOUBLE, PRIMARY KEY (x, y))\n"
+      "CREATE VERTEX B (code STRING PRIMARY KEY, n INT)");
   const VertexType& a = Only<CreateVertexStmt>(r, 0).vertex;
   EXPECT_EQ(a.composite_key, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(a.primary_id_name, "x");
@@ -62,8 +64,9 @@ TEST(GsqlParserTest, EdgesWithPairsDiscriminatorAndReverse) {
 }
 
 TEST(GsqlParserTest, GraphUseDropShow) {
-  const auto r = ParseGsql("CREATE GRAPH g (*)\nCREATE GRAPH h (A, KNOWS)\nuse graph g\nUSE GLOBAL\n"
-                           "DROP VERTEX A, B\nDROP JOB *\nDROP ALL\nSHOW VERTEX *\nls");
+  const auto r = ParseGsql(
+      "CREATE GRAPH g (*)\nCREATE GRAPH h (A, KNOWS)\nuse graph g\nUSE GLOBAL\n"
+      "DROP VERTEX A, B\nDROP JOB *\nDROP ALL\nSHOW VERTEX *\nls");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 9u);
   EXPECT_TRUE(std::get<CreateGraphStmt>((*r)[0].body).all);
@@ -155,17 +158,22 @@ TEST(GsqlParserTest, RefusesWhatItDoesNotImplement) {
 }
 
 TEST(GsqlParserTest, RefusesBadTypesOptionsAndDuplicates) {
-  EXPECT_NE(ParseGsql("CREATE VERTEX A (PRIMARY_ID id STRING, x INT64)").status().message().find("unknown attribute type"),
-            std::string::npos);
+  EXPECT_NE(
+      ParseGsql("CREATE VERTEX A (PRIMARY_ID id STRING, x INT64)").status().message().find("unknown attribute type"),
+      std::string::npos);
   EXPECT_NE(ParseGsql("CREATE VERTEX A (PRIMARY_ID id DOUBLE)").status().message().find("must be STRING, INT"),
             std::string::npos);
-  EXPECT_NE(ParseGsql("CREATE VERTEX A (PRIMARY_ID id STRING, x INT, x STRING)").status().message().find("declared twice"),
-            std::string::npos);
-  EXPECT_NE(ParseGsql("CREATE UNDIRECTED EDGE E (FROM A, TO B) WITH REVERSE_EDGE=\"R\"").status().message().find(
-                "only allowed on a DIRECTED"),
+  EXPECT_NE(
+      ParseGsql("CREATE VERTEX A (PRIMARY_ID id STRING, x INT, x STRING)").status().message().find("declared twice"),
+      std::string::npos);
+  EXPECT_NE(ParseGsql("CREATE UNDIRECTED EDGE E (FROM A, TO B) WITH REVERSE_EDGE=\"R\"")
+                .status()
+                .message()
+                .find("only allowed on a DIRECTED"),
             std::string::npos);
   EXPECT_FALSE(ParseGsql("CREATE LOADING JOB j { DEFINE FILENAME f; LOAD f TO VERTEX A VALUES ($0) USING "
-                         "SEPARATOR=\"ab\"; }").ok());
+                         "SEPARATOR=\"ab\"; }")
+                   .ok());
   EXPECT_FALSE(ParseGsql("CREATE VERTEX A (PRIMARY_ID id STRING, l LIST<LIST<INT>>)").ok());
 }
 

@@ -76,7 +76,7 @@ json GraphSchemaJson(const Catalog& c, const Graph& g) {
 
 void Emulator::RegisterGsql(httplib::Server& server) {
   const auto statements = [this](const httplib::Request& req, httplib::Response& res, const std::string& body,
-                                  bool url_encoded) {
+                                 bool url_encoded) {
     if (!Authorize(req, res, true)) return;
     std::string text = body;
     if (url_encoded) text = httplib::detail::decode_url(text, true);
@@ -87,9 +87,13 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     res.set_content(r.output, "text/plain");
   };
   PostRaw(server, "/gsql/v1/statements",
-          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) { statements(q, s, b, false); });
+          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+            statements(q, s, b, false);
+          });
   PostRaw(server, "/gsqlserver/gsql/file",
-          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) { statements(q, s, b, true); });
+          [statements](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+            statements(q, s, b, true);
+          });
 
   const auto schema = [this](const httplib::Request& req, httplib::Response& res, const std::string& graph, bool v4) {
     if (!Authorize(req, res, true)) return;
@@ -101,9 +105,8 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     }
     SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", GraphSchemaJson(db_.catalog, *g)}});
   };
-  server.Get(R"(/gsql/v1/schema/graphs/([^/]+))", [schema](const httplib::Request& q, httplib::Response& s) {
-    schema(q, s, q.matches[1], true);
-  });
+  server.Get(R"(/gsql/v1/schema/graphs/([^/]+))",
+             [schema](const httplib::Request& q, httplib::Response& s) { schema(q, s, q.matches[1], true); });
   server.Get("/gsqlserver/gsql/schema", [schema](const httplib::Request& q, httplib::Response& s) {
     schema(q, s, q.get_param_value("graph"), false);
   });
@@ -122,52 +125,60 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   server.Get("/gsqlserver/gsql/simpleauth", simple_auth);
 
   // POST /gsql/v1/tokens: a secret in the body, or Basic credentials; answers token and expiration (unix seconds).
-  PostRaw(server, "/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res, const std::string& raw) {
-    json body = raw.empty() ? json::object() : json::parse(raw, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      SendJson(res, 400, {{"error", true}, {"message", "Invalid payload: expected a JSON object."}});
-      return;
-    }
-    std::string user;
-    if (body.contains("secret")) {
-      const auto u = auth_.UserOfSecret(body["secret"].get<std::string>());
-      if (!u && auth_.enabled()) {
-        SendJson(res, 401, {{"error", true}, {"message", "The secret is not valid."}, {"code", code::kAuthFailed}});
-        return;
-      }
-      user = u.value_or(options_.username);
-    } else if (!Authorize(req, res, true, &user)) {
-      return;
-    }
-    int64_t lifetime = 0;
-    if (body.contains("lifetime")) {
-      const json& l = body["lifetime"];
-      lifetime = l.is_string() ? std::atoll(l.get<std::string>().c_str()) : l.get<int64_t>();
-    }
-    const std::string graph = body.value("graph", "");
-    if (!graph.empty()) {
-      const std::shared_lock<std::shared_mutex> lock(db_.mu);
-      if (db_.catalog.FindGraph(graph) == nullptr) {
-        SendJson(res, 400, {{"error", true}, {"message", "Graph " + graph + " does not exist."}});
-        return;
-      }
-    }
-    std::string token;
-    const TokenInfo info = auth_.IssueToken(user, graph, lifetime, &token);
-    (void)Record({"token", graph, user, token, std::to_string(info.expires_at), ""});
-    SendJson(res, 200, {{"error", false}, {"message", "Generate new token successfully."}, {"token", token},
-                        {"expiration", info.expires_at}});
-  });
-  PostRaw(server, "/gsql/v1/tokens/check", [this](const httplib::Request&, httplib::Response& res, const std::string& raw) {
-    const json body = json::parse(raw, nullptr, false);
-    const std::string token = body.is_object() ? body.value("token", "") : "";
-    const auto info = auth_.Lookup(token);
-    if (!info || info->expires_at <= Auth::Now()) {
-      SendJson(res, 200, {{"error", true}, {"message", info ? "The token has expired." : "The token is invalid."}});
-      return;
-    }
-    SendJson(res, 200, {{"error", false}, {"message", "Token is valid."}, {"results", {{"expiration", info->expires_at}, {"user", info->user}}}});
-  });
+  PostRaw(
+      server, "/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res, const std::string& raw) {
+        json body = raw.empty() ? json::object() : json::parse(raw, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) {
+          SendJson(res, 400, {{"error", true}, {"message", "Invalid payload: expected a JSON object."}});
+          return;
+        }
+        std::string user;
+        if (body.contains("secret")) {
+          const auto u = auth_.UserOfSecret(body["secret"].get<std::string>());
+          if (!u && auth_.enabled()) {
+            SendJson(res, 401, {{"error", true}, {"message", "The secret is not valid."}, {"code", code::kAuthFailed}});
+            return;
+          }
+          user = u.value_or(options_.username);
+        } else if (!Authorize(req, res, true, &user)) {
+          return;
+        }
+        int64_t lifetime = 0;
+        if (body.contains("lifetime")) {
+          const json& l = body["lifetime"];
+          lifetime = l.is_string() ? std::atoll(l.get<std::string>().c_str()) : l.get<int64_t>();
+        }
+        const std::string graph = body.value("graph", "");
+        if (!graph.empty()) {
+          const std::shared_lock<std::shared_mutex> lock(db_.mu);
+          if (db_.catalog.FindGraph(graph) == nullptr) {
+            SendJson(res, 400, {{"error", true}, {"message", "Graph " + graph + " does not exist."}});
+            return;
+          }
+        }
+        std::string token;
+        const TokenInfo info = auth_.IssueToken(user, graph, lifetime, &token);
+        (void)Record({"token", graph, user, token, std::to_string(info.expires_at), ""});
+        SendJson(res, 200,
+                 {{"error", false},
+                  {"message", "Generate new token successfully."},
+                  {"token", token},
+                  {"expiration", info.expires_at}});
+      });
+  PostRaw(
+      server, "/gsql/v1/tokens/check", [this](const httplib::Request&, httplib::Response& res, const std::string& raw) {
+        const json body = json::parse(raw, nullptr, false);
+        const std::string token = body.is_object() ? body.value("token", "") : "";
+        const auto info = auth_.Lookup(token);
+        if (!info || info->expires_at <= Auth::Now()) {
+          SendJson(res, 200, {{"error", true}, {"message", info ? "The token has expired." : "The token is invalid."}});
+          return;
+        }
+        SendJson(res, 200,
+                 {{"error", false},
+                  {"message", "Token is valid."},
+                  {"results", {{"expiration", info->expires_at}, {"user", info->user}}}});
+      });
 
   server.Post("/gsql/v1/secrets", [this](const httplib::Request& req, httplib::Response& res) {
     std::string user;
@@ -175,8 +186,12 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     std::string secret;
     const std::string alias = auth_.CreateSecret(user, req.get_param_value("alias"), &secret);
     (void)Record({"secret", "", user, alias, secret, ""});
-    SendJson(res, 201, {{"error", false}, {"message", "The secret has been created successfully."},
-                        {"results", {{"alias", alias}, {"value", secret}}}, {"alias", alias}, {"secret", secret}});
+    SendJson(res, 201,
+             {{"error", false},
+              {"message", "The secret has been created successfully."},
+              {"results", {{"alias", alias}, {"value", secret}}},
+              {"alias", alias},
+              {"secret", secret}});
   });
   server.Get("/gsql/v1/secrets", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;

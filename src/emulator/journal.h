@@ -18,7 +18,7 @@ struct JournalRecord {
   std::string graph;   // session graph for "gsql"
   std::string method;  // for "http"
   std::string path;
-  std::string query;   // canonical query string
+  std::string query;  // canonical query string
   std::string body;
 };
 
@@ -36,7 +36,8 @@ class Journal {
   int64_t records() const { return records_; }
 
  private:
-  Journal(std::string path, std::FILE* file, int64_t records) : path_(std::move(path)), file_(file), records_(records) {}
+  Journal(std::string path, std::FILE* file, int64_t records)
+      : path_(std::move(path)), file_(file), records_(records) {}
 
   std::string path_;
   std::FILE* file_;  // owned; closed in the destructor

@@ -1,10 +1,10 @@
 #include "emulator/journal.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace icegraph::emulator {
 namespace {

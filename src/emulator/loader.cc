@@ -1,10 +1,10 @@
 #include "emulator/loader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "emulator/csv.h"
 #include "emulator/vertex_id.h"
@@ -20,7 +20,7 @@ struct LineCtx {
   const std::vector<std::string>* header = nullptr;
   std::vector<std::string> buffers;  // reused across lines: no allocation once warm
   size_t next_buffer = 0;
-  bool missing = false;              // a $N beyond the line's tokens was referenced
+  bool missing = false;  // a $N beyond the line's tokens was referenced
 };
 
 int HeaderIndex(const std::vector<std::string>& header, std::string_view name) {
@@ -106,9 +106,11 @@ bool EvalCondition(const Condition& cond, LineCtx& ctx) {
   switch (cond.kind) {
     case Condition::Kind::kTrue: return true;
     case Condition::Kind::kAnd:
-      return std::all_of(cond.children.begin(), cond.children.end(), [&](const Condition& c) { return EvalCondition(c, ctx); });
+      return std::all_of(cond.children.begin(), cond.children.end(),
+                         [&](const Condition& c) { return EvalCondition(c, ctx); });
     case Condition::Kind::kOr:
-      return std::any_of(cond.children.begin(), cond.children.end(), [&](const Condition& c) { return EvalCondition(c, ctx); });
+      return std::any_of(cond.children.begin(), cond.children.end(),
+                         [&](const Condition& c) { return EvalCondition(c, ctx); });
     case Condition::Kind::kNot: return cond.children.empty() || !EvalCondition(cond.children[0], ctx);
     case Condition::Kind::kCompare: {
       const std::string_view l = Eval(cond.lhs, ctx);
@@ -118,7 +120,8 @@ bool EvalCondition(const Condition& cond, LineCtx& ctx) {
     case Condition::Kind::kIsEmpty: return Eval(cond.lhs, ctx).empty() != cond.negated;
     case Condition::Kind::kIn: {
       const std::string_view l = Eval(cond.lhs, ctx);
-      const bool in = std::any_of(cond.rhs.begin(), cond.rhs.end(), [&](const TokenExpr& r) { return Compare(l, Eval(r, ctx), "=="); });
+      const bool in = std::any_of(cond.rhs.begin(), cond.rhs.end(),
+                                  [&](const TokenExpr& r) { return Compare(l, Eval(r, ctx), "=="); });
       return in != cond.negated;
     }
     case Condition::Kind::kBetween: {
@@ -310,7 +313,8 @@ class JobRun {
     }
     const std::string disc = EncodeDiscriminator(*et, full);
     bool created = false;
-    Attrs& stored = db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc), full, &created);
+    Attrs& stored =
+        db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc), full, &created);
     if (!created) {
       for (size_t i = 0; i < set_.size(); ++i) {
         if (set_[i]) stored[i] = attrs_[i];
@@ -318,7 +322,8 @@ class JobRun {
     }
     if (!et->reverse_edge.empty()) {
       const EdgeType* rev = db_.catalog.FindEdge(et->reverse_edge);
-      Attrs& rstored = db_.store.UpsertEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, disc), full, &created);
+      Attrs& rstored =
+          db_.store.UpsertEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, disc), full, &created);
       rstored = stored;
     }
     ++ts.valid_object;
@@ -375,8 +380,8 @@ Result<LoadStats> RunLoad(Database& db, const LoadingJob& job, const std::string
 Status ValidateLoadingJob(const Catalog& catalog, const Graph& graph, const LoadingJob& job) {
   for (const LoadStatement& s : job.statements) {
     if (std::find(job.filename_vars.begin(), job.filename_vars.end(), s.filename_var) == job.filename_vars.end()) {
-      return Status::Invalid(fmt::format("the filename variable {} is not defined (DEFINE FILENAME {};)", s.filename_var,
-                                         s.filename_var));
+      return Status::Invalid(
+          fmt::format("the filename variable {} is not defined (DEFINE FILENAME {};)", s.filename_var, s.filename_var));
     }
     const bool edge = s.target == LoadStatement::Target::kEdge || s.target == LoadStatement::Target::kDeleteEdge;
     size_t expected = 0;
@@ -388,8 +393,10 @@ Status ValidateLoadingJob(const Catalog& catalog, const Graph& graph, const Load
       bool wildcard = e->pairs.size() > 1;
       for (const EdgePair& p : e->pairs) wildcard = wildcard || p.from == "*" || p.to == "*";
       if (wildcard && (!s.from_type || !s.to_type)) {
-        return Status::Invalid(fmt::format("the edge type {} has several FROM/TO pairs: give the vertex types as "
-                                           "VALUES ($0 $1, $2 $3, ...)", s.type_name));
+        return Status::Invalid(
+            fmt::format("the edge type {} has several FROM/TO pairs: give the vertex types as "
+                        "VALUES ($0 $1, $2 $3, ...)",
+                        s.type_name));
       }
       expected = 2 + e->attributes.size();
       if (s.target == LoadStatement::Target::kDeleteEdge) expected = s.values.size();
@@ -402,8 +409,8 @@ Status ValidateLoadingJob(const Catalog& catalog, const Graph& graph, const Load
       if (s.target == LoadStatement::Target::kDeleteVertex) expected = 1;
     }
     if (s.values.size() != expected) {
-      return Status::Invalid(fmt::format("the number of VALUES for {} is {}, but it needs {}", s.type_name,
-                                         s.values.size(), expected));
+      return Status::Invalid(
+          fmt::format("the number of VALUES for {} is {}, but it needs {}", s.type_name, s.values.size(), expected));
     }
     const auto check_expr = [&](const TokenExpr& e) -> Status {
       if (e.kind == TokenExpr::Kind::kColumnName && !s.options.header) {

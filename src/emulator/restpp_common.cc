@@ -24,7 +24,9 @@ bool ParamTrue(const Params& p, const std::string& key) {
 
 const Graph* FindGraphOr(const Database& db, const std::string& graph, Reply* error) {
   const Graph* g = db.catalog.FindGraph(graph);
-  if (g == nullptr) *error = ErrorReply(400, fmt::format("Graph name {} cannot be found. Please check the graph name.", graph), "REST-1004");
+  if (g == nullptr)
+    *error =
+        ErrorReply(400, fmt::format("Graph name {} cannot be found. Please check the graph name.", graph), "REST-1004");
   return g;
 }
 
@@ -86,12 +88,18 @@ bool Matches(const std::vector<Attribute>& attrs, const Attrs& values, const std
     const size_t i = static_cast<size_t>(f.attr);
     const int c = CompareValues(attrs[i].type, values[i], f.value);
     bool ok = false;
-    if (f.op == "=" || f.op == "==") ok = c == 0;
-    else if (f.op == "!=") ok = c != 0;
-    else if (f.op == "<") ok = c < 0;
-    else if (f.op == "<=") ok = c <= 0;
-    else if (f.op == ">") ok = c > 0;
-    else if (f.op == ">=") ok = c >= 0;
+    if (f.op == "=" || f.op == "==")
+      ok = c == 0;
+    else if (f.op == "!=")
+      ok = c != 0;
+    else if (f.op == "<")
+      ok = c < 0;
+    else if (f.op == "<=")
+      ok = c <= 0;
+    else if (f.op == ">")
+      ok = c > 0;
+    else if (f.op == ">=")
+      ok = c >= 0;
     if (!ok) return false;
   }
   return true;

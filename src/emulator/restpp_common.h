@@ -1,10 +1,9 @@
 // Helpers shared by the REST++ read and write operations: graph lookup, attribute rendering and filters.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "emulator/restpp_ops.h"
 

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "emulator/database.h"
 #include "emulator/loader.h"
@@ -16,9 +15,9 @@ using Params = std::multimap<std::string, std::string>;
 
 struct Reply {
   int status = 200;
-  nlohmann::json body;         // results (on success) or {message, code} (on error)
+  nlohmann::json body;  // results (on success) or {message, code} (on error)
   bool error = false;
-  bool changed = false;        // a write happened: journal it
+  bool changed = false;  // a write happened: journal it
 };
 
 /// First value of a query parameter, or `fallback`.
@@ -33,7 +32,8 @@ Reply LoadData(Database& db, const std::string& graph, const Params& params, con
 
 Reply GetVertices(const Database& db, const std::string& graph, const std::string& type, const std::string* id,
                   const Params& params);
-Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path, const Params& params);
+Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path,
+               const Params& params);
 Reply Builtins(const Database& db, const std::string& graph, const std::string& body);
 
 /// Renders a loading request's statistics as the /ddl endpoint's results entry.

@@ -1,8 +1,8 @@
 // REST++ reads: vertices, edges, and the stat_* builtins.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "emulator/restpp_common.h"
 #include "emulator/vertex_id.h"
@@ -67,10 +67,12 @@ Reply GetVertices(const Database& db, const std::string& graph, const std::strin
     auto norm = NormalizeVertexId(*vt, *id);
     const Attrs* attrs = norm.ok() ? db.store.FindVertex(type, *norm) : nullptr;
     if (attrs == nullptr) {
-      return ErrorReply(400, fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", *id, type),
+      return ErrorReply(400,
+                        fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", *id, type),
                         "REST-30000");
     }
-    r.body = json::array({{{"v_id", *norm}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, *norm, *attrs, select)}}});
+    r.body = json::array(
+        {{{"v_id", *norm}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, *norm, *attrs, select)}}});
     return r;
   }
   auto filter = ParseFilter(vt->attributes, Param(params, "filter"));
@@ -99,7 +101,8 @@ Reply GetVertices(const Database& db, const std::string& graph, const std::strin
   return r;
 }
 
-Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path, const Params& params) {
+Reply GetEdges(const Database& db, const std::string& graph, const std::vector<std::string>& path,
+               const Params& params) {
   Reply err;
   const Graph* g = FindGraphOr(db, graph, &err);
   if (g == nullptr) return err;
@@ -107,8 +110,9 @@ Reply GetEdges(const Database& db, const std::string& graph, const std::vector<s
   if (sv == nullptr) return err;
   auto src = NormalizeVertexId(*sv, path[1]);
   if (!src.ok() || db.store.FindVertex(path[0], *src) == nullptr) {
-    return ErrorReply(400, fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", path[1], path[0]),
-                      "REST-30000");
+    return ErrorReply(
+        400, fmt::format("Input vertex id '{}' is not a valid vertex id for vertex type = {}.", path[1], path[0]),
+        "REST-30000");
   }
   const std::string etype = path.size() > 2 && path[2] != "_" ? path[2] : "";
   const std::string ttype = path.size() > 3 ? path[3] : "";
@@ -127,7 +131,8 @@ Reply GetEdges(const Database& db, const std::string& graph, const std::vector<s
   std::vector<FilterTerm> filter;
   const std::string filter_text = Param(params, "filter");
   if (!filter_text.empty()) {
-    if (filter_type == nullptr) return ErrorReply(400, "A filter on edges needs the edge type in the path.", "REST-30000");
+    if (filter_type == nullptr)
+      return ErrorReply(400, "A filter on edges needs the edge type in the path.", "REST-30000");
     auto f = ParseFilter(filter_type->attributes, filter_text);
     if (!f.ok()) return ErrorReply(400, f.status().message(), "REST-30000");
     filter = std::move(f).ValueOrDie();
@@ -157,9 +162,9 @@ Reply GetEdges(const Database& db, const std::string& graph, const std::vector<s
   // Stable output order helps clients that page or diff.
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
     return std::tie(a["e_type"].get_ref<const std::string&>(), a["to_type"].get_ref<const std::string&>(),
-                    a["to_id"].get_ref<const std::string&>()) <
-           std::tie(b["e_type"].get_ref<const std::string&>(), b["to_type"].get_ref<const std::string&>(),
-                    b["to_id"].get_ref<const std::string&>());
+                    a["to_id"].get_ref<const std::string&>()) < std::tie(b["e_type"].get_ref<const std::string&>(),
+                                                                         b["to_type"].get_ref<const std::string&>(),
+                                                                         b["to_id"].get_ref<const std::string&>());
   });
   Reply r;
   if (ParamTrue(params, "count_only")) {

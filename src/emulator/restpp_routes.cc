@@ -48,7 +48,8 @@ Reply Dispatch(Database& db, const std::string& kind, const std::string& graph, 
                const Params& params, const std::string& body) {
   if (kind == "upsert") return UpsertGraph(db, graph, params, body);
   if (kind == "ddl") return LoadData(db, graph, params, body);
-  if (kind == "delete_vertices") return DeleteVertices(db, graph, path[0], path.size() > 1 ? &path[1] : nullptr, params);
+  if (kind == "delete_vertices")
+    return DeleteVertices(db, graph, path[0], path.size() > 1 ? &path[1] : nullptr, params);
   if (kind == "delete_edges") return DeleteEdges(db, graph, path, params);
   return ErrorReply(500, "unknown journal record " + kind, "REST-1000");
 }
@@ -76,8 +77,8 @@ Status Emulator::Replay(const JournalRecord& rec) {
   const json path = json::parse(rec.path, nullptr, false);
   if (!path.is_array()) return Status::Internal("corrupt journal path");
   const std::unique_lock<std::shared_mutex> lock(db_.mu);
-  const Reply r = Dispatch(db_, rec.method, rec.graph, path.get<std::vector<std::string>>(), DecodeParams(rec.query),
-                           rec.body);
+  const Reply r =
+      Dispatch(db_, rec.method, rec.graph, path.get<std::vector<std::string>>(), DecodeParams(rec.query), rec.body);
   return r.error ? Status::Internal("journaled request failed on replay: " + r.body.dump()) : Status::OK();
 }
 
@@ -93,7 +94,8 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   };
   // A write: fault injection, auth, the operation under the write lock, then the journal before the answer.
   const auto write = [this, reply](const httplib::Request& req, httplib::Response& res, const std::string& kind,
-                                   const std::vector<std::string>& path, bool can_be_too_large, const std::string& body) {
+                                   const std::vector<std::string>& path, bool can_be_too_large,
+                                   const std::string& body) {
     if (!Authorize(req, res, true) || InjectFault(req, res, can_be_too_large)) return;
     const std::string graph = req.matches[1];
     const Params params = ToParams(req.params);
@@ -131,11 +133,12 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   server.Get("/restpp/endpoints", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     json eps = json::object();
-    for (const char* e : {"GET /echo", "GET /version", "GET /endpoints", "POST /graph/{graph_name}",
-                          "GET /graph/{graph_name}/vertices/{vertex_type}", "DELETE /graph/{graph_name}/vertices/{vertex_type}",
-                          "GET /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
-                          "DELETE /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
-                          "POST /builtins/{graph_name}", "POST /ddl/{graph_name}", "POST /requesttoken"}) {
+    for (const char* e :
+         {"GET /echo", "GET /version", "GET /endpoints", "POST /graph/{graph_name}",
+          "GET /graph/{graph_name}/vertices/{vertex_type}", "DELETE /graph/{graph_name}/vertices/{vertex_type}",
+          "GET /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
+          "DELETE /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}", "POST /builtins/{graph_name}",
+          "POST /ddl/{graph_name}", "POST /requesttoken"}) {
       eps[e] = json::object();
     }
     SendJson(res, 200, eps);
@@ -164,8 +167,11 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
     std::string token;
     const TokenInfo info = auth_.IssueToken(user, body.value("graph", ""), std::atoll(lifetime.c_str()), &token);
     (void)Record({"token", info.graph, user, token, std::to_string(info.expires_at), ""});
-    json out = {{"code", code::kOk}, {"error", false}, {"message", "Generate new token successfully."},
-                {"token", token}, {"expiration", info.expires_at}};
+    json out = {{"code", code::kOk},
+                {"error", false},
+                {"message", "Generate new token successfully."},
+                {"token", token},
+                {"expiration", info.expires_at}};
     out["results"] = {{"token", token}};
     SendJson(res, 200, out);
   };
@@ -173,12 +179,14 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
              [request_token](const httplib::Request& q, httplib::Response& s) { request_token(q, s, q.body); });
   PostRaw(server, "/restpp/requesttoken", request_token);
 
-  PostRaw(server, R"(/restpp/graph/([^/]+))", [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
-    write(q, s, "upsert", {}, true, b);
-  });
-  PostRaw(server, R"(/restpp/ddl/([^/]+))", [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
-    write(q, s, "ddl", {}, true, b);
-  });
+  PostRaw(server, R"(/restpp/graph/([^/]+))",
+          [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+            write(q, s, "upsert", {}, true, b);
+          });
+  PostRaw(server, R"(/restpp/ddl/([^/]+))",
+          [write](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+            write(q, s, "ddl", {}, true, b);
+          });
   server.Delete(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)",
                 [write](const httplib::Request& q, httplib::Response& s) {
                   write(q, s, "delete_vertices", Captures(q, 2), false, q.body);
@@ -187,21 +195,22 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
                 [write](const httplib::Request& q, httplib::Response& s) {
                   write(q, s, "delete_edges", Captures(q, 2), false, q.body);
                 });
-  server.Get(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)",
-             [read](const httplib::Request& q, httplib::Response& s) {
-               const std::vector<std::string> path = Captures(q, 2);
-               read(q, s, [&](const Database& db) {
-                 return GetVertices(db, q.matches[1], path[0], path.size() > 1 ? &path[1] : nullptr, ToParams(q.params));
-               });
-             });
+  server.Get(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)", [read](const httplib::Request& q,
+                                                                              httplib::Response& s) {
+    const std::vector<std::string> path = Captures(q, 2);
+    read(q, s, [&](const Database& db) {
+      return GetVertices(db, q.matches[1], path[0], path.size() > 1 ? &path[1] : nullptr, ToParams(q.params));
+    });
+  });
   server.Get(R"(/restpp/graph/([^/]+)/edges/([^/]+)/([^/]+)(?:/([^/]+))?(?:/([^/]+))?(?:/([^/]+))?)",
              [read](const httplib::Request& q, httplib::Response& s) {
                const std::vector<std::string> path = Captures(q, 2);
                read(q, s, [&](const Database& db) { return GetEdges(db, q.matches[1], path, ToParams(q.params)); });
              });
-  PostRaw(server, R"(/restpp/builtins/([^/]+))", [read](const httplib::Request& q, httplib::Response& s, const std::string& b) {
-    read(q, s, [&](const Database& db) { return Builtins(db, q.matches[1], b); });
-  });
+  PostRaw(server, R"(/restpp/builtins/([^/]+))",
+          [read](const httplib::Request& q, httplib::Response& s, const std::string& b) {
+            read(q, s, [&](const Database& db) { return Builtins(db, q.matches[1], b); });
+          });
 }
 
 }  // namespace icegraph::emulator

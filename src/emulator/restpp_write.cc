@@ -59,10 +59,14 @@ void ApplyUpdate(const Attribute& attr, Value& slot, AttrUpdate& u, bool existed
   } else if (u.op == "ignore_if_exists") {
     if (!existed) slot = std::move(u.value);
   } else if (u.op == "add") {
-    if (auto* a = std::get_if<int64_t>(&slot.data)) *a += std::get<int64_t>(u.value.data);
-    else if (auto* b = std::get_if<uint64_t>(&slot.data)) *b += std::get<uint64_t>(u.value.data);
-    else if (auto* d = std::get_if<double>(&slot.data)) *d += std::get<double>(u.value.data);
-    else if (auto* s = std::get_if<std::string>(&slot.data)) *s += std::get<std::string>(u.value.data);
+    if (auto* a = std::get_if<int64_t>(&slot.data))
+      *a += std::get<int64_t>(u.value.data);
+    else if (auto* b = std::get_if<uint64_t>(&slot.data))
+      *b += std::get<uint64_t>(u.value.data);
+    else if (auto* d = std::get_if<double>(&slot.data))
+      *d += std::get<double>(u.value.data);
+    else if (auto* s = std::get_if<std::string>(&slot.data))
+      *s += std::get<std::string>(u.value.data);
     else if (auto* l = std::get_if<ValueList>(&slot.data)) {
       for (Value& v : std::get<ValueList>(u.value.data)) {
         if (attr.type.kind == Kind::kSet && std::find(l->begin(), l->end(), v) != l->end()) continue;
@@ -108,15 +112,19 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
   std::vector<VertexOp> vops;
   std::vector<EdgeOp> eops;
   if (doc.contains("vertices")) {
-    if (!doc["vertices"].is_object()) return ErrorReply(400, "Invalid payload: \"vertices\" must be an object.", "REST-30000");
+    if (!doc["vertices"].is_object())
+      return ErrorReply(400, "Invalid payload: \"vertices\" must be an object.", "REST-30000");
     for (const auto& [vtype, ids] : doc["vertices"].items()) {
       const VertexType* vt = FindVertexOr(db, *g, vtype, &err);
       if (vt == nullptr) return err;
-      if (!ids.is_object()) return ErrorReply(400, "Invalid payload: vertices of " + vtype + " must be an object.", "REST-30000");
+      if (!ids.is_object())
+        return ErrorReply(400, "Invalid payload: vertices of " + vtype + " must be an object.", "REST-30000");
       for (const auto& [id, attrs] : ids.items()) {
         auto norm = NormalizeVertexId(*vt, id);
         if (!norm.ok()) {
-          return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}: {}", id, vtype, norm.status().message()), "REST-30000");
+          return ErrorReply(
+              400, fmt::format("Invalid vertex id '{}' for vertex type {}: {}", id, vtype, norm.status().message()),
+              "REST-30000");
         }
         VertexOp op{vt, *norm, {}};
         const Status st = ParseAttrs(vt->attributes, attrs, "vertex " + vtype + " '" + id + "'", &op.updates);
@@ -126,14 +134,17 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
     }
   }
   if (doc.contains("edges")) {
-    if (!doc["edges"].is_object()) return ErrorReply(400, "Invalid payload: \"edges\" must be an object.", "REST-30000");
+    if (!doc["edges"].is_object())
+      return ErrorReply(400, "Invalid payload: \"edges\" must be an object.", "REST-30000");
     for (const auto& [stype, by_src] : doc["edges"].items()) {
       const VertexType* sv = FindVertexOr(db, *g, stype, &err);
       if (sv == nullptr) return err;
-      if (!by_src.is_object()) return ErrorReply(400, "Invalid payload: edges from " + stype + " must be an object.", "REST-30000");
+      if (!by_src.is_object())
+        return ErrorReply(400, "Invalid payload: edges from " + stype + " must be an object.", "REST-30000");
       for (const auto& [sid, by_etype] : by_src.items()) {
         auto src = NormalizeVertexId(*sv, sid);
-        if (!src.ok()) return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", sid, stype), "REST-30000");
+        if (!src.ok())
+          return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", sid, stype), "REST-30000");
         for (const auto& [etype, by_ttype] : by_etype.items()) {
           const EdgeType* et = FindEdgeOr(db, *g, etype, &err);
           if (et == nullptr) return err;
@@ -141,16 +152,20 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
             const VertexType* tv = FindVertexOr(db, *g, ttype, &err);
             if (tv == nullptr) return err;
             if (!et->AllowsPair(stype, ttype)) {
-              return ErrorReply(400, fmt::format("Edge type {} does not connect {} to {}.", etype, stype, ttype), "REST-30000");
+              return ErrorReply(400, fmt::format("Edge type {} does not connect {} to {}.", etype, stype, ttype),
+                                "REST-30000");
             }
             for (const auto& [tid, attrs_or_list] : by_tid.items()) {
               auto dst = NormalizeVertexId(*tv, tid);
-              if (!dst.ok()) return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", tid, ttype), "REST-30000");
+              if (!dst.ok())
+                return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", tid, ttype),
+                                  "REST-30000");
               // Several edges between one pair (discriminated multi-edges) come as a list of attribute objects.
               const json list = attrs_or_list.is_array() ? attrs_or_list : json::array({attrs_or_list});
               for (const json& attrs : list) {
                 EdgeOp op{et, {stype, *src}, {ttype, *dst}, {}};
-                const Status st = ParseAttrs(et->attributes, attrs, fmt::format("edge {} {}->{}", etype, sid, tid), &op.updates);
+                const Status st =
+                    ParseAttrs(et->attributes, attrs, fmt::format("edge {} {}->{}", etype, sid, tid), &op.updates);
                 if (!st.ok()) return ErrorReply(400, st.message(), "REST-30000");
                 eops.push_back(std::move(op));
               }

@@ -26,7 +26,7 @@ struct VertexType {
   std::vector<std::string> composite_key;  // PRIMARY KEY (a, b, ...) attribute names; empty for PRIMARY_ID
   bool primary_id_as_attribute = false;    // WITH primary_id_as_attribute="true"
   std::string stats = "OUTDEGREE_BY_EDGETYPE";
-  std::vector<Attribute> attributes;       // in declaration order; for PRIMARY KEY includes the key attributes
+  std::vector<Attribute> attributes;  // in declaration order; for PRIMARY KEY includes the key attributes
 
   /// Index of attribute `name`, or -1.
   int AttributeIndex(std::string_view attr) const;
@@ -55,19 +55,19 @@ struct EdgeType {
 /// An expression producing a token in LOAD ... VALUES (...) or a condition operand.
 struct TokenExpr {
   enum class Kind { kColumnIndex, kColumnName, kLiteral, kDefault, kFunction } kind = Kind::kDefault;
-  int index = -1;                  // $N
-  std::string text;                // $"name", literal text, or function name
-  std::vector<TokenExpr> args;     // function arguments
+  int index = -1;               // $N
+  std::string text;             // $"name", literal text, or function name
+  std::vector<TokenExpr> args;  // function arguments
 };
 
 /// A WHERE condition of a LOAD or DELETE statement.
 struct Condition {
   enum class Kind { kCompare, kAnd, kOr, kNot, kIsNumeric, kIsEmpty, kIn, kBetween, kTrue } kind = Kind::kTrue;
-  std::string op;                  // "==", "!=", "<", "<=", ">", ">=" for kCompare
+  std::string op;  // "==", "!=", "<", "<=", ">", ">=" for kCompare
   TokenExpr lhs;
-  std::vector<TokenExpr> rhs;      // one for compare, a list for IN, two for BETWEEN
-  std::vector<Condition> children; // operands of AND/OR/NOT
-  bool negated = false;            // IS NOT NUMERIC / IS NOT EMPTY / NOT IN
+  std::vector<TokenExpr> rhs;       // one for compare, a list for IN, two for BETWEEN
+  std::vector<Condition> children;  // operands of AND/OR/NOT
+  bool negated = false;             // IS NOT NUMERIC / IS NOT EMPTY / NOT IN
 };
 
 struct LoadingOptions {
@@ -82,7 +82,7 @@ struct LoadStatement {
   enum class Target { kVertex, kEdge, kDeleteVertex, kDeleteEdge } target = Target::kVertex;
   std::string filename_var;
   std::string type_name;
-  std::vector<TokenExpr> values;     // LOAD: id first (edges: from, to), then attributes; DELETE: key exprs
+  std::vector<TokenExpr> values;       // LOAD: id first (edges: from, to), then attributes; DELETE: key exprs
   std::optional<TokenExpr> from_type;  // edge `$1 VERTEX` wildcard endpoint type token, when the edge type has "*"
   std::optional<TokenExpr> to_type;
   std::optional<Condition> where;
@@ -92,10 +92,10 @@ struct LoadStatement {
 struct LoadingJob {
   std::string name;
   std::string graph;
-  std::vector<std::string> filename_vars;               // DEFINE FILENAME f;
-  std::map<std::string, std::string> filename_defaults; // DEFINE FILENAME f = "path";
+  std::vector<std::string> filename_vars;                // DEFINE FILENAME f;
+  std::map<std::string, std::string> filename_defaults;  // DEFINE FILENAME f = "path";
   std::vector<LoadStatement> statements;
-  std::string source_text;                              // as written, for SHOW JOB
+  std::string source_text;  // as written, for SHOW JOB
 };
 
 struct Graph {

@@ -42,7 +42,9 @@ Status EmulatorServer::Bind() {
     }
     port_ = options_.port;
   }
-  log::Info("emulator.listening", {{"host", options_.host}, {"port", port_}, {"auth", options_.auth},
+  log::Info("emulator.listening", {{"host", options_.host},
+                                   {"port", port_},
+                                   {"auth", options_.auth},
                                    {"data_dir", options_.data_dir.empty() ? "-" : options_.data_dir}});
   return Status::OK();
 }

@@ -23,8 +23,8 @@ struct EmulatorOptions {
   int64_t max_body_mb = 200;            // Nginx.ClientMaxBodySize default
   FaultSpec faults;
   uint64_t seed = 0;
-  std::string data_dir;                 // empty: in memory only
-  int threads = 64;  // cpp-httplib holds a worker per open connection, idle keep-alive ones too
+  std::string data_dir;  // empty: in memory only
+  int threads = 64;      // cpp-httplib holds a worker per open connection, idle keep-alive ones too
 };
 
 class Emulator;

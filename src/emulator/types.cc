@@ -46,12 +46,9 @@ bool IsNumeric(Kind k) { return k == Kind::kInt || k == Kind::kUint || k == Kind
 std::string AttrType::ToGsql() const {
   switch (kind) {
     case Kind::kList:
-    case Kind::kSet:
-      return std::string(KindName(kind)) + "<" + std::string(KindName(elem)) + ">";
-    case Kind::kMap:
-      return "MAP<" + std::string(KindName(key)) + "," + std::string(KindName(elem)) + ">";
-    default:
-      return std::string(KindName(kind));
+    case Kind::kSet: return std::string(KindName(kind)) + "<" + std::string(KindName(elem)) + ">";
+    case Kind::kMap: return "MAP<" + std::string(KindName(key)) + "," + std::string(KindName(elem)) + ">";
+    default: return std::string(KindName(kind));
   }
 }
 

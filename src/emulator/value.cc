@@ -2,12 +2,12 @@
 // DATETIME formats and range from gsql-ref "Attribute data types" (loading: "%Y-%m-%d %H:%M:%S",
 // "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.000z" (fraction ignored), "%Y-%m-%d", "%Y/%m/%d", and epoch seconds);
 // range 1582-10-15 00:00:00 .. 9999-12-31 23:59:59. Output is "YYYY-MM-DD HH:MM:SS" (UTC).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "emulator/types.h"
@@ -147,7 +147,8 @@ Result<Value> ScalarFromJson(Kind kind, const json& j) {
       return Bad(type, j.dump());
     case Kind::kBool:
       if (j.is_boolean()) return Value{j.get<bool>()};
-      if (j.is_number_integer() && (j.get<int64_t>() == 0 || j.get<int64_t>() == 1)) return Value{j.get<int64_t>() == 1};
+      if (j.is_number_integer() && (j.get<int64_t>() == 0 || j.get<int64_t>() == 1))
+        return Value{j.get<int64_t>() == 1};
       return Bad(type, j.dump());
     case Kind::kString:
     case Kind::kStringCompress:
@@ -336,7 +337,8 @@ json ValueToJson(const AttrType& type, const Value& value) {
   if (type.kind == Kind::kMap) {
     json out = json::object();
     const ValueMap& m = std::get<ValueMap>(value.data);
-    for (size_t i = 0; i < m.keys.size(); ++i) out[ScalarToText(type.key, m.keys[i])] = ScalarToJson(type.elem, m.values[i]);
+    for (size_t i = 0; i < m.keys.size(); ++i)
+      out[ScalarToText(type.key, m.keys[i])] = ScalarToJson(type.elem, m.values[i]);
     return out;
   }
   json out = json::array();

@@ -1,6 +1,6 @@
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "emulator/types.h"
 
@@ -20,8 +20,8 @@ TEST(DatetimeTest, AcceptsTigerGraphFormatsAndRange) {
   EXPECT_EQ(ParseDatetime("2024-02-29 23:59:59"), 1709251199);
   EXPECT_EQ(ParseDatetime("1582-10-15 00:00:00"), -12219292800);
   EXPECT_EQ(ParseDatetime("9999-12-31 23:59:59"), 253402300799);
-  for (const char* bad : {"", "2023-02-29", "2026-13-01", "2026-01-32", "2026-01-20 24:00:00", "1582-10-14",
-                          "2026-1-5", "2026-01-20 10:00", "tomorrow", "2026-01-20X"}) {
+  for (const char* bad : {"", "2023-02-29", "2026-13-01", "2026-01-32", "2026-01-20 24:00:00", "1582-10-14", "2026-1-5",
+                          "2026-01-20 10:00", "tomorrow", "2026-01-20X"}) {
     EXPECT_FALSE(ParseDatetime(bad).has_value()) << bad;
   }
   EXPECT_EQ(FormatDatetime(1768903200), "2026-01-20 10:00:00");

@@ -16,9 +16,9 @@ struct Field {
   int32_t id = 0;
   std::string name;
   bool required = false;
-  std::string type;               // primitive name ("long", "decimal(10,2)", "fixed[16]", "timestamptz", ...)
-                                  // or "struct", "list", "map"
-  std::vector<Field> children;    // struct: fields; list: [element]; map: [key, value]
+  std::string type;             // primitive name ("long", "decimal(10,2)", "fixed[16]", "timestamptz", ...)
+                                // or "struct", "list", "map"
+  std::vector<Field> children;  // struct: fields; list: [element]; map: [key, value]
   std::string doc;
   std::optional<std::string> initial_default_json;  // v3 defaults, raw JSON
 };
@@ -58,7 +58,7 @@ struct Snapshot {
   std::optional<int64_t> parent_snapshot_id;
   int64_t sequence_number = 0;  // 0 for v1 tables
   int64_t timestamp_ms = 0;
-  std::string manifest_list;    // location of the manifest list (v2+; v1 may list manifests inline)
+  std::string manifest_list;  // location of the manifest list (v2+; v1 may list manifests inline)
   std::vector<std::string> v1_manifests;
   Operation operation = Operation::kUnknown;
   std::map<std::string, std::string> summary;
@@ -114,16 +114,16 @@ struct DataFile {
   std::string file_path;
   FileFormat format = FileFormat::kParquet;
   int32_t spec_id = 0;
-  std::string partition_json;                 // partition tuple as JSON object {name: value}
+  std::string partition_json;  // partition tuple as JSON object {name: value}
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
   std::map<int32_t, int64_t> value_counts;
   std::map<int32_t, int64_t> null_value_counts;
   std::map<int32_t, std::string> lower_bounds;  // single-value binary serialisation (spec appendix D)
   std::map<int32_t, std::string> upper_bounds;
-  std::vector<int32_t> equality_ids;          // equality delete files
+  std::vector<int32_t> equality_ids;                // equality delete files
   std::optional<std::string> referenced_data_file;  // v3 / position deletes for one data file
-  std::optional<int64_t> content_offset;      // v3 deletion vector in a Puffin file
+  std::optional<int64_t> content_offset;            // v3 deletion vector in a Puffin file
   std::optional<int64_t> content_size_in_bytes;
   std::optional<int64_t> first_row_id;
 };
@@ -132,8 +132,8 @@ enum class EntryStatus { kExisting = 0, kAdded = 1, kDeleted = 2 };
 
 struct ManifestEntry {
   EntryStatus status = EntryStatus::kAdded;
-  int64_t snapshot_id = 0;                 // inherited from the manifest when null
-  int64_t sequence_number = 0;             // data sequence number (inherited when null)
+  int64_t snapshot_id = 0;      // inherited from the manifest when null
+  int64_t sequence_number = 0;  // data sequence number (inherited when null)
   int64_t file_sequence_number = 0;
   DataFile file;
 };
