@@ -45,6 +45,7 @@ int RunEmulator(const EmulatorArgs& args) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);  // sent by this thread to wake the waiter once serving ends
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   emulator::EmulatorServer* raw = server->get();
   std::atomic<bool> served{false};
@@ -65,7 +66,7 @@ int RunEmulator(const EmulatorArgs& args) {
   std::cout << "icegraph emulator listening on http://" << options.host << ":" << (*server)->port() << std::endl;
   const Status result = (*server)->Serve();
   served = true;
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  pthread_kill(waiter.native_handle(), SIGUSR1);
   waiter.join();
   if (!result.ok()) {
     std::cerr << "icegraph emulator: " << result.ToString() << "\n";

@@ -95,10 +95,13 @@ class [[nodiscard]] Result {
     if (!_st.ok()) return _st;       \
   } while (false)
 
+// `lhs` may be a declaration ("const int x"), so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ICEGRAPH_ASSIGN_OR_RAISE_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                  \
   if (!tmp.ok()) return tmp.status();                  \
   lhs = std::move(tmp).ValueOrDie()
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// `lhs = value of rexpr`, or return its error status.
 #define ICEGRAPH_ASSIGN_OR_RAISE(lhs, rexpr) \

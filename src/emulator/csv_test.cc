@@ -5,7 +5,7 @@
 namespace icegraph::emulator {
 namespace {
 
-std::vector<std::vector<std::string>> ReadAll(std::string_view data, LoadingOptions o,
+std::vector<std::vector<std::string>> ReadAll(std::string_view data, const LoadingOptions& o,
                                               std::vector<int64_t>* lines = nullptr) {
   CsvReader r(data, o);
   std::vector<std::string_view> f;

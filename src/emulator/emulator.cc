@@ -199,16 +199,17 @@ void Emulator::RegisterRoutes(httplib::Server& server) {
                 code::kEndpointNotFound);
     }
   });
-  server.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    }
-    log::Error("emulator.exception", {{"path", req.path}, {"error", what}});
-    SendError(res, 500, "Internal error: " + what, code::kGeneric);
-  });
+  server.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
+        std::string what = "unknown error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        }
+        log::Error("emulator.exception", {{"path", req.path}, {"error", what}});
+        SendError(res, 500, "Internal error: " + what, code::kGeneric);
+      });
 }
 
 }  // namespace icegraph::emulator

@@ -307,7 +307,7 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
   }
   for (Statement& stmt : *parsed) {
     StmtResult r = std::visit(
-        [&](auto&& body) -> StmtResult {
+        [&](auto& body) -> StmtResult {
           using T = std::decay_t<decltype(body)>;
           if constexpr (std::is_same_v<T, CreateVertexStmt>) return CreateVertex(db, std::move(body));
           if constexpr (std::is_same_v<T, CreateEdgeStmt>) return CreateEdge(db, std::move(body));

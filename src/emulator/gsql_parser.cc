@@ -397,7 +397,7 @@ class Parser {
     }
     do {
       if (d.what == DropStmt::What::kJob && AcceptSym("*")) {
-        d.names.push_back("*");
+        d.names.emplace_back("*");
         continue;
       }
       ICEGRAPH_ASSIGN_OR_RAISE(std::string n, Ident("a name"));

@@ -135,8 +135,7 @@ bool EvalCondition(const Condition& cond, LineCtx& ctx) {
 
 class JobRun {
  public:
-  JobRun(Database& db, const LoadingJob& job, const std::string& var, LoadStats* stats)
-      : db_(db), job_(job), stats_(stats) {
+  JobRun(Database& db, const LoadingJob& job, const std::string& var, LoadStats* stats) : db_(db), stats_(stats) {
     for (const LoadStatement& s : job.statements) {
       if (s.filename_var == var) statements_.push_back(&s);
     }
@@ -330,7 +329,6 @@ class JobRun {
   }
 
   Database& db_;
-  const LoadingJob& job_;
   LoadStats* stats_;
   std::vector<const LoadStatement*> statements_;
   LineCtx ctx_;

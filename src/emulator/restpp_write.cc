@@ -127,7 +127,7 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
               "REST-30000");
         }
         VertexOp op{vt, *norm, {}};
-        const Status st = ParseAttrs(vt->attributes, attrs, "vertex " + vtype + " '" + id + "'", &op.updates);
+        const Status st = ParseAttrs(vt->attributes, attrs, fmt::format("vertex {} '{}'", vtype, id), &op.updates);
         if (!st.ok()) return ErrorReply(400, st.message(), "REST-30000");
         vops.push_back(std::move(op));
       }

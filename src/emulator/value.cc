@@ -254,7 +254,7 @@ std::optional<int64_t> ParseDatetime(std::string_view text) {
     if (p != s.size()) return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > DaysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return std::nullopt;
-  const int64_t v = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  const int64_t v = DaysFromCivil(y, mo, d) * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + sec;
   if (v < kMinDatetime || v > kMaxDatetime) return std::nullopt;
   return v;
 }
