@@ -57,6 +57,8 @@ class GraphStore {
   /// Inserts or returns the edge; `created` tells which. Maintains the adjacency of both endpoints.
   Attrs& UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created);
   const Attrs* FindEdge(const EdgeKey& key) const;
+  /// Makes room for `n` more edges (bulk loads), so the table is not rehashed as it grows.
+  void ReserveEdges(size_t n) { edges_.reserve(edges_.size() + n); }
 
   /// Removes a vertex and every edge touching it; returns the number of edges removed.
   int64_t DeleteVertex(const std::string& type, const std::string& id);

@@ -358,6 +358,16 @@ Result<LoadStats> RunLoad(Database& db, const LoadingJob& job, const std::string
     ICEGRAPH_ASSIGN_OR_RAISE(options.separator, SeparatorFrom(overrides.separator));
   }
   if (!overrides.eol.empty()) options.eol = overrides.eol == "\\n" ? "\n" : overrides.eol;
+  // Size vertex tables for the lines to come once, instead of rehashing as they grow.
+  const auto lines = static_cast<size_t>(std::count(data.begin(), data.end(), options.eol.back()));
+  for (const LoadStatement* s : run.statements()) {
+    if (s->target == LoadStatement::Target::kVertex) {
+      auto& table = db.store.Vertices(s->type_name);
+      table.reserve(table.size() + lines);
+    } else if (s->target == LoadStatement::Target::kEdge) {
+      db.store.ReserveEdges(lines);
+    }
+  }
   CsvReader reader(data, options);
   std::vector<std::string_view> fields;
   std::vector<std::string> header;
