@@ -12,5 +12,6 @@ namespace icegraph::cli {
 std::string VersionString();
 void AddEmulatorCommand(CLI::App& app, int* exit_code);
 void AddVersionCommand(CLI::App& app, int* exit_code);
+void AddIcebergCommand(CLI::App& app, int* exit_code);
 
 }  // namespace icegraph::cli

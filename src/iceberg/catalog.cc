@@ -1,0 +1,72 @@
+#include "iceberg/catalog.h"
+
+#include <mutex>
+
+#include "iceberg/metadata_json.h"
+
+namespace icegraph::iceberg {
+namespace {
+
+std::map<std::string, CatalogFactory>& Registry() {
+  static std::map<std::string, CatalogFactory> registry;
+  return registry;
+}
+
+std::mutex& RegistryMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+}  // namespace
+
+// Defined by each catalog's source file; called once so static linking keeps them.
+void RegisterSqlCatalog();
+void RegisterHadoopCatalog();
+
+Result<TableIdentifier> TableIdentifier::Parse(const std::string& text) {
+  const size_t dot = text.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size()) {
+    return Status::Invalid("table '" + text + "' must be namespace.table");
+  }
+  return TableIdentifier{text.substr(0, dot), text.substr(dot + 1)};
+}
+
+void RegisterCatalog(const std::string& type, CatalogFactory factory) {
+  const std::lock_guard<std::mutex> lock(RegistryMutex());
+  Registry()[type] = std::move(factory);
+}
+
+Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const CatalogProperties& properties) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    RegisterSqlCatalog();
+    RegisterHadoopCatalog();
+  });
+  std::string kind = type;
+  if (kind.empty()) {
+    const auto uri = properties.find("uri");
+    const std::string u = uri == properties.end() ? "" : uri->second;
+    if (u.rfind("sqlite", 0) == 0 || u.rfind("postgresql", 0) == 0) kind = "sql";
+    else if (u.rfind("http", 0) == 0) kind = "rest";
+    else kind = "hadoop";
+  }
+  CatalogFactory factory;
+  {
+    const std::lock_guard<std::mutex> lock(RegistryMutex());
+    const auto it = Registry().find(kind);
+    if (it == Registry().end()) {
+      std::string known;
+      for (const auto& [k, f] : Registry()) known += (known.empty() ? "" : ", ") + k;
+      return Status::NotImplemented("unknown catalog type '" + kind + "' (known: " + known + ")");
+    }
+    factory = it->second;
+  }
+  return factory(properties);
+}
+
+Result<TableMetadata> ReadMetadataFile(FileIO& io, const std::string& location) {
+  ICEGRAPH_ASSIGN_OR_RAISE(const std::string text, io.ReadAll(location));
+  return ParseTableMetadata(text, location);
+}
+
+}  // namespace icegraph::iceberg

@@ -1,0 +1,45 @@
+// Iceberg catalogs behind one interface, chosen by configuration through a registry of factories.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "iceberg/file_io.h"
+#include "iceberg/model.h"
+
+namespace icegraph::iceberg {
+
+/// "namespace.table" (the namespace may itself contain dots: the last part is the table).
+struct TableIdentifier {
+  std::string ns;
+  std::string name;
+  static Result<TableIdentifier> Parse(const std::string& text);
+  std::string ToString() const { return ns + "." + name; }
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  /// The current metadata of a table.
+  virtual Result<TableMetadata> LoadTable(const TableIdentifier& id) = 0;
+  virtual Result<std::vector<TableIdentifier>> ListTables(const std::string& ns) = 0;
+  /// The IO that reads this catalog's metadata and data files.
+  virtual std::shared_ptr<FileIO> io() = 0;
+};
+
+using CatalogProperties = std::map<std::string, std::string>;
+using CatalogFactory = std::function<Result<std::unique_ptr<Catalog>>(const CatalogProperties&)>;
+
+/// Registers a catalog type ("sql", "hadoop", ...); catalogs register themselves at start-up.
+void RegisterCatalog(const std::string& type, CatalogFactory factory);
+/// Creates a catalog of `type` (or inferred from `uri` when type is empty, as pyiceberg does).
+Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const CatalogProperties& properties);
+
+/// Reads and parses a metadata JSON file.
+Result<TableMetadata> ReadMetadataFile(FileIO& io, const std::string& location);
+
+}  // namespace icegraph::iceberg
