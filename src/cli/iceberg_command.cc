@@ -12,6 +12,7 @@
 #include "iceberg/catalog.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/scan.h"
+#include "iceberg/snapshot_diff.h"
 
 namespace icegraph::cli {
 namespace {
@@ -164,6 +165,47 @@ int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only) {
   return 0;
 }
 
+int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
+  auto catalog = OpenCatalog(a);
+  if (!catalog.ok()) return Fail(catalog.status());
+  auto id = iceberg::TableIdentifier::Parse(a.table);
+  if (!id.ok()) return Fail(id.status());
+  auto m = (*catalog)->LoadTable(*id);
+  if (!m.ok()) return Fail(m.status());
+  if (to == 0) {
+    if (!m->current_snapshot_id) return Fail(Status::NotFound("the table has no snapshot"));
+    to = *m->current_snapshot_id;
+  }
+  auto diff = iceberg::DiffSnapshots(*(*catalog)->io(), *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
+  if (!diff.ok()) return Fail(diff.status());
+  if (diff->gap != iceberg::GapKind::kNone) {
+    std::cout << json{{"gap", diff->gap == iceberg::GapKind::kFromExpired ? "from_expired" : "not_ancestor"},
+                      {"from", from},
+                      {"to", to}}.dump()
+              << "\n";
+    return 3;
+  }
+  const auto files = [](const std::vector<iceberg::ManifestEntry>& entries) {
+    json out = json::array();
+    for (const auto& e : entries) {
+      out.push_back({{"file_path", e.file.file_path}, {"content", static_cast<int>(e.file.content)},
+                     {"record_count", e.file.record_count}, {"sequence_number", e.sequence_number}});
+    }
+    return out;
+  };
+  for (const auto& s : diff->snapshots) {
+    std::cout << json{{"snapshot_id", s.snapshot_id},
+                      {"sequence_number", s.sequence_number},
+                      {"operation", std::string(iceberg::OperationName(s.operation))},
+                      {"added_data_files", files(s.added_data_files)},
+                      {"removed_data_files", files(s.removed_data_files)},
+                      {"added_delete_files", files(s.added_delete_files)},
+                      {"removed_delete_files", files(s.removed_delete_files)}}.dump()
+              << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddIcebergCommand(CLI::App& app, int* exit_code) {
@@ -186,6 +228,15 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   sc->add_option("--snapshot-id", *snapshot_id, "Snapshot to read (default: current)");
   sc->add_flag("--tasks", *tasks_only, "Print the planned scan tasks instead of rows");
   sc->add_option("--format", *format, "Output format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
+  auto diff = std::make_shared<CatalogArgs>();
+  auto from = std::make_shared<int64_t>(0);
+  auto to = std::make_shared<int64_t>(0);
+  CLI::App* df = ice->add_subcommand(
+      "diff", "Print, per snapshot after --from up to --to, the files added and removed (exit 3 on a gap)");
+  AddCatalogOptions(df, diff.get());
+  df->add_option("--from", *from, "Snapshot already applied (exclusive; default: the beginning)");
+  df->add_option("--to", *to, "Last snapshot (inclusive; default: current)");
+  df->callback([diff, from, to, exit_code] { *exit_code = Diff(*diff, *from, *to); });
   sc->callback([scan, snapshot_id, tasks_only, exit_code] {
     // Compute kernels (used to filter deleted rows) register on first use since Arrow 21.
     if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) {

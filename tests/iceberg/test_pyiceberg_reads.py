@@ -87,6 +87,14 @@ def build_tables(catalog):
                          pa.timestamp("us", tz="UTC")),
         "s": ["héllo, \"world\"", None, ""]}))
 
+    # A rollback then a new append: the snapshot rolled back from is no longer an ancestor of the current one.
+    t = catalog.create_table("db.rolledback", schema=people)
+    for start in (0, 10):
+        t.append(pa.table({"id": pa.array([start], pa.int64()), "name": ["r"], "score": [1.0]}))
+    first, second = [snap.snapshot_id for snap in t.metadata.snapshots]
+    t.manage_snapshots().rollback_to_snapshot(first).commit()
+    t.append(pa.table({"id": pa.array([99], pa.int64()), "name": ["after"], "score": [2.0]}))
+
     spec = PartitionSpec(PartitionField(source_id=2, field_id=1000, transform=IdentityTransform(), name="region"))
     part = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "region", StringType()))
     t = catalog.create_table("db.partitioned", schema=part, partition_spec=spec)
@@ -94,7 +102,7 @@ def build_tables(catalog):
     t.delete(delete_filter=EqualTo("region", "eu"))
 
 
-TABLES = ["appends", "changes", "evolve", "types", "partitioned"]
+TABLES = ["appends", "changes", "evolve", "types", "partitioned", "rolledback"]
 
 
 def icegraph_scan(uri, table, snapshot_id):
@@ -144,3 +152,41 @@ def test_unknown_table_is_a_clear_error(warehouse):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 1
     assert "table db.nope is not in SQL catalog 'default'" in out.stderr
+
+
+def icegraph_diff(uri, table, *args):
+    out = subprocess.run([icegraph_bin(), "iceberg", "diff", "--catalog-uri", uri, f"db.{table}", *args],
+                         capture_output=True, text=True, timeout=60)
+    return out.returncode, [json.loads(line) for line in out.stdout.splitlines()], out.stderr
+
+
+@pytest.mark.parametrize("table", ["appends", "changes", "partitioned"])
+def test_diff_matches_snapshot_summaries(warehouse, table):
+    """Files added/removed per snapshot, from manifests, agree with each snapshot's own summary counters."""
+    t = warehouse["catalog"].load_table(f"db.{table}")
+    rc, diff, err = icegraph_diff(warehouse["uri"], table)
+    assert rc == 0, err
+    assert [d["snapshot_id"] for d in diff] == [s.snapshot_id for s in t.metadata.snapshots]
+    for d, snap in zip(diff, t.metadata.snapshots):
+        summary = snap.summary.additional_properties
+        assert d["operation"] == snap.summary.operation.value
+        assert len(d["added_data_files"]) == int(summary.get("added-data-files", 0)), d
+        assert len(d["removed_data_files"]) == int(summary.get("deleted-data-files", 0)), d
+        assert sum(f["record_count"] for f in d["added_data_files"]) == int(summary.get("added-records", 0))
+        assert sum(f["record_count"] for f in d["removed_data_files"]) == int(summary.get("deleted-records", 0))
+    # From the middle: only the later snapshots.
+    snaps = [s.snapshot_id for s in t.metadata.snapshots]
+    rc, diff, err = icegraph_diff(warehouse["uri"], table, "--from", str(snaps[0]))
+    assert rc == 0 and [d["snapshot_id"] for d in diff] == snaps[1:]
+
+
+def test_diff_reports_a_snapshot_that_is_not_an_ancestor(warehouse):
+    t = warehouse["catalog"].load_table("db.rolledback")
+    first, second, third = [s.snapshot_id for s in t.metadata.snapshots]
+    rc, out, err = icegraph_diff(warehouse["uri"], "rolledback", "--from", str(second))
+    assert rc == 3, err
+    assert out == [{"gap": "not_ancestor", "from": second, "to": t.metadata.current_snapshot_id}]
+    rc, out, err = icegraph_diff(warehouse["uri"], "rolledback", "--from", str(first))
+    assert rc == 0 and [d["snapshot_id"] for d in out] == [third]
+    rc, out, err = icegraph_diff(warehouse["uri"], "rolledback", "--from", "12345")
+    assert rc == 3 and out[0]["gap"] == "from_expired"
