@@ -2,10 +2,9 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -103,7 +102,8 @@ int Describe(const CatalogArgs& a) {
   json specs = json::array();
   for (const auto& s : m->partition_specs) {
     json fs = json::array();
-    for (const auto& f : s.fields) fs.push_back({{"source_id", f.source_id}, {"name", f.name}, {"transform", f.transform}});
+    for (const auto& f : s.fields)
+      fs.push_back({{"source_id", f.source_id}, {"name", f.name}, {"transform", f.transform}});
     specs.push_back({{"spec_id", s.spec_id}, {"fields", fs}});
   }
   out["partition_specs"] = specs;
@@ -157,7 +157,8 @@ int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only) {
       if (batch == nullptr) break;
       for (int64_t r = 0; r < batch->num_rows(); ++r) {
         json row = json::object();
-        for (int c = 0; c < batch->num_columns(); ++c) row[batch->schema()->field(c)->name()] = ValueJson(*batch->column(c), r);
+        for (int c = 0; c < batch->num_columns(); ++c)
+          row[batch->schema()->field(c)->name()] = ValueJson(*batch->column(c), r);
         std::cout << row.dump() << "\n";
       }
     }
@@ -176,20 +177,24 @@ int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
     if (!m->current_snapshot_id) return Fail(Status::NotFound("the table has no snapshot"));
     to = *m->current_snapshot_id;
   }
-  auto diff = iceberg::DiffSnapshots(*(*catalog)->io(), *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
+  auto diff =
+      iceberg::DiffSnapshots(*(*catalog)->io(), *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
   if (!diff.ok()) return Fail(diff.status());
   if (diff->gap != iceberg::GapKind::kNone) {
     std::cout << json{{"gap", diff->gap == iceberg::GapKind::kFromExpired ? "from_expired" : "not_ancestor"},
                       {"from", from},
-                      {"to", to}}.dump()
+                      {"to", to}}
+                     .dump()
               << "\n";
     return 3;
   }
   const auto files = [](const std::vector<iceberg::ManifestEntry>& entries) {
     json out = json::array();
     for (const auto& e : entries) {
-      out.push_back({{"file_path", e.file.file_path}, {"content", static_cast<int>(e.file.content)},
-                     {"record_count", e.file.record_count}, {"sequence_number", e.sequence_number}});
+      out.push_back({{"file_path", e.file.file_path},
+                     {"content", static_cast<int>(e.file.content)},
+                     {"record_count", e.file.record_count},
+                     {"sequence_number", e.sequence_number}});
     }
     return out;
   };
@@ -200,7 +205,8 @@ int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
                       {"added_data_files", files(s.added_data_files)},
                       {"removed_data_files", files(s.removed_data_files)},
                       {"added_delete_files", files(s.added_delete_files)},
-                      {"removed_delete_files", files(s.removed_delete_files)}}.dump()
+                      {"removed_delete_files", files(s.removed_delete_files)}}
+                     .dump()
               << "\n";
   }
   return 0;
@@ -223,7 +229,8 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   auto snapshot_id = std::make_shared<int64_t>(0);
   auto tasks_only = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("jsonl");
-  CLI::App* sc = ice->add_subcommand("scan", "Print the rows of a snapshot (deletes applied), one JSON object per line");
+  CLI::App* sc =
+      ice->add_subcommand("scan", "Print the rows of a snapshot (deletes applied), one JSON object per line");
   AddCatalogOptions(sc, scan.get());
   sc->add_option("--snapshot-id", *snapshot_id, "Snapshot to read (default: current)");
   sc->add_flag("--tasks", *tasks_only, "Print the planned scan tasks instead of rows");

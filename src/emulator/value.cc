@@ -33,6 +33,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <type_traits>
 
 #include "emulator/types.h"
 
@@ -197,7 +198,7 @@ Result<Value> ScalarFromToken(const AttrType& type, Kind kind, std::string_view 
 Result<Value> ScalarFromJson(const AttrType& type, Kind kind, const json& j) {
   switch (kind) {
     case Kind::kInt:
-      if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) break;
+      if (j.is_number_unsigned() && j.get<uint64_t>() > uint64_t{INT64_MAX}) break;
       if (j.is_number_integer()) return Value{j.get<int64_t>()};
       break;
     case Kind::kUint:
@@ -222,7 +223,7 @@ Result<Value> ScalarFromJson(const AttrType& type, Kind kind, const json& j) {
       if (j.is_string()) {
         const std::optional<int64_t> v = ParseDatetime(j.get_ref<const std::string&>());
         if (v) return Value{*v};
-      } else if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<uint64_t>() > INT64_MAX)) {
+      } else if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<uint64_t>() > uint64_t{INT64_MAX})) {
         const int64_t v = j.get<int64_t>();
         if (v >= kMinDatetime && v <= kMaxDatetime) return Value{v};
       }
@@ -484,7 +485,8 @@ std::string ValueToText(const AttrType& type, const Value& value) {
   return ValueToJson(type, value).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-int CompareValues(const AttrType& type, const Value& a, const Value& b) {
+// Scalars of one type share one variant alternative, so the type adds nothing to the order.
+int CompareValues(const AttrType& /*type*/, const Value& a, const Value& b) {
   const auto* ma = std::get_if<ValueMap>(&a.data);
   const auto* mb = std::get_if<ValueMap>(&b.data);
   if (ma != nullptr && mb != nullptr) {
@@ -494,7 +496,6 @@ int CompareValues(const AttrType& type, const Value& a, const Value& b) {
   const auto* la = std::get_if<ValueList>(&a.data);
   const auto* lb = std::get_if<ValueList>(&b.data);
   if (la != nullptr && lb != nullptr) return CompareLists(*la, *lb);
-  (void)type;  // scalars of one type share one variant alternative; the type adds nothing to the order
   return CompareScalars(a, b);
 }
 

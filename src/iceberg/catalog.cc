@@ -46,9 +46,12 @@ Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const Cata
   if (kind.empty()) {
     const auto uri = properties.find("uri");
     const std::string u = uri == properties.end() ? "" : uri->second;
-    if (u.rfind("sqlite", 0) == 0 || u.rfind("postgresql", 0) == 0) kind = "sql";
-    else if (u.rfind("http", 0) == 0) kind = "rest";
-    else kind = "hadoop";
+    if (u.rfind("sqlite", 0) == 0 || u.rfind("postgresql", 0) == 0)
+      kind = "sql";
+    else if (u.rfind("http", 0) == 0)
+      kind = "rest";
+    else
+      kind = "hadoop";
   }
   CatalogFactory factory;
   {

@@ -9,7 +9,9 @@ namespace {
 
 Status FromArrow(const arrow::Status& st, const std::string& context) {
   if (st.ok()) return Status::OK();
-  const StatusCode code = st.IsIOError() ? StatusCode::kIOError : st.IsKeyError() ? StatusCode::kNotFound : StatusCode::kInvalid;
+  const StatusCode code = st.IsIOError()    ? StatusCode::kIOError
+                          : st.IsKeyError() ? StatusCode::kNotFound
+                                            : StatusCode::kInvalid;
   return {code, context + ": " + st.ToString()};
 }
 

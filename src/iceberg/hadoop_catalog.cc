@@ -8,7 +8,8 @@ namespace {
 
 class HadoopCatalog final : public Catalog {
  public:
-  HadoopCatalog(std::string warehouse, std::shared_ptr<FileIO> io) : warehouse_(std::move(warehouse)), io_(std::move(io)) {}
+  HadoopCatalog(std::string warehouse, std::shared_ptr<FileIO> io)
+      : warehouse_(std::move(warehouse)), io_(std::move(io)) {}
 
   Result<TableMetadata> LoadTable(const TableIdentifier& id) override {
     std::string ns_path = id.ns;

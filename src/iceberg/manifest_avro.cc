@@ -5,9 +5,8 @@
 
 #include <cstdio>
 #include <memory>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace icegraph::iceberg {
 namespace {
@@ -214,9 +213,12 @@ Result<std::vector<ManifestFile>> ReadManifestList(FileIO& io, const TableMetada
     m.sequence_number = Long(rec, "sequence_number").value_or(0);
     m.min_sequence_number = Long(rec, "min_sequence_number").value_or(0);
     m.added_snapshot_id = Long(rec, "added_snapshot_id").value_or(snapshot.snapshot_id);
-    m.added_files_count = static_cast<int32_t>(Long(rec, "added_files_count").value_or(Long(rec, "added_data_files_count").value_or(0)));
-    m.existing_files_count = static_cast<int32_t>(Long(rec, "existing_files_count").value_or(Long(rec, "existing_data_files_count").value_or(0)));
-    m.deleted_files_count = static_cast<int32_t>(Long(rec, "deleted_files_count").value_or(Long(rec, "deleted_data_files_count").value_or(0)));
+    m.added_files_count =
+        static_cast<int32_t>(Long(rec, "added_files_count").value_or(Long(rec, "added_data_files_count").value_or(0)));
+    m.existing_files_count = static_cast<int32_t>(
+        Long(rec, "existing_files_count").value_or(Long(rec, "existing_data_files_count").value_or(0)));
+    m.deleted_files_count = static_cast<int32_t>(
+        Long(rec, "deleted_files_count").value_or(Long(rec, "deleted_data_files_count").value_or(0)));
     m.added_rows_count = Long(rec, "added_rows_count").value_or(0);
     m.existing_rows_count = Long(rec, "existing_rows_count").value_or(0);
     m.deleted_rows_count = Long(rec, "deleted_rows_count").value_or(0);
@@ -243,8 +245,10 @@ Result<std::vector<ManifestEntry>> ReadManifest(FileIO& io, const TableMetadata&
     f.content = static_cast<Content>(Long(&*df, "content").value_or(0));
     f.file_path = String(&*df, "file_path").value_or("");
     const std::string format = String(&*df, "file_format").value_or("PARQUET");
-    f.format = format == "AVRO" ? FileFormat::kAvro : format == "ORC" ? FileFormat::kOrc
-               : format == "PUFFIN" ? FileFormat::kPuffin : FileFormat::kParquet;
+    f.format = format == "AVRO"     ? FileFormat::kAvro
+               : format == "ORC"    ? FileFormat::kOrc
+               : format == "PUFFIN" ? FileFormat::kPuffin
+                                    : FileFormat::kParquet;
     f.spec_id = manifest.partition_spec_id;
     if (auto p = FieldOf(&*df, "partition")) f.partition_json = ToJson(&*p).dump();
     f.record_count = Long(&*df, "record_count").value_or(0);

@@ -65,7 +65,8 @@ Result<Schema> ParseSchema(const json& j) {
     ICEGRAPH_ASSIGN_OR_RAISE(Field field, ParseField(f));
     s.fields.push_back(std::move(field));
   }
-  if (j.contains("identifier-field-ids")) s.identifier_field_ids = j["identifier-field-ids"].get<std::vector<int32_t>>();
+  if (j.contains("identifier-field-ids"))
+    s.identifier_field_ids = j["identifier-field-ids"].get<std::vector<int32_t>>();
   return s;
 }
 

@@ -52,7 +52,8 @@ TEST(MetadataJsonTest, ParsesV1SingularForms) {
   auto m = ParseTableMetadata(R"({"format-version": 1, "location": "/t", "last-column-id": 1,
     "schema": {"type": "struct", "fields": [{"id": 1, "name": "x", "required": false, "type": "int"}]},
     "partition-spec": [{"source-id": 1, "name": "x", "transform": "identity"}],
-    "current-snapshot-id": -1, "snapshots": []})", "/t/v1.json");
+    "current-snapshot-id": -1, "snapshots": []})",
+                              "/t/v1.json");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->partition_specs[0].fields[0].field_id, 1000);
   EXPECT_FALSE(m->current_snapshot_id.has_value());

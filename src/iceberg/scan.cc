@@ -7,9 +7,8 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "iceberg/manifest_avro.h"
 
@@ -22,11 +21,11 @@ Status FromArrow(const arrow::Status& st, const std::string& context) {
   return st.ok() ? Status::OK() : Status::IOError(context + ": " + st.ToString());
 }
 
-#define ICEGRAPH_ARROW_ASSIGN(lhs, expr, ctx)                      \
-  auto ICEGRAPH_CONCAT(_ar_, __LINE__) = (expr);                   \
-  if (!ICEGRAPH_CONCAT(_ar_, __LINE__).ok()) {                     \
+#define ICEGRAPH_ARROW_ASSIGN(lhs, expr, ctx)                        \
+  auto ICEGRAPH_CONCAT(_ar_, __LINE__) = (expr);                     \
+  if (!ICEGRAPH_CONCAT(_ar_, __LINE__).ok()) {                       \
     return FromArrow(ICEGRAPH_CONCAT(_ar_, __LINE__).status(), ctx); \
-  }                                                                \
+  }                                                                  \
   lhs = std::move(ICEGRAPH_CONCAT(_ar_, __LINE__)).ValueOrDie()
 
 std::optional<int32_t> FieldId(const arrow::Field& f) {
@@ -94,7 +93,8 @@ std::string RowKey(const std::vector<std::shared_ptr<arrow::Array>>& cols, int64
 // Streams one data file's batches with deletes applied and columns projected by field id.
 class TaskReader final : public arrow::RecordBatchReader {
  public:
-  static Result<std::shared_ptr<TaskReader>> Open(FileIO& io, const ScanTask& task, const Schema& schema, int64_t batch) {
+  static Result<std::shared_ptr<TaskReader>> Open(FileIO& io, const ScanTask& task, const Schema& schema,
+                                                  int64_t batch) {
     auto self = std::shared_ptr<TaskReader>(new TaskReader());
     const std::string& path = task.data_file.file_path;
     ICEGRAPH_ASSIGN_OR_RAISE(auto input, io.OpenInput(path));
@@ -175,8 +175,8 @@ class TaskReader final : public arrow::RecordBatchReader {
         if (source_[i] >= 0) {
           columns.push_back(batch->column(source_[i]));
         } else {
-          ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(schema_->field(static_cast<int>(i))->type(),
-                                                                   batch->num_rows()));
+          ARROW_ASSIGN_OR_RAISE(auto nulls,
+                                arrow::MakeArrayOfNull(schema_->field(static_cast<int>(i))->type(), batch->num_rows()));
           columns.push_back(nulls);
         }
       }
@@ -243,7 +243,8 @@ class TaskReader final : public arrow::RecordBatchReader {
         for (int c = 0; c < combined->num_columns(); ++c) {
           if (FieldId(*combined->schema()->field(c)) == id) src = c;
         }
-        if (src < 0) return Status::Invalid(d.file_path + ": equality delete file lacks field id " + std::to_string(id));
+        if (src < 0)
+          return Status::Invalid(d.file_path + ": equality delete file lacks field id " + std::to_string(id));
         cols.push_back(combined->column(src));
       }
       std::unordered_set<std::string> keys;
@@ -256,9 +257,9 @@ class TaskReader final : public arrow::RecordBatchReader {
   std::unique_ptr<parquet::arrow::FileReader> file_;
   std::unique_ptr<arrow::RecordBatchReader> inner_;
   std::shared_ptr<arrow::Schema> schema_;
-  std::vector<int> source_;                        // output column -> inner column, -1 for nulls
-  std::vector<std::vector<int>> eq_cols_;          // per equality delete file: inner columns of its keys
-  std::vector<int64_t> deleted_positions_;         // sorted
+  std::vector<int> source_;                 // output column -> inner column, -1 for nulls
+  std::vector<std::vector<int>> eq_cols_;   // per equality delete file: inner columns of its keys
+  std::vector<int64_t> deleted_positions_;  // sorted
   std::vector<std::unordered_set<std::string>> eq_keys_;
   int64_t position_ = 0;
 };
@@ -349,14 +350,16 @@ std::vector<ScanTask> AssignDeletes(const std::vector<ManifestEntry>& data, cons
     t.data_file = d.file;
     t.data_sequence_number = d.sequence_number;
     for (const ManifestEntry& del : deletes) {
-      const bool same_partition = del.file.spec_id == d.file.spec_id && del.file.partition_json == d.file.partition_json;
+      const bool same_partition =
+          del.file.spec_id == d.file.spec_id && del.file.partition_json == d.file.partition_json;
       if (del.file.content == Content::kPositionDeletes) {
         if (del.file.referenced_data_file && *del.file.referenced_data_file != d.file.file_path) continue;
         if (same_partition && d.sequence_number <= del.sequence_number) t.position_deletes.push_back(del.file);
       } else if (del.file.content == Content::kEqualityDeletes) {
         const PartitionSpec* spec = table.SpecById(del.file.spec_id);
         const bool global = spec == nullptr || spec->fields.empty();
-        if ((global || same_partition) && d.sequence_number < del.sequence_number) t.equality_deletes.push_back(del.file);
+        if ((global || same_partition) && d.sequence_number < del.sequence_number)
+          t.equality_deletes.push_back(del.file);
       }
     }
     tasks.push_back(std::move(t));
@@ -366,7 +369,8 @@ std::vector<ScanTask> AssignDeletes(const std::vector<ManifestEntry>& data, cons
 
 Result<std::vector<ScanTask>> PlanScan(FileIO& io, const TableMetadata& table, int64_t snapshot_id) {
   const Snapshot* snap = table.SnapshotById(snapshot_id);
-  if (snap == nullptr) return Status::NotFound("snapshot " + std::to_string(snapshot_id) + " is not in the table metadata");
+  if (snap == nullptr)
+    return Status::NotFound("snapshot " + std::to_string(snapshot_id) + " is not in the table metadata");
   ICEGRAPH_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, table, *snap));
   std::vector<ManifestEntry> data;
   std::vector<ManifestEntry> deletes;

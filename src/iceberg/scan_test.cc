@@ -3,11 +3,10 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
+#include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace icegraph::iceberg {
@@ -90,7 +89,8 @@ TEST_F(ScanTest, ProjectsByFieldIdAcrossRenamesAndAddedColumns) {
 TEST_F(ScanTest, AppliesPositionDeletesForThisFileOnly) {
   ScanTask task;
   task.data_file.file_path = WriteData();
-  auto del_schema = arrow::schema({IdField("file_path", arrow::utf8(), 2147483546), IdField("pos", arrow::int64(), 2147483545)});
+  auto del_schema =
+      arrow::schema({IdField("file_path", arrow::utf8(), 2147483546), IdField("pos", arrow::int64(), 2147483545)});
   arrow::StringBuilder files;
   arrow::Int64Builder pos;
   ASSERT_TRUE(files.AppendValues({task.data_file.file_path, "/other/file.parquet", task.data_file.file_path}).ok());
@@ -138,8 +138,8 @@ TEST(AssignDeletesTest, FollowsSequenceNumberAndPartitionRules) {
                                            entry(Content::kData, 3, 1, R"({"region":"eu"})", "b"),
                                            entry(Content::kData, 1, 1, R"({"region":"us"})", "c")};
   std::vector<ManifestEntry> deletes = {
-      entry(Content::kPositionDeletes, 3, 1, R"({"region":"eu"})", "pos-eu-3"),   // a (1<=3), b (3<=3)
-      entry(Content::kEqualityDeletes, 3, 1, R"({"region":"eu"})", "eq-eu-3"),    // a only (1<3; not 3<3)
+      entry(Content::kPositionDeletes, 3, 1, R"({"region":"eu"})", "pos-eu-3"),  // a (1<=3), b (3<=3)
+      entry(Content::kEqualityDeletes, 3, 1, R"({"region":"eu"})", "eq-eu-3"),   // a only (1<3; not 3<3)
       entry(Content::kEqualityDeletes, 2, 0, "{}", "eq-global-2"),               // unpartitioned: a and c
   };
   deletes.push_back(entry(Content::kPositionDeletes, 9, 1, R"({"region":"us"})", "pos-ref"));

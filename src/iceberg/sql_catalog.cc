@@ -36,7 +36,8 @@ class SqlCatalog final : public Catalog {
   }
 
   Result<std::vector<TableIdentifier>> ListTables(const std::string& ns) override {
-    auto stmt = Prepare("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? ORDER BY 1");
+    auto stmt =
+        Prepare("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? ORDER BY 1");
     if (!stmt.ok()) return stmt.status();
     sqlite3_bind_text(stmt->get(), 1, name_.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt->get(), 2, ns.c_str(), -1, SQLITE_TRANSIENT);
