@@ -21,12 +21,15 @@ Status FromArrow(const arrow::Status& st, const std::string& context) {
   return st.ok() ? Status::OK() : Status::IOError(context + ": " + st.ToString());
 }
 
+// `lhs` may be a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ICEGRAPH_ARROW_ASSIGN(lhs, expr, ctx)                        \
   auto ICEGRAPH_CONCAT(_ar_, __LINE__) = (expr);                     \
   if (!ICEGRAPH_CONCAT(_ar_, __LINE__).ok()) {                       \
     return FromArrow(ICEGRAPH_CONCAT(_ar_, __LINE__).status(), ctx); \
   }                                                                  \
   lhs = std::move(ICEGRAPH_CONCAT(_ar_, __LINE__)).ValueOrDie()
+// NOLINTEND(bugprone-macro-parentheses)
 
 std::optional<int32_t> FieldId(const arrow::Field& f) {
   if (f.metadata() == nullptr) return std::nullopt;
@@ -191,6 +194,7 @@ class TaskReader final : public arrow::RecordBatchReader {
       std::vector<std::vector<std::shared_ptr<arrow::Array>>> eq_arrays;
       for (const auto& cols : eq_cols_) {
         std::vector<std::shared_ptr<arrow::Array>> arrays;
+        arrays.reserve(cols.size());
         for (int c : cols) {
           arrays.push_back(c >= 0 ? batch->column(c) : *arrow::MakeArrayOfNull(arrow::null(), batch->num_rows()));
         }

@@ -43,7 +43,7 @@ Result<std::vector<ScanTask>> PlanScan(FileIO& io, const TableMetadata& table, i
 /// Reads one task as batches of at most `batch_size` rows, projecting `schema`'s top-level fields by id
 /// (columns renamed since the file was written keep working; columns added later read as nulls).
 Result<std::shared_ptr<arrow::RecordBatchReader>> OpenTask(FileIO& io, const ScanTask& task, const Schema& schema,
-                                                           int64_t batch_size = 64 * 1024);
+                                                           int64_t batch_size = int64_t{64} * 1024);
 
 /// The Arrow schema of an Iceberg schema's top-level fields.
 Result<std::shared_ptr<arrow::Schema>> ToArrowSchema(const Schema& schema);

@@ -29,7 +29,7 @@ class ScanTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Write(const std::string& name, const std::shared_ptr<arrow::Table>& table) {
-    const std::string path = (dir_ / name).string();
+    std::string path = (dir_ / name).string();
     auto out = arrow::io::FileOutputStream::Open(path);
     EXPECT_TRUE(out.ok());
     EXPECT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out, 2).ok());
@@ -148,6 +148,7 @@ TEST(AssignDeletesTest, FollowsSequenceNumberAndPartitionRules) {
   ASSERT_EQ(tasks.size(), 3u);
   const auto names = [](const std::vector<DataFile>& files) {
     std::vector<std::string> out;
+    out.reserve(files.size());
     for (const auto& f : files) out.push_back(f.file_path);
     return out;
   };
