@@ -104,8 +104,7 @@ TEST(CsvReaderTest, AnUnmatchedQuoteIsData) {
 
 TEST(CsvReaderTest, QuotedRunsDoNotSpanLines) {
   Lines lines;
-  EXPECT_EQ(ReadAll("1,\"a\nb\",2\n3\n", Options(',', "\n", '"'), &lines),
-            (Rows{{"1", "\"a"}, {"b\"", "2"}, {"3"}}));
+  EXPECT_EQ(ReadAll("1,\"a\nb\",2\n3\n", Options(',', "\n", '"'), &lines), (Rows{{"1", "\"a"}, {"b\"", "2"}, {"3"}}));
   EXPECT_EQ(lines, (Lines{1, 2, 3}));
 }
 
@@ -133,7 +132,8 @@ TEST(CsvReaderTest, HeaderIsTheFirstRecordAndFieldsAreViewsIntoTheData) {
 
 TEST(CsvReaderTest, ManyLines) {
   std::string data;
-  for (int i = 0; i < 10000; ++i) data += std::to_string(i) + ",v" + std::to_string(i) + ",\"q," + std::to_string(i) + "\"\n";
+  for (int i = 0; i < 10000; ++i)
+    data += std::to_string(i) + ",v" + std::to_string(i) + ",\"q," + std::to_string(i) + "\"\n";
   CsvReader r(data, Options(',', "\n", '"'));
   std::vector<std::string_view> f;
   int n = 0;

@@ -58,7 +58,7 @@ TEST(ParseDatetimeTest, AcceptsEveryDocumentedFormat) {
   EXPECT_EQ(ParseDatetime("2011-02-03T01:02:03.123z"), 1296694923);  // the fraction is ignored
   EXPECT_EQ(ParseDatetime("2011-02-03"), 1296691200);
   EXPECT_EQ(ParseDatetime("2011/02/03"), 1296691200);
-  EXPECT_EQ(ParseDatetime("1488566548"), 1488566548);  // any integer is epoch seconds
+  EXPECT_EQ(ParseDatetime("1488566548"), 1488566548);            // any integer is epoch seconds
   EXPECT_EQ(FormatDatetime(1488566548), "2017-03-03 18:42:28");  // the docs' investment_net example pair
 }
 
@@ -76,12 +76,40 @@ TEST(ParseDatetimeTest, LeadingZeroesAreOptionalAndTheTFormIsLenientAfterTheDot)
 }
 
 TEST(ParseDatetimeTest, RejectsWrongFormatsAndInvalidFields) {
-  for (const char* bad :
-       {"", " 2011-02-03", "2011-02-03 ", "2011-02-03\r", "11-02-03", "02011-02-03", "2011-002-03", "2011-02-003",
-        "2011-02/03", "2011/02-03", "2011/02/03T01:02:03", "2011-02-03 01:02", "2011-02-03 01:02:03.5",
-        "2011-02-03 01:02:03Z", "2011-02-03T01:02:03x", "2011-02-03T", "2011-02-03X01:02:03", "2011-02-03 1:2:3:4",
-        "2011-02-03 001:02:03", "2010-13-05", "2004-04-31 00:00:00", "2011-00-10", "2011-01-00", "2011-02-03 24:00:00",
-        "2011-02-03 23:60:00", "2011-02-03 23:59:60", "12.5", "1e9", "abc", "-", "+", "--1", "1 ", "tomorrow"}) {
+  for (const char* bad : {"",
+                          " 2011-02-03",
+                          "2011-02-03 ",
+                          "2011-02-03\r",
+                          "11-02-03",
+                          "02011-02-03",
+                          "2011-002-03",
+                          "2011-02-003",
+                          "2011-02/03",
+                          "2011/02-03",
+                          "2011/02/03T01:02:03",
+                          "2011-02-03 01:02",
+                          "2011-02-03 01:02:03.5",
+                          "2011-02-03 01:02:03Z",
+                          "2011-02-03T01:02:03x",
+                          "2011-02-03T",
+                          "2011-02-03X01:02:03",
+                          "2011-02-03 1:2:3:4",
+                          "2011-02-03 001:02:03",
+                          "2010-13-05",
+                          "2004-04-31 00:00:00",
+                          "2011-00-10",
+                          "2011-01-00",
+                          "2011-02-03 24:00:00",
+                          "2011-02-03 23:60:00",
+                          "2011-02-03 23:59:60",
+                          "12.5",
+                          "1e9",
+                          "abc",
+                          "-",
+                          "+",
+                          "--1",
+                          "1 ",
+                          "tomorrow"}) {
     EXPECT_EQ(ParseDatetime(bad), std::nullopt) << '"' << bad << '"';
   }
 }
@@ -138,7 +166,8 @@ TEST(ValueFromTokenTest, UintIsDigitsOnly) {
   EXPECT_EQ(Tok<uint64_t>(kUint, "0"), 0u);
   EXPECT_EQ(Tok<uint64_t>(kUint, "18446744073709551615"), UINT64_MAX);
   EXPECT_EQ(Tok<uint64_t>(kUint, "18446744073709551616"), 0u);  // wraps
-  for (const char* bad : {"-1", "+1", " 1", "1.0", "1e2", "x"}) EXPECT_EQ(Tok<uint64_t>(kUint, bad), std::nullopt) << bad;
+  for (const char* bad : {"-1", "+1", " 1", "1.0", "1e2", "x"})
+    EXPECT_EQ(Tok<uint64_t>(kUint, bad), std::nullopt) << bad;
 }
 
 TEST(ValueFromTokenTest, FloatingPointFollowsTheDocumentedGrammar) {
@@ -172,7 +201,7 @@ TEST(ValueFromTokenTest, BoolTakesTrueFalseInAnyCaseAndOneZero) {
 TEST(ValueFromTokenTest, StringsAreTakenVerbatim) {
   EXPECT_EQ(Tok<std::string>(kString, " a,b "), " a,b ");
   EXPECT_EQ(Tok<std::string>(kString, "\xff\xfe"), "\xff\xfe");  // bytes are not checked for UTF-8
-  EXPECT_EQ(Tok<std::string>(kString, ""), "");                   // a STRING token is never missing
+  EXPECT_EQ(Tok<std::string>(kString, ""), "");                  // a STRING token is never missing
   EXPECT_EQ(Tok<std::string>(AttrType{Kind::kStringCompress}, "x"), "x");
   EXPECT_EQ(Tok<int64_t>(kDatetime, "2011-02-03 01:02:03"), 1296694923);
 }
@@ -285,7 +314,8 @@ TEST(ValueToJsonTest, Containers) {
   const AttrType list_dt{Kind::kList, Kind::kDatetime};
   EXPECT_EQ(ValueToJson(list_dt, Value{ValueList{I(0), I(-1)}}).dump(),
             "[\"1970-01-01 00:00:00\",\"1969-12-31 23:59:59\"]");
-  EXPECT_EQ(ValueToJson(kMapIntString, Value{ValueMap{{I(1), I(2)}, {S("a"), S("b")}}}).dump(), "{\"1\":\"a\",\"2\":\"b\"}");
+  EXPECT_EQ(ValueToJson(kMapIntString, Value{ValueMap{{I(1), I(2)}, {S("a"), S("b")}}}).dump(),
+            "{\"1\":\"a\",\"2\":\"b\"}");
   EXPECT_EQ(ValueToJson(kMapStringDouble, DefaultValue(kMapStringDouble)).dump(), "{}");
 }
 
