@@ -27,7 +27,7 @@ CSV
 cat > "$work/products.csv" <<'CSV'
 id,name,price,updated_at
 p1,Lamp,25.0,2026-01-21 09:00:00
-p2,"Desk ""Pro""",199.5,2026-01-23 09:00:00
+p2,"Desk, Pro",199.5,2026-01-23 09:00:00
 CSV
 cat > "$work/purchases.csv" <<'CSV'
 user_id,product_id,amount,ordered_at,updated_at

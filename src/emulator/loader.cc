@@ -191,6 +191,9 @@ class JobRun {
       if (e.kind == TokenExpr::Kind::kDefault) continue;
       const std::string_view tok = Eval(e, ctx_);
       if (ctx_.missing) return false;
+      // An empty token is a missing value for non-string types: the attribute keeps its value (gsql-ref loading).
+      const Kind k = attrs[i].type.kind;
+      if (tok.empty() && k != Kind::kString && k != Kind::kStringCompress) continue;
       auto v = ValueFromToken(attrs[i].type, tok);
       if (!v.ok()) {
         ++ts.invalid_attribute;

@@ -30,7 +30,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
@@ -58,10 +57,14 @@ Status BadToken(const AttrType& type, std::string_view token) {
   return Status::TypeError("invalid value \"" + Echo(token) + "\" for attribute of type " + type.ToGsql());
 }
 
-Status BadJson(const AttrType& type, const json& j) {
-  // dump() with replace cannot throw on invalid UTF-8.
+// dump() with replace cannot throw on invalid UTF-8.
+Status BadJson(const AttrType& type, const json& j, std::string_view why = {}) {
   return Status::TypeError("invalid value " + Echo(j.dump(-1, ' ', false, json::error_handler_t::replace)) +
-                           " for attribute of type " + type.ToGsql());
+                           " for attribute of type " + type.ToGsql() + std::string(why));
+}
+
+Status NotScalar(const AttrType& type, Kind kind) {
+  return Status::Internal("element kind " + std::string(KindName(kind)) + " is not a scalar in " + type.ToGsql());
 }
 
 // Digits only, accumulated modulo 2^64: TigerGraph overflows instead of rejecting.
@@ -110,7 +113,8 @@ bool ParseFloating(std::string_view s, bool single, double* out) {
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc::result_out_of_range) {
-    v = std::strtod(std::string(s).c_str(), nullptr);  // rare: tells overflow (inf) from underflow (0/denormal)
+    // Rare: strtod tells overflow (inf) from underflow (0); nothing here calls setlocale, so '.' is the point.
+    v = std::strtod(std::string(s).c_str(), nullptr);
   } else if (ec != std::errc() || ptr != s.data() + s.size()) {
     return false;
   }
@@ -192,7 +196,7 @@ Result<Value> ScalarFromToken(const AttrType& type, Kind kind, std::string_view 
     case Kind::kSet:
     case Kind::kMap: break;
   }
-  return Status::Internal("element kind " + std::string(KindName(kind)) + " is not a scalar in " + type.ToGsql());
+  return NotScalar(type, kind);
 }
 
 Result<Value> ScalarFromJson(const AttrType& type, Kind kind, const json& j) {
@@ -230,8 +234,7 @@ Result<Value> ScalarFromJson(const AttrType& type, Kind kind, const json& j) {
       break;
     case Kind::kList:
     case Kind::kSet:
-    case Kind::kMap:
-      return Status::Internal("element kind " + std::string(KindName(kind)) + " is not a scalar in " + type.ToGsql());
+    case Kind::kMap: return NotScalar(type, kind);
   }
   return BadJson(type, j);
 }
@@ -249,9 +252,7 @@ Result<Value> FromJsonImpl(const AttrType& type, const json& j) {
     const json* keys = j.is_object() ? FindList(j, "keylist", "keyList") : nullptr;
     const json* vals = j.is_object() ? FindList(j, "valuelist", "valueList") : nullptr;
     if (keys == nullptr || vals == nullptr || !keys->is_array() || !vals->is_array() || keys->size() != vals->size()) {
-      return Status::TypeError("invalid value " + Echo(j.dump(-1, ' ', false, json::error_handler_t::replace)) +
-                               " for attribute of type " + type.ToGsql() +
-                               ": expected {\"keylist\": [...], \"valuelist\": [...]} of equal length");
+      return BadJson(type, j, ": expected {\"keylist\": [...], \"valuelist\": [...]} of equal length");
     }
     ValueMap m;
     for (size_t i = 0; i < keys->size(); ++i) {
@@ -316,25 +317,16 @@ json ScalarToJson(Kind kind, const Value& v) {
 }
 
 std::string ScalarToText(Kind kind, const Value& v) {
-  return std::visit(
-      [kind](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, int64_t>) {
-          return kind == Kind::kDatetime ? FormatDatetime(x) : std::to_string(x);
-        } else if constexpr (std::is_same_v<T, uint64_t>) {
-          return std::to_string(x);
-        } else if constexpr (std::is_same_v<T, double>) {
-          char buf[64];
-          return std::string(FormatFloating(kind, x, buf, sizeof(buf)));
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return x ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          return x;
-        } else {
-          return std::string();
-        }
-      },
-      v.data);
+  if (const auto* d = std::get_if<double>(&v.data)) {
+    char buf[64];
+    return std::string(FormatFloating(kind, *d, buf, sizeof(buf)));
+  }
+  if (const auto* str = std::get_if<std::string>(&v.data)) return *str;
+  if (const auto* i = std::get_if<int64_t>(&v.data))
+    return kind == Kind::kDatetime ? FormatDatetime(*i) : std::to_string(*i);
+  if (const auto* u = std::get_if<uint64_t>(&v.data)) return std::to_string(*u);
+  if (const auto* b = std::get_if<bool>(&v.data)) return *b ? "true" : "false";
+  return std::string();  // a container is no scalar
 }
 
 int CompareScalars(const Value& a, const Value& b) {

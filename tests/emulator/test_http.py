@@ -267,3 +267,18 @@ def test_schema_change_job(bank):
     schema = requests.get(bank.url + "/gsql/v1/schema/graphs/bank", headers=basic(bank)).json()["results"]
     person = next(v for v in schema["VertexTypes"] if v["Name"] == "Person")
     assert [a["AttributeName"] for a in person["Attributes"]] == ["name", "age", "email", "score"]
+
+
+def test_loading_job_empty_token_keeps_the_value(bank):
+    """An empty token is a missing value for non-string attributes: an existing vertex keeps it, a new one gets
+    the default; an empty STRING token is the empty string (gsql-ref creating-a-loading-job)."""
+    h = token(bank)
+    requests.post(bank.url + "/restpp/graph/bank", headers=h,
+                  json={"vertices": {"Person": {"p1": {"name": {"value": "Ann"}, "born": {"value": "2026-01-01"}}}}})
+    r = requests.post(bank.url + "/restpp/ddl/bank", headers=h, params={"tag": "load_people", "filename": "people"},
+                      data=b"p1,,5,\np2,Bo,7,\n")
+    assert r.json()["results"][0]["statistics"]["validLine"] == 2
+    p1 = requests.get(bank.url + "/restpp/graph/bank/vertices/Person/p1", headers=h).json()["results"][0]
+    assert p1["attributes"] == {"name": "", "age": 5, "born": "2026-01-01 00:00:00"}
+    p2 = requests.get(bank.url + "/restpp/graph/bank/vertices/Person/p2", headers=h).json()["results"][0]
+    assert p2["attributes"] == {"name": "Bo", "age": 7, "born": "1970-01-01 00:00:00"}
