@@ -54,10 +54,22 @@ int Fail(const Status& st) {
   return 1;
 }
 
-Result<iceberg::TableMetadata> Load(const CatalogArgs& a) {
+// A table's catalog (whose IO reads the table's files) and its current metadata.
+struct OpenTable {
+  std::unique_ptr<iceberg::Catalog> catalog;
+  iceberg::TableMetadata metadata;
+};
+
+Result<OpenTable> Open(const CatalogArgs& a) {
   ICEGRAPH_ASSIGN_OR_RAISE(auto catalog, OpenCatalog(a));
   ICEGRAPH_ASSIGN_OR_RAISE(auto id, iceberg::TableIdentifier::Parse(a.table));
-  return catalog->LoadTable(id);
+  ICEGRAPH_ASSIGN_OR_RAISE(auto metadata, catalog->LoadTable(id));
+  return OpenTable{std::move(catalog), std::move(metadata)};
+}
+
+Result<iceberg::TableMetadata> Load(const CatalogArgs& a) {
+  ICEGRAPH_ASSIGN_OR_RAISE(OpenTable t, Open(a));
+  return std::move(t.metadata);
 }
 
 json FieldJson(const iceberg::Field& f) {
@@ -127,17 +139,15 @@ int Snapshots(const CatalogArgs& a) {
 }
 
 int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only) {
-  auto catalog = OpenCatalog(a);
-  if (!catalog.ok()) return Fail(catalog.status());
-  auto id = iceberg::TableIdentifier::Parse(a.table);
-  if (!id.ok()) return Fail(id.status());
-  auto m = (*catalog)->LoadTable(*id);
-  if (!m.ok()) return Fail(m.status());
+  auto table = Open(a);
+  if (!table.ok()) return Fail(table.status());
+  const iceberg::TableMetadata* m = &table->metadata;
+  iceberg::FileIO& io = *table->catalog->io();
   if (snapshot_id == 0) {
     if (!m->current_snapshot_id) return 0;  // an empty table
     snapshot_id = *m->current_snapshot_id;
   }
-  auto tasks = iceberg::PlanScan(*(*catalog)->io(), *m, snapshot_id);
+  auto tasks = iceberg::PlanScan(io, *m, snapshot_id);
   if (!tasks.ok()) return Fail(tasks.status());
   const iceberg::Snapshot* snap = m->SnapshotById(snapshot_id);
   // Rows of an old snapshot are read with that snapshot's schema, as engines do for time travel.
@@ -148,7 +158,7 @@ int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only) {
       std::cout << t.ToJson().dump() << "\n";
       continue;
     }
-    auto reader = iceberg::OpenTask(*(*catalog)->io(), t, *schema);
+    auto reader = iceberg::OpenTask(io, t, *schema);
     if (!reader.ok()) return Fail(reader.status());
     std::shared_ptr<arrow::RecordBatch> batch;
     while (true) {
@@ -167,18 +177,15 @@ int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only) {
 }
 
 int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
-  auto catalog = OpenCatalog(a);
-  if (!catalog.ok()) return Fail(catalog.status());
-  auto id = iceberg::TableIdentifier::Parse(a.table);
-  if (!id.ok()) return Fail(id.status());
-  auto m = (*catalog)->LoadTable(*id);
-  if (!m.ok()) return Fail(m.status());
+  auto table = Open(a);
+  if (!table.ok()) return Fail(table.status());
+  const iceberg::TableMetadata* m = &table->metadata;
+  iceberg::FileIO& io = *table->catalog->io();
   if (to == 0) {
     if (!m->current_snapshot_id) return Fail(Status::NotFound("the table has no snapshot"));
     to = *m->current_snapshot_id;
   }
-  auto diff =
-      iceberg::DiffSnapshots(*(*catalog)->io(), *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
+  auto diff = iceberg::DiffSnapshots(io, *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
   if (!diff.ok()) return Fail(diff.status());
   if (diff->gap != iceberg::GapKind::kNone) {
     std::cout << json{{"gap", diff->gap == iceberg::GapKind::kFromExpired ? "from_expired" : "not_ancestor"},
