@@ -13,11 +13,13 @@ taskset -c 0 "$bench_bin" --benchmark_out="$out_dir/micro.json" --benchmark_out_
   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true | tee "$out_dir/micro.txt"
 
 "${PY:-python3}" "$root/scripts/bench_http.py" --bin "$bin" --out "$out_dir/http.json"
+"${PY:-python3}" "$root/scripts/bench_scan.py" --bin "$bin" --out "$out_dir/scan.json"
 
-"${PY:-python3}" - "$out_dir/micro.json" "$out_dir/http.json" "$results" <<'PY'
+"${PY:-python3}" - "$out_dir/micro.json" "$out_dir/http.json" "$results" "$out_dir/scan.json" <<'PY'
 import json, sys, platform, datetime
 micro = json.load(open(sys.argv[1]))
 http = json.load(open(sys.argv[2]))
+scan = json.load(open(sys.argv[4]))
 lines = ["# Benchmark results", "",
          f"Written by `make bench` on {datetime.date.today()} ({platform.machine()}, {micro['context'].get('num_cpus')} CPUs, "
          "each program pinned to one core with taskset).", "",
@@ -33,6 +35,15 @@ lines += ["", "## Emulator over HTTP on one core (`icegraph emulator --threads 1
           "| run | items | seconds | rate |", "|---|---|---|---|"]
 for r in http["runs"]:
     lines.append(f"| {r['name']} | {r['items']:,} | {r['seconds']:.3f} | {r['items']/r['seconds']/1e6:.2f} M/s |")
+lines += ["", f"## Iceberg scan: {scan['rows']:,} rows, 5 columns, {scan['parquet_bytes']/1e6:.1f} MB of Parquet (best of 3)", "",
+          "icegraph: the whole `icegraph iceberg scan --format count` command (start, catalog, manifests, read, deletes).",
+          "pyarrow: `pq.read_table` of the same data files (the floor). pyiceberg: `scan().to_arrow()`.", "",
+          "| reader | seconds | rows/s | MB/s | time vs pyarrow | peak RSS |", "|---|---|---|---|---|---|"]
+for k in ("icegraph", "pyarrow", "pyiceberg"):
+    r = scan[k]
+    lines.append(f"| {k} | {r['seconds']:.3f} | {scan['rows']/r['seconds']/1e6:.1f} M | "
+                 f"{scan['parquet_bytes']/r['seconds']/1e6:.0f} | {r['seconds']/scan['pyarrow']['seconds']:.2f}x | "
+                 f"{r['rss_mb']:.0f} MB |")
 open(sys.argv[3], "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -103,6 +103,9 @@ class TaskReader final : public arrow::RecordBatchReader {
     ICEGRAPH_ASSIGN_OR_RAISE(auto input, io.OpenInput(path));
     parquet::ArrowReaderProperties props;
     props.set_batch_size(batch);
+    // Decode columns in parallel and fetch a row group's column chunks in one go, as pyarrow does by default.
+    props.set_use_threads(true);
+    props.set_pre_buffer(true);
     parquet::arrow::FileReaderBuilder builder;
     ICEGRAPH_RETURN_NOT_OK(FromArrow(builder.Open(input), path));
     builder.properties(props);
