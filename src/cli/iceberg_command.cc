@@ -41,7 +41,7 @@ Result<std::unique_ptr<iceberg::Catalog>> OpenCatalog(const CatalogArgs& a) {
 }
 
 void AddCatalogOptions(CLI::App* cmd, CatalogArgs* a) {
-  cmd->add_option("--catalog-type", a->type, "sql or hadoop (default: inferred from --catalog-uri)");
+  cmd->add_option("--catalog-type", a->type, "sql, rest or hadoop (default: inferred from --catalog-uri)");
   cmd->add_option("--catalog-uri", a->uri, "e.g. sqlite:////path/catalog.db");
   cmd->add_option("--warehouse", a->warehouse, "Warehouse location (hadoop catalog)");
   cmd->add_option("--catalog-name", a->name, "Catalog name in the SQL catalog tables")->capture_default_str();

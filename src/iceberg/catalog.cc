@@ -22,6 +22,7 @@ std::mutex& RegistryMutex() {
 // Defined by each catalog's source file; called once so static linking keeps them.
 void RegisterSqlCatalog();
 void RegisterHadoopCatalog();
+void RegisterRestCatalog();
 
 Result<TableIdentifier> TableIdentifier::Parse(const std::string& text) {
   const size_t dot = text.rfind('.');
@@ -41,6 +42,7 @@ Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const Cata
   std::call_once(once, [] {
     RegisterSqlCatalog();
     RegisterHadoopCatalog();
+    RegisterRestCatalog();
   });
   std::string kind = type;
   if (kind.empty()) {
