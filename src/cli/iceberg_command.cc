@@ -3,9 +3,12 @@
 #include <arrow/compute/api.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "iceberg/catalog.h"
@@ -47,6 +50,22 @@ void AddCatalogOptions(CLI::App* cmd, CatalogArgs* a) {
   cmd->add_option("--catalog-name", a->name, "Catalog name in the SQL catalog tables")->capture_default_str();
   cmd->add_option("--prop", a->props, "Extra catalog property key=value (repeatable)");
   cmd->add_option("TABLE", a->table, "namespace.table")->required();
+}
+
+// "2026-01-20", "2026-01-20T10:00:00[Z]" or "2026-01-20 10:00:00" (UTC), or epoch milliseconds.
+std::optional<int64_t> ParseTimestampMs(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::stoll(text);
+  }
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr) end = strptime(text.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  if (end == nullptr) {
+    tm = {};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (end == nullptr || (*end != '\0' && std::string(end) != "Z")) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
 int Fail(const Status& st) {
@@ -138,11 +157,20 @@ int Snapshots(const CatalogArgs& a) {
   return 0;
 }
 
-int Scan(const CatalogArgs& a, int64_t snapshot_id, bool tasks_only, const std::string& format) {
+int Scan(const CatalogArgs& a, int64_t snapshot_id, const std::string& as_of, bool tasks_only,
+         const std::string& format) {
   auto table = Open(a);
   if (!table.ok()) return Fail(table.status());
   const iceberg::TableMetadata* m = &table->metadata;
   iceberg::FileIO& io = *table->catalog->io();
+  if (!as_of.empty()) {
+    // The snapshot current at that time, per the snapshot log (time travel as engines do it).
+    const auto ms = ParseTimestampMs(as_of);
+    if (!ms) return Fail(Status::Invalid("--as-of '" + as_of + "' is not YYYY-MM-DD[THH:MM:SS] (UTC) or epoch ms"));
+    const iceberg::Snapshot* s = m->SnapshotAsOf(*ms);
+    if (s == nullptr) return Fail(Status::NotFound("no snapshot was current at " + as_of));
+    snapshot_id = s->snapshot_id;
+  }
   if (snapshot_id == 0) {
     if (!m->current_snapshot_id) return 0;  // an empty table
     snapshot_id = *m->current_snapshot_id;
@@ -242,11 +270,13 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   auto scan = std::make_shared<CatalogArgs>();
   auto snapshot_id = std::make_shared<int64_t>(0);
   auto tasks_only = std::make_shared<bool>(false);
+  auto as_of = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("jsonl");
   CLI::App* sc =
       ice->add_subcommand("scan", "Print the rows of a snapshot (deletes applied), one JSON object per line");
   AddCatalogOptions(sc, scan.get());
   sc->add_option("--snapshot-id", *snapshot_id, "Snapshot to read (default: current)");
+  sc->add_option("--as-of", *as_of, "Read the snapshot current at this UTC time (YYYY-MM-DD[THH:MM:SS]) or epoch ms");
   sc->add_flag("--tasks", *tasks_only, "Print the planned scan tasks instead of rows");
   sc->add_option("--format", *format, "jsonl (rows), or count (read everything, print counts: for benchmarks)")
       ->check(CLI::IsMember({"jsonl", "count"}))
@@ -260,13 +290,13 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   df->add_option("--from", *from, "Snapshot already applied (exclusive; default: the beginning)");
   df->add_option("--to", *to, "Last snapshot (inclusive; default: current)");
   df->callback([diff, from, to, exit_code] { *exit_code = Diff(*diff, *from, *to); });
-  sc->callback([scan, snapshot_id, tasks_only, format, exit_code] {
+  sc->callback([scan, snapshot_id, as_of, tasks_only, format, exit_code] {
     // Compute kernels (used to filter deleted rows) register on first use since Arrow 21.
     if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) {
       *exit_code = Fail(Status::Internal(st.ToString()));
       return;
     }
-    *exit_code = Scan(*scan, *snapshot_id, *tasks_only, *format);
+    *exit_code = Scan(*scan, *snapshot_id, *as_of, *tasks_only, *format);
   });
 }
 

@@ -190,3 +190,19 @@ def test_diff_reports_a_snapshot_that_is_not_an_ancestor(warehouse):
     assert rc == 0 and [d["snapshot_id"] for d in out] == [third]
     rc, out, err = icegraph_diff(warehouse["uri"], "rolledback", "--from", "12345")
     assert rc == 3 and out[0]["gap"] == "from_expired"
+
+
+def test_as_of_reads_the_snapshot_current_then(warehouse):
+    t = warehouse["catalog"].load_table("db.appends")
+    first, second, third = t.metadata.snapshots
+    for snap, expected_rows in ((first, 10), (second, 20), (third, 30)):
+        out = subprocess.run([icegraph_bin(), "iceberg", "scan", "--catalog-uri", warehouse["uri"], "db.appends",
+                              "--as-of", str(snap.timestamp_ms)], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert len(out.stdout.splitlines()) == expected_rows
+    out = subprocess.run([icegraph_bin(), "iceberg", "scan", "--catalog-uri", warehouse["uri"], "db.appends",
+                          "--as-of", "2000-01-01"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "no snapshot was current at 2000-01-01" in out.stderr
+    out = subprocess.run([icegraph_bin(), "iceberg", "scan", "--catalog-uri", warehouse["uri"], "db.appends",
+                          "--as-of", "yesterday"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "is not YYYY-MM-DD" in out.stderr
