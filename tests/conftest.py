@@ -93,3 +93,41 @@ def emulator_factory(tmp_path):
 @pytest.fixture
 def emulator(emulator_factory) -> Emulator:
     return emulator_factory("--username", "tigergraph", "--password", "tigergraph")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL server from Debian's packages on a free loopback port, stopped at the end."""
+    import glob
+    import shutil
+    import tempfile
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    if not bins:
+        raise RuntimeError("PostgreSQL server binaries not found: run `make deps` (Debian package postgresql)")
+    bindir = bins[-1]
+    data = tempfile.mkdtemp(prefix="icegraph-pg-")
+    port = free_port()
+    # The server refuses to run as root: run it as the postgres user when we are root.
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    if as_pg:
+        shutil.chown(data, "postgres", "postgres")
+    subprocess.run(as_pg + [f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres"], check=True,
+                   capture_output=True)
+    log = open(os.path.join(data, "server.log"), "ab")
+    proc = subprocess.Popen(as_pg + [f"{bindir}/postgres", "-D", data, "-p", str(port), "-k", data,
+                                     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"postgres exited: {open(os.path.join(data, 'server.log')).read()}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    time.sleep(0.3)
+    yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+    shutil.rmtree(data, ignore_errors=True)
