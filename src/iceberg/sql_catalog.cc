@@ -75,7 +75,7 @@ class PostgresBackend final : public SqlBackend {
       const pqxx::result r = params.size() == 3 ? tx.exec_params(text, params[0], params[1], params[2])
                                                 : tx.exec_params(text, params[0], params[1]);
       std::vector<std::string> out;
-      for (const auto& row : r) out.push_back(row[0].c_str());
+      for (const auto& row : r) out.emplace_back(row[0].c_str());
       return out;
     } catch (const std::exception& e) {
       // libpqxx reports errors as exceptions; they stop here.
