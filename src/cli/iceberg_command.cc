@@ -1,9 +1,11 @@
 // `icegraph iceberg describe|snapshots|scan TABLE`: what icegraph's reader sees, the first thing to trust it.
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
+#include <arrow/extension_type.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -100,16 +102,66 @@ json FieldJson(const iceberg::Field& f) {
   return j;
 }
 
+std::string Hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+// Doubles that JSON cannot carry are spelled as strings: "NaN", "Infinity", "-Infinity".
+json FloatJson(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return v;
+}
+
+// One cell as JSON: numbers and strings natively, binary as hex, nested values as JSON (maps as [key, value] pairs),
+// everything else as Arrow's text for the value (decimals, dates, times, timestamps).
 json ValueJson(const arrow::Array& a, int64_t i) {
   if (a.IsNull(i)) return nullptr;
   switch (a.type_id()) {
     case arrow::Type::BOOL: return static_cast<const arrow::BooleanArray&>(a).Value(i);
     case arrow::Type::INT32: return static_cast<const arrow::Int32Array&>(a).Value(i);
     case arrow::Type::INT64: return static_cast<const arrow::Int64Array&>(a).Value(i);
-    case arrow::Type::FLOAT: return static_cast<const arrow::FloatArray&>(a).Value(i);
-    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleArray&>(a).Value(i);
+    case arrow::Type::FLOAT: return FloatJson(static_cast<const arrow::FloatArray&>(a).Value(i));
+    case arrow::Type::DOUBLE: return FloatJson(static_cast<const arrow::DoubleArray&>(a).Value(i));
     case arrow::Type::STRING: return std::string(static_cast<const arrow::StringArray&>(a).GetView(i));
     case arrow::Type::LARGE_STRING: return std::string(static_cast<const arrow::LargeStringArray&>(a).GetView(i));
+    case arrow::Type::BINARY: return Hex(static_cast<const arrow::BinaryArray&>(a).GetView(i));
+    case arrow::Type::LARGE_BINARY: return Hex(static_cast<const arrow::LargeBinaryArray&>(a).GetView(i));
+    case arrow::Type::FIXED_SIZE_BINARY: return Hex(static_cast<const arrow::FixedSizeBinaryArray&>(a).GetView(i));
+    case arrow::Type::EXTENSION: return ValueJson(*static_cast<const arrow::ExtensionArray&>(a).storage(), i);
+    case arrow::Type::STRUCT: {
+      const auto& s = static_cast<const arrow::StructArray&>(a);
+      json out = json::object();
+      for (int f = 0; f < s.num_fields(); ++f) out[s.type()->field(f)->name()] = ValueJson(*s.field(f), i);
+      return out;
+    }
+    case arrow::Type::LIST:
+    case arrow::Type::LARGE_LIST: {
+      const auto& l = static_cast<const arrow::BaseListArray<arrow::ListType>&>(a);
+      json out = json::array();
+      if (a.type_id() == arrow::Type::LIST) {
+        for (int64_t k = l.value_offset(i); k < l.value_offset(i + 1); ++k) out.push_back(ValueJson(*l.values(), k));
+      } else {
+        const auto& ll = static_cast<const arrow::LargeListArray&>(a);
+        for (int64_t k = ll.value_offset(i); k < ll.value_offset(i + 1); ++k) out.push_back(ValueJson(*ll.values(), k));
+      }
+      return out;
+    }
+    case arrow::Type::MAP: {
+      const auto& m = static_cast<const arrow::MapArray&>(a);
+      json out = json::array();
+      for (int64_t k = m.value_offset(i); k < m.value_offset(i + 1); ++k) {
+        out.push_back(json::array({ValueJson(*m.keys(), k), ValueJson(*m.items(), k)}));
+      }
+      return out;
+    }
     default: {
       auto s = a.GetScalar(i);
       return s.ok() ? (*s)->ToString() : "?";

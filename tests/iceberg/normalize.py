@@ -87,7 +87,11 @@ def _float32_text(v: Any) -> str:
     (f32,) = struct.unpack("<f", struct.pack("<f", x))  # the float32 value (raises if out of range)
     for digits in range(1, 10):
         text = f"{f32:.{digits}g}"
-        if struct.unpack("<f", struct.pack("<f", float(text)))[0] == f32:
+        try:
+            same = struct.unpack("<f", struct.pack("<f", float(text)))[0] == f32
+        except OverflowError:  # rounded up past the largest float32
+            continue
+        if same:
             return repr(float(text))  # repr gives one spelling per value (e.g. "1e+20", "0.1", "-0.0")
     return repr(f32)
 
@@ -344,6 +348,18 @@ def _jsonable(v: Any) -> Any:
 # Rows
 
 
+def _type_text(itype: Any) -> str:
+    if not isinstance(itype, dict):
+        return str(itype)
+    if itype["type"] == "struct":
+        return "struct<" + ", ".join(f"{f['name']}: {_type_text(f['type'])}" for f in itype["fields"]) + ">"
+    if itype["type"] == "list":
+        return f"list<{_type_text(itype['element'])}>"
+    if itype["type"] == "map":
+        return f"map<{_type_text(itype['key'])}, {_type_text(itype['value'])}>"
+    return str(itype["type"])
+
+
 def schema_columns(schema: dict) -> list[str]:
     return [f["name"] for f in schema["fields"]]
 
@@ -359,7 +375,7 @@ def normalise_row(row: Any, schema: dict) -> dict:
         try:
             out[name] = normalise_value(m[name], f["type"])
         except (NormaliseError, ValueError, TypeError, OverflowError, decimal.InvalidOperation) as e:
-            raise NormaliseError(f"column {name!r} ({f['type']}): {e}") from e
+            raise NormaliseError(f"column {name!r} ({_type_text(f['type'])}): {e}") from e
     for k in m:
         if k not in out:
             out[f"<extra:{k}>"] = _jsonable(m[k])
