@@ -8,6 +8,11 @@ int64_t Auth::Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+int64_t Auth::NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::optional<std::string> Base64Decode(std::string_view in) {
   static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -57,7 +62,7 @@ AuthResult Auth::Check(const std::string& header, bool allow_basic) const {
     const auto info = Lookup(r.token);
     if (!info) {
       r.failure = AuthFailure::kInvalidToken;
-    } else if (info->expires_at <= Now()) {
+    } else if (info->expires_at_ms <= NowMs()) {
       r.failure = AuthFailure::kExpiredToken;
     } else {
       r.user = info->user;
@@ -80,7 +85,8 @@ std::string Auth::NewRandom(size_t n) {
 TokenInfo Auth::IssueToken(const std::string& user, const std::string& graph, int64_t lifetime, std::string* token) {
   const std::lock_guard<std::mutex> lock(mu_);
   *token = NewRandom(32);
-  TokenInfo info{user, graph, Now() + (lifetime > 0 ? lifetime : token_ttl_)};
+  const int64_t ttl = lifetime > 0 ? lifetime : token_ttl_;
+  TokenInfo info{user, graph, Now() + ttl, NowMs() + ttl * 1000};
   tokens_[*token] = info;
   return info;
 }
@@ -105,7 +111,10 @@ bool Auth::DropToken(const std::string& token) {
 void Auth::ExpireToken(const std::string& token) {
   const std::lock_guard<std::mutex> lock(mu_);
   const auto it = tokens_.find(token);
-  if (it != tokens_.end()) it->second.expires_at = Now() - 1;
+  if (it != tokens_.end()) {
+    it->second.expires_at = Now() - 1;
+    it->second.expires_at_ms = NowMs() - 1;
+  }
 }
 
 std::string Auth::CreateSecret(const std::string& user, std::string alias, std::string* secret_out) {

@@ -15,7 +15,8 @@ namespace icegraph::emulator {
 struct TokenInfo {
   std::string user;
   std::string graph;
-  int64_t expires_at = 0;  // unix seconds
+  int64_t expires_at = 0;     // unix seconds, as answered to clients
+  int64_t expires_at_ms = 0;  // unix milliseconds: a 1 s lifetime must not end at the next second boundary
 };
 
 /// Why an authorization header was refused.
@@ -56,6 +57,7 @@ class Auth {
   bool DropSecret(const std::string& alias_or_secret);
 
   static int64_t Now();
+  static int64_t NowMs();
 
  private:
   std::string NewRandom(size_t n);

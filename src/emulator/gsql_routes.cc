@@ -170,7 +170,7 @@ void Emulator::RegisterGsql(httplib::Server& server) {
         const json body = json::parse(raw, nullptr, false);
         const std::string token = body.is_object() ? body.value("token", "") : "";
         const auto info = auth_.Lookup(token);
-        if (!info || info->expires_at <= Auth::Now()) {
+        if (!info || info->expires_at_ms <= Auth::NowMs()) {
           SendJson(res, 200, {{"error", true}, {"message", info ? "The token has expired." : "The token is invalid."}});
           return;
         }

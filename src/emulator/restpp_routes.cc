@@ -67,7 +67,8 @@ Status Emulator::Replay(const JournalRecord& rec) {
     return r.failed ? Status::Internal("journaled GSQL failed on replay: " + r.output) : Status::OK();
   }
   if (rec.kind == "token") {
-    auth_.RestoreToken(rec.path, {rec.method, rec.graph, std::atoll(rec.query.c_str())});
+    const int64_t expires = std::atoll(rec.query.c_str());
+    auth_.RestoreToken(rec.path, {rec.method, rec.graph, expires, expires * 1000});
     return Status::OK();
   }
   if (rec.kind == "secret") {

@@ -182,14 +182,14 @@ def test_gsql_errors_are_reported(shop):
 
 
 def test_token_expiry_and_refresh_with_secret(emulator_factory):
-    emu = emulator_factory("--token-ttl", "1")
+    emu = emulator_factory("--token-ttl", "2")
     conn = connect(emu, graph="shop")
     conn.gsql(SHOP_SCHEMA)
     secret = conn.createSecret("sync")
     token = conn.getToken(secret)
     value = token[0] if isinstance(token, tuple) else token
     assert conn.upsertVertex("User", "u1", {"name": "Ann"}) == 1
-    time.sleep(2.1)
+    time.sleep(2.2)
     r = requests.get(f"{emu.url}/restpp/graph/shop/vertices/User", headers={"Authorization": f"Bearer {value}"})
     assert r.status_code == 401
     assert r.json()["error"] is True and r.json()["code"] == "REST-10016"
