@@ -1,4 +1,5 @@
-// `icegraph iceberg describe|snapshots|scan TABLE`: what icegraph's reader sees, the first thing to trust it.
+// `icegraph iceberg describe|snapshots|scan|diff TABLE` and `list [NAMESPACE]`: what icegraph's reader sees, the
+// first thing to trust it.
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <arrow/extension_type.h>
@@ -45,12 +46,17 @@ Result<std::unique_ptr<iceberg::Catalog>> OpenCatalog(const CatalogArgs& a) {
   return iceberg::MakeCatalog(a.type, p);
 }
 
-void AddCatalogOptions(CLI::App* cmd, CatalogArgs* a) {
+void AddConnectionOptions(CLI::App* cmd, CatalogArgs* a) {
   cmd->add_option("--catalog-type", a->type, "sql, rest or hadoop (default: inferred from --catalog-uri)");
-  cmd->add_option("--catalog-uri", a->uri, "e.g. sqlite:////path/catalog.db");
-  cmd->add_option("--warehouse", a->warehouse, "Warehouse location (hadoop catalog)");
+  cmd->add_option("--catalog-uri", a->uri,
+                  "sqlite:////path/catalog.db, postgresql://user@host/db or https://host/api/catalog");
+  cmd->add_option("--warehouse", a->warehouse, "Warehouse directory or URI (hadoop catalog), or name (rest catalog)");
   cmd->add_option("--catalog-name", a->name, "Catalog name in the SQL catalog tables")->capture_default_str();
   cmd->add_option("--prop", a->props, "Extra catalog property key=value (repeatable)");
+}
+
+void AddCatalogOptions(CLI::App* cmd, CatalogArgs* a) {
+  AddConnectionOptions(cmd, a);
   cmd->add_option("TABLE", a->table, "namespace.table")->required();
 }
 
@@ -75,17 +81,19 @@ int Fail(const Status& st) {
   return 1;
 }
 
-// A table's catalog (whose IO reads the table's files) and its current metadata.
+// A table's catalog, its current metadata and the IO that reads its files (with credentials the catalog vended).
 struct OpenTable {
   std::unique_ptr<iceberg::Catalog> catalog;
   iceberg::TableMetadata metadata;
+  std::shared_ptr<iceberg::FileIO> io;
 };
 
 Result<OpenTable> Open(const CatalogArgs& a) {
   ICEGRAPH_ASSIGN_OR_RAISE(auto catalog, OpenCatalog(a));
   ICEGRAPH_ASSIGN_OR_RAISE(auto id, iceberg::TableIdentifier::Parse(a.table));
   ICEGRAPH_ASSIGN_OR_RAISE(auto metadata, catalog->LoadTable(id));
-  return OpenTable{std::move(catalog), std::move(metadata)};
+  ICEGRAPH_ASSIGN_OR_RAISE(auto io, catalog->TableIO(id));
+  return OpenTable{std::move(catalog), std::move(metadata), std::move(io)};
 }
 
 Result<iceberg::TableMetadata> Load(const CatalogArgs& a) {
@@ -214,7 +222,7 @@ int Scan(const CatalogArgs& a, int64_t snapshot_id, const std::string& as_of, bo
   auto table = Open(a);
   if (!table.ok()) return Fail(table.status());
   const iceberg::TableMetadata* m = &table->metadata;
-  iceberg::FileIO& io = *table->catalog->io();
+  iceberg::FileIO& io = *table->io;
   if (!as_of.empty()) {
     // The snapshot current at that time, per the snapshot log (time travel as engines do it).
     const auto ms = ParseTimestampMs(as_of);
@@ -267,7 +275,7 @@ int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
   auto table = Open(a);
   if (!table.ok()) return Fail(table.status());
   const iceberg::TableMetadata* m = &table->metadata;
-  iceberg::FileIO& io = *table->catalog->io();
+  iceberg::FileIO& io = *table->io;
   if (to == 0) {
     if (!m->current_snapshot_id) return Fail(Status::NotFound("the table has no snapshot"));
     to = *m->current_snapshot_id;
@@ -275,11 +283,7 @@ int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
   auto diff = iceberg::DiffSnapshots(io, *m, from == 0 ? std::nullopt : std::optional<int64_t>(from), to);
   if (!diff.ok()) return Fail(diff.status());
   if (diff->gap != iceberg::GapKind::kNone) {
-    std::cout << json{{"gap", diff->gap == iceberg::GapKind::kFromExpired ? "from_expired" : "not_ancestor"},
-                      {"from", from},
-                      {"to", to}}
-                     .dump()
-              << "\n";
+    std::cout << json{{"gap", std::string(iceberg::GapKindName(diff->gap))}, {"from", from}, {"to", to}}.dump() << "\n";
     return 3;
   }
   const auto files = [](const std::vector<iceberg::ManifestEntry>& entries) {
@@ -303,6 +307,22 @@ int Diff(const CatalogArgs& a, int64_t from, int64_t to) {
                      .dump()
               << "\n";
   }
+  return 0;
+}
+
+// Namespaces one per line, or with a namespace its tables.
+int List(const CatalogArgs& a, const std::string& ns) {
+  auto catalog = OpenCatalog(a);
+  if (!catalog.ok()) return Fail(catalog.status());
+  if (ns.empty()) {
+    auto namespaces = (*catalog)->ListNamespaces();
+    if (!namespaces.ok()) return Fail(namespaces.status());
+    for (const std::string& n : *namespaces) std::cout << n << "\n";
+    return 0;
+  }
+  auto tables = (*catalog)->ListTables(ns);
+  if (!tables.ok()) return Fail(tables.status());
+  for (const auto& t : *tables) std::cout << t.ToString() << "\n";
   return 0;
 }
 
@@ -342,6 +362,12 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   df->add_option("--from", *from, "Snapshot already applied (exclusive; default: the beginning)");
   df->add_option("--to", *to, "Last snapshot (inclusive; default: current)");
   df->callback([diff, from, to, exit_code] { *exit_code = Diff(*diff, *from, *to); });
+  auto list = std::make_shared<CatalogArgs>();
+  auto ns = std::make_shared<std::string>();
+  CLI::App* ls = ice->add_subcommand("list", "Print the catalog's namespaces, or with NAMESPACE its tables");
+  AddConnectionOptions(ls, list.get());
+  ls->add_option("NAMESPACE", *ns, "List the tables of this namespace");
+  ls->callback([list, ns, exit_code] { *exit_code = List(*list, *ns); });
   sc->callback([scan, snapshot_id, as_of, tasks_only, format, exit_code] {
     // Compute kernels (used to filter deleted rows) register on first use since Arrow 21.
     if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) {

@@ -1,6 +1,8 @@
 #include "iceberg/catalog.h"
 
 #include <mutex>
+#include <string_view>
+#include <utility>
 
 #include "iceberg/metadata_json.h"
 
@@ -46,14 +48,19 @@ Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const Cata
   });
   std::string kind = type;
   if (kind.empty()) {
+    // As pyiceberg infers it: from the uri's scheme, and a bare warehouse is a filesystem catalog.
+    static constexpr std::pair<std::string_view, std::string_view> kByScheme[] = {
+        {"sqlite:", "sql"}, {"postgresql", "sql"}, {"postgres:", "sql"}, {"http:", "rest"}, {"https:", "rest"}};
     const auto uri = properties.find("uri");
     const std::string u = uri == properties.end() ? "" : uri->second;
-    if (u.rfind("sqlite", 0) == 0 || u.rfind("postgresql", 0) == 0)
-      kind = "sql";
-    else if (u.rfind("http", 0) == 0)
-      kind = "rest";
-    else
-      kind = "hadoop";
+    for (const auto& [scheme, catalog_type] : kByScheme) {
+      if (u.rfind(scheme, 0) == 0) kind = catalog_type;
+    }
+    if (kind.empty() && u.empty() && properties.count("warehouse")) kind = "hadoop";
+    if (kind.empty()) {
+      return Status::Invalid("cannot tell the catalog type from uri '" + u +
+                             "': give --catalog-type sql|rest|hadoop (or a sqlite:, postgresql: or http(s): uri)");
+    }
   }
   CatalogFactory factory;
   {

@@ -26,9 +26,20 @@ class Catalog {
   virtual ~Catalog() = default;
   /// The current metadata of a table.
   virtual Result<TableMetadata> LoadTable(const TableIdentifier& id) = 0;
+  /// Every namespace the catalog knows, dotted ("a", "a.b"), sorted.
+  virtual Result<std::vector<std::string>> ListNamespaces() {
+    return Status::NotImplemented("this catalog cannot list namespaces");
+  }
+  /// The tables of one namespace, sorted by name.
   virtual Result<std::vector<TableIdentifier>> ListTables(const std::string& ns) = 0;
   /// The IO that reads this catalog's metadata and data files.
   virtual std::shared_ptr<FileIO> io() = 0;
+  /// The IO for one table's files: io(), or one with the storage credentials the catalog vends for that table
+  /// (REST catalogs with X-Iceberg-Access-Delegation); call after LoadTable.
+  virtual Result<std::shared_ptr<FileIO>> TableIO(const TableIdentifier& id) {
+    (void)id;
+    return io();
+  }
 };
 
 using CatalogProperties = std::map<std::string, std::string>;

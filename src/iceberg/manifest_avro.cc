@@ -1,48 +1,19 @@
-// Reading manifests with avro-c's generic value API, from bytes fetched through FileIO.
+// Manifest lists and manifests (spec v1 to v3) mapped from avro-c generic values to the model of model.h.
 #include "iceberg/manifest_avro.h"
 
-#include <avro.h>
-
-#include <cstdio>
-#include <memory>
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
+
+#include "iceberg/avro_file.h"
 
 namespace icegraph::iceberg {
 namespace {
 
 using json = nlohmann::json;
 
-std::string HexByte(unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  return {kHex[c >> 4], kHex[c & 15]};
-}
-
-// RAII owners of avro-c handles.
-struct ReaderCloser {
-  void operator()(avro_file_reader_t r) const { avro_file_reader_close(r); }
-};
-using ReaderPtr = std::unique_ptr<std::remove_pointer_t<avro_file_reader_t>, ReaderCloser>;
-
-class GenericValue {
- public:
-  explicit GenericValue(avro_schema_t schema) : iface_(avro_generic_class_from_schema(schema)) {
-    avro_generic_value_new(iface_, &value_);
-  }
-  ~GenericValue() {
-    avro_value_decref(&value_);
-    avro_value_iface_decref(iface_);
-  }
-  GenericValue(const GenericValue&) = delete;
-  GenericValue& operator=(const GenericValue&) = delete;
-  avro_value_t* get() { return &value_; }
-
- private:
-  avro_value_iface_t* iface_;
-  avro_value_t value_{};
-};
-
-// A field of a record, with nullable unions resolved to their branch; nullopt when absent or null.
+// A field of a record with a nullable union resolved to its branch; nullopt when absent or null.
 std::optional<avro_value_t> FieldOf(avro_value_t* rec, const char* name) {
   avro_value_t f;
   if (avro_value_get_by_name(rec, name, &f, nullptr) != 0) return std::nullopt;
@@ -55,17 +26,20 @@ std::optional<avro_value_t> FieldOf(avro_value_t* rec, const char* name) {
   return f;
 }
 
+std::optional<int64_t> AsLong(avro_value_t* v) {
+  if (avro_value_get_type(v) == AVRO_INT32) {
+    int32_t i = 0;
+    if (avro_value_get_int(v, &i) != 0) return std::nullopt;
+    return i;
+  }
+  int64_t l = 0;
+  if (avro_value_get_long(v, &l) != 0) return std::nullopt;
+  return l;
+}
+
 std::optional<int64_t> Long(avro_value_t* rec, const char* name) {
   auto f = FieldOf(rec, name);
-  if (!f) return std::nullopt;
-  if (avro_value_get_type(&*f) == AVRO_INT32) {
-    int32_t v = 0;
-    avro_value_get_int(&*f, &v);
-    return v;
-  }
-  int64_t v = 0;
-  if (avro_value_get_long(&*f, &v) != 0) return std::nullopt;
-  return v;
+  return f ? AsLong(&*f) : std::nullopt;
 }
 
 std::optional<std::string> String(avro_value_t* rec, const char* name) {
@@ -77,24 +51,40 @@ std::optional<std::string> String(avro_value_t* rec, const char* name) {
   return std::string(s, size > 0 ? size - 1 : 0);  // avro-c counts the terminating NUL
 }
 
+std::string Bytes(avro_value_t* v) {
+  const void* p = nullptr;
+  size_t n = 0;
+  if (avro_value_get_type(v) == AVRO_FIXED) {
+    avro_value_get_fixed(v, &p, &n);
+  } else if (avro_value_get_bytes(v, &p, &n) != 0) {
+    return {};
+  }
+  return {static_cast<const char*>(p), n};
+}
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// Partition tuples as JSON: numbers and strings as they are, binary (decimal, uuid, fixed) as lowercase hex.
+// scan.cc compares these texts to match delete files to data files, so the form must stay stable.
 json ToJson(avro_value_t* v) {
   switch (avro_value_get_type(v)) {
-    case AVRO_NULL: return nullptr;
     case AVRO_BOOLEAN: {
       int b = 0;
       avro_value_get_boolean(v, &b);
       return b != 0;
     }
-    case AVRO_INT32: {
-      int32_t i = 0;
-      avro_value_get_int(v, &i);
-      return i;
-    }
-    case AVRO_INT64: {
-      int64_t i = 0;
-      avro_value_get_long(v, &i);
-      return i;
-    }
+    case AVRO_INT32:
+    case AVRO_INT64: return *AsLong(v);
     case AVRO_FLOAT: {
       float f = 0;
       avro_value_get_float(v, &f);
@@ -112,21 +102,10 @@ json ToJson(avro_value_t* v) {
       return std::string(s, n > 0 ? n - 1 : 0);
     }
     case AVRO_BYTES:
-    case AVRO_FIXED: {
-      const void* p = nullptr;
-      size_t n = 0;
-      if (avro_value_get_type(v) == AVRO_BYTES) {
-        avro_value_get_bytes(v, &p, &n);
-      } else {
-        avro_value_get_fixed(v, &p, &n);
-      }
-      std::string hex;
-      for (size_t i = 0; i < n; ++i) hex += HexByte(static_cast<const unsigned char*>(p)[i]);
-      return hex;
-    }
+    case AVRO_FIXED: return Hex(Bytes(v));
     case AVRO_UNION: {
       avro_value_t b;
-      avro_value_get_current_branch(v, &b);
+      if (avro_value_get_current_branch(v, &b) != 0) return nullptr;
       return ToJson(&b);
     }
     case AVRO_RECORD: {
@@ -145,67 +124,158 @@ json ToJson(avro_value_t* v) {
   }
 }
 
-// Avro arrays of {key: int, value: T} records (column stats maps).
+// Column statistics keyed by field id: Iceberg writes them as arrays of {key, value} records; an Avro map with
+// decimal-string keys is accepted too.
 template <typename Fn>
-void ForEachKeyValue(avro_value_t* rec, const char* name, Fn fn) {
+void ForEachById(avro_value_t* rec, const char* name, Fn fn) {
   auto f = FieldOf(rec, name);
   if (!f) return;
   size_t n = 0;
   avro_value_get_size(&*f, &n);
+  const bool is_map = avro_value_get_type(&*f) == AVRO_MAP;
   for (size_t i = 0; i < n; ++i) {
-    avro_value_t kv;
-    avro_value_get_by_index(&*f, i, &kv, nullptr);
-    const auto key = Long(&kv, "key");
-    auto value = FieldOf(&kv, "value");
+    avro_value_t item;
+    const char* map_key = nullptr;
+    if (avro_value_get_by_index(&*f, i, &item, &map_key) != 0) continue;
+    if (is_map) {
+      if (map_key != nullptr) fn(static_cast<int32_t>(std::strtol(map_key, nullptr, 10)), &item);
+      continue;
+    }
+    const auto key = Long(&item, "key");
+    auto value = FieldOf(&item, "value");
     if (key && value) fn(static_cast<int32_t>(*key), &*value);
   }
 }
 
-Result<ReaderPtr> OpenAvro(const std::string& bytes, const std::string& path, FILE** fp_out) {
-  FILE* fp = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
-  if (fp == nullptr) return Status::IOError(path + ": cannot open the bytes as a stream");
-  avro_file_reader_t reader = nullptr;
-  if (avro_file_reader_fp(fp, path.c_str(), 1, &reader) != 0) {
-    return Status::Invalid(path + ": not an Avro object container file: " + avro_strerror());
-  }
-  *fp_out = fp;
-  return ReaderPtr(reader);
+std::map<int32_t, int64_t> LongsById(avro_value_t* rec, const char* name) {
+  std::map<int32_t, int64_t> out;
+  ForEachById(rec, name, [&](int32_t id, avro_value_t* v) {
+    if (const auto l = AsLong(v)) out[id] = *l;
+  });
+  return out;
 }
 
-template <typename Fn>
-Status ReadRecords(FileIO& io, const std::string& path, Fn fn) {
-  ICEGRAPH_ASSIGN_OR_RAISE(const std::string bytes, io.ReadAll(path));
-  FILE* fp = nullptr;
-  ICEGRAPH_ASSIGN_OR_RAISE(ReaderPtr reader, OpenAvro(bytes, path, &fp));
-  avro_schema_t schema = avro_file_reader_get_writer_schema(reader.get());
-  GenericValue value(schema);
-  int rc = 0;
-  while ((rc = avro_file_reader_read_value(reader.get(), value.get())) == 0) {
-    ICEGRAPH_RETURN_NOT_OK(fn(value.get()));
+std::map<int32_t, std::string> BytesById(avro_value_t* rec, const char* name) {
+  std::map<int32_t, std::string> out;
+  ForEachById(rec, name, [&](int32_t id, avro_value_t* v) { out[id] = Bytes(v); });
+  return out;
+}
+
+template <typename T>
+std::vector<T> LongArray(avro_value_t* rec, const char* name) {
+  std::vector<T> out;
+  auto f = FieldOf(rec, name);
+  if (!f) return out;
+  size_t n = 0;
+  avro_value_get_size(&*f, &n);
+  for (size_t i = 0; i < n; ++i) {
+    avro_value_t item;
+    if (avro_value_get_by_index(&*f, i, &item, nullptr) != 0) continue;
+    if (const auto l = AsLong(&item)) out.push_back(static_cast<T>(*l));
   }
-  avro_schema_decref(schema);
-  if (rc != EOF) return Status::Invalid(path + ": corrupt Avro data: " + avro_strerror());
-  return Status::OK();
+  return out;
+}
+
+FileFormat ParseFormat(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (text == "AVRO") return FileFormat::kAvro;
+  if (text == "ORC") return FileFormat::kOrc;
+  if (text == "PUFFIN") return FileFormat::kPuffin;
+  return FileFormat::kParquet;
+}
+
+Result<DataFile> ParseDataFile(avro_value_t* df, int32_t spec_id) {
+  DataFile f;
+  const int64_t content = Long(df, "content").value_or(0);  // v1 manifests have data files only
+  if (content < 0 || content > 2)
+    return Status::Invalid("data_file.content " + std::to_string(content) + " is unknown");
+  f.content = static_cast<Content>(content);
+  const auto path = String(df, "file_path");
+  if (!path) return Status::Invalid("data_file without file_path");
+  f.file_path = *path;
+  f.format = ParseFormat(String(df, "file_format").value_or("PARQUET"));
+  f.spec_id = spec_id;
+  if (auto p = FieldOf(df, "partition")) f.partition_json = ToJson(&*p).dump();
+  f.record_count = Long(df, "record_count").value_or(0);
+  f.file_size_in_bytes = Long(df, "file_size_in_bytes").value_or(0);
+  f.column_sizes = LongsById(df, "column_sizes");
+  f.value_counts = LongsById(df, "value_counts");
+  f.null_value_counts = LongsById(df, "null_value_counts");
+  f.nan_value_counts = LongsById(df, "nan_value_counts");
+  f.lower_bounds = BytesById(df, "lower_bounds");
+  f.upper_bounds = BytesById(df, "upper_bounds");
+  f.split_offsets = LongArray<int64_t>(df, "split_offsets");
+  f.equality_ids = LongArray<int32_t>(df, "equality_ids");
+  if (const auto id = Long(df, "sort_order_id")) f.sort_order_id = static_cast<int32_t>(*id);
+  f.referenced_data_file = String(df, "referenced_data_file");
+  f.content_offset = Long(df, "content_offset");
+  f.content_size_in_bytes = Long(df, "content_size_in_bytes");
+  f.first_row_id = Long(df, "first_row_id");
+  return f;
+}
+
+// A number from the manifest's header metadata (written as text), or nullopt.
+std::optional<int64_t> HeaderNumber(const std::map<std::string, std::string>& metadata, const char* key) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end() || it->second.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long v = std::strtoll(it->second.c_str(), &end, 10);
+  if (*end != '\0') return std::nullopt;
+  return v;
+}
+
+Result<ManifestEntry> ParseEntry(avro_value_t* rec, const ManifestFile& manifest, int32_t spec_id, int format_version) {
+  ManifestEntry e;
+  const auto status = Long(rec, "status");
+  if (!status || *status < 0 || *status > 2) return Status::Invalid("entry without a valid status");
+  e.status = static_cast<EntryStatus>(*status);
+  e.snapshot_id = Long(rec, "snapshot_id").value_or(manifest.added_snapshot_id);
+  const auto data_seq = Long(rec, "sequence_number");
+  const auto file_seq = Long(rec, "file_sequence_number");
+  if (format_version == 1) {
+    e.sequence_number = e.file_sequence_number = 0;  // v1 has no sequence numbers: all are 0
+  } else {
+    // Sequence number inheritance (as Java reads it): files added by the manifest's snapshot, and every file of a
+    // manifest from before the table's v2 upgrade (sequence number 0), take the manifest's sequence number.
+    const bool inherits = e.status == EntryStatus::kAdded || manifest.sequence_number == 0;
+    if (!data_seq && !inherits) return Status::Invalid("an EXISTING or DELETED entry must carry its sequence_number");
+    e.sequence_number = data_seq.value_or(manifest.sequence_number);
+    e.file_sequence_number = file_seq.value_or(inherits ? manifest.sequence_number : 0);
+  }
+  auto df = FieldOf(rec, "data_file");
+  if (!df) return Status::Invalid("entry without data_file");
+  ICEGRAPH_ASSIGN_OR_RAISE(e.file, ParseDataFile(&*df, spec_id));
+  return e;
 }
 
 }  // namespace
 
 Result<std::vector<ManifestFile>> ReadManifestList(FileIO& io, const TableMetadata& table, const Snapshot& snapshot) {
   std::vector<ManifestFile> out;
+  const std::string context = "table " + table.location + " snapshot " + std::to_string(snapshot.snapshot_id);
   if (snapshot.manifest_list.empty()) {
-    // v1 snapshots may list manifests inline; their details come from the manifests themselves.
+    // v1 snapshots may list manifests inline; ReadManifest takes their spec id from the manifest's header.
     for (const std::string& path : snapshot.v1_manifests) {
       ManifestFile m;
       m.manifest_path = path;
       m.added_snapshot_id = snapshot.snapshot_id;
+      m.partition_spec_id = -1;  // unknown until the manifest is read
       out.push_back(std::move(m));
     }
     return out;
   }
-  const Status st = ReadRecords(io, snapshot.manifest_list, [&](avro_value_t* rec) -> Status {
+  auto bytes = io.ReadAll(snapshot.manifest_list);
+  if (!bytes.ok()) return bytes.status().WithContext(context);
+  auto reader = AvroFileReader::Open(std::move(bytes).ValueOrDie(), snapshot.manifest_list);
+  if (!reader.ok()) return reader.status().WithContext(context);
+  while (true) {
+    ICEGRAPH_ASSIGN_OR_RAISE(avro_value_t * rec, (*reader)->Next());
+    if (rec == nullptr) break;
     ManifestFile m;
     const auto path = String(rec, "manifest_path");
-    if (!path) return Status::Invalid(snapshot.manifest_list + ": manifest without manifest_path");
+    if (!path)
+      return Status::Invalid(context + ": manifest list " + snapshot.manifest_list +
+                             " has a row without manifest_path");
     m.manifest_path = *path;
     m.manifest_length = Long(rec, "manifest_length").value_or(0);
     m.partition_spec_id = static_cast<int32_t>(Long(rec, "partition_spec_id").value_or(0));
@@ -213,83 +283,49 @@ Result<std::vector<ManifestFile>> ReadManifestList(FileIO& io, const TableMetada
     m.sequence_number = Long(rec, "sequence_number").value_or(0);
     m.min_sequence_number = Long(rec, "min_sequence_number").value_or(0);
     m.added_snapshot_id = Long(rec, "added_snapshot_id").value_or(snapshot.snapshot_id);
-    m.added_files_count =
-        static_cast<int32_t>(Long(rec, "added_files_count").value_or(Long(rec, "added_data_files_count").value_or(0)));
-    m.existing_files_count = static_cast<int32_t>(
-        Long(rec, "existing_files_count").value_or(Long(rec, "existing_data_files_count").value_or(0)));
-    m.deleted_files_count = static_cast<int32_t>(
-        Long(rec, "deleted_files_count").value_or(Long(rec, "deleted_data_files_count").value_or(0)));
+    // v1 manifest lists name the file counts added_data_files_count etc.
+    const auto count = [&](const char* v2_name, const char* v1_name) {
+      return static_cast<int32_t>(Long(rec, v2_name).value_or(Long(rec, v1_name).value_or(0)));
+    };
+    m.added_files_count = count("added_files_count", "added_data_files_count");
+    m.existing_files_count = count("existing_files_count", "existing_data_files_count");
+    m.deleted_files_count = count("deleted_files_count", "deleted_data_files_count");
     m.added_rows_count = Long(rec, "added_rows_count").value_or(0);
     m.existing_rows_count = Long(rec, "existing_rows_count").value_or(0);
     m.deleted_rows_count = Long(rec, "deleted_rows_count").value_or(0);
+    m.first_row_id = Long(rec, "first_row_id");
     out.push_back(std::move(m));
-    return Status::OK();
-  });
-  if (!st.ok()) return st.WithContext("table " + table.location + " snapshot " + std::to_string(snapshot.snapshot_id));
+  }
   return out;
 }
 
 Result<std::vector<ManifestEntry>> ReadManifest(FileIO& io, const TableMetadata& table, const ManifestFile& manifest) {
+  const std::string context = "manifest " + manifest.manifest_path;
+  auto bytes = io.ReadAll(manifest.manifest_path);
+  if (!bytes.ok()) return bytes.status().WithContext(context);
+  auto reader = AvroFileReader::Open(std::move(bytes).ValueOrDie(), manifest.manifest_path);
+  if (!reader.ok()) return reader.status().WithContext("table " + table.location);
+  const auto& header = (*reader)->metadata();
+  // The manifest's own header knows its spec when the manifest list does not (v1 inline manifests).
+  const int32_t spec_id = manifest.partition_spec_id >= 0
+                              ? manifest.partition_spec_id
+                              : static_cast<int32_t>(HeaderNumber(header, "partition-spec-id").value_or(0));
+  const int format_version =
+      static_cast<int>(std::min<int64_t>(table.format_version, HeaderNumber(header, "format-version").value_or(3)));
+  std::optional<int64_t> next_row_id = manifest.first_row_id;  // v3 first_row_id inheritance
   std::vector<ManifestEntry> out;
-  const Status st = ReadRecords(io, manifest.manifest_path, [&](avro_value_t* rec) -> Status {
-    ManifestEntry e;
-    e.status = static_cast<EntryStatus>(Long(rec, "status").value_or(1));
-    e.snapshot_id = Long(rec, "snapshot_id").value_or(manifest.added_snapshot_id);
-    // Null sequence numbers are inherited from the manifest (spec: "sequence number inheritance").
-    e.sequence_number = Long(rec, "sequence_number").value_or(manifest.sequence_number);
-    e.file_sequence_number = Long(rec, "file_sequence_number").value_or(manifest.sequence_number);
-    if (table.format_version == 1) e.sequence_number = e.file_sequence_number = 0;
-    auto df = FieldOf(rec, "data_file");
-    if (!df) return Status::Invalid(manifest.manifest_path + ": entry without data_file");
-    DataFile& f = e.file;
-    f.content = static_cast<Content>(Long(&*df, "content").value_or(0));
-    f.file_path = String(&*df, "file_path").value_or("");
-    const std::string format = String(&*df, "file_format").value_or("PARQUET");
-    f.format = format == "AVRO"     ? FileFormat::kAvro
-               : format == "ORC"    ? FileFormat::kOrc
-               : format == "PUFFIN" ? FileFormat::kPuffin
-                                    : FileFormat::kParquet;
-    f.spec_id = manifest.partition_spec_id;
-    if (auto p = FieldOf(&*df, "partition")) f.partition_json = ToJson(&*p).dump();
-    f.record_count = Long(&*df, "record_count").value_or(0);
-    f.file_size_in_bytes = Long(&*df, "file_size_in_bytes").value_or(0);
-    ForEachKeyValue(&*df, "value_counts", [&](int32_t k, avro_value_t* v) {
-      int64_t n = 0;
-      avro_value_get_long(v, &n);
-      f.value_counts[k] = n;
-    });
-    ForEachKeyValue(&*df, "null_value_counts", [&](int32_t k, avro_value_t* v) {
-      int64_t n = 0;
-      avro_value_get_long(v, &n);
-      f.null_value_counts[k] = n;
-    });
-    const auto bytes_of = [](avro_value_t* v) {
-      const void* p = nullptr;
-      size_t n = 0;
-      avro_value_get_bytes(v, &p, &n);
-      return std::string(static_cast<const char*>(p), n);
-    };
-    ForEachKeyValue(&*df, "lower_bounds", [&](int32_t k, avro_value_t* v) { f.lower_bounds[k] = bytes_of(v); });
-    ForEachKeyValue(&*df, "upper_bounds", [&](int32_t k, avro_value_t* v) { f.upper_bounds[k] = bytes_of(v); });
-    if (auto ids = FieldOf(&*df, "equality_ids")) {
-      size_t n = 0;
-      avro_value_get_size(&*ids, &n);
-      for (size_t i = 0; i < n; ++i) {
-        avro_value_t id;
-        avro_value_get_by_index(&*ids, i, &id, nullptr);
-        int32_t v = 0;
-        avro_value_get_int(&id, &v);
-        f.equality_ids.push_back(v);
-      }
+  while (true) {
+    ICEGRAPH_ASSIGN_OR_RAISE(avro_value_t * rec, (*reader)->Next());
+    if (rec == nullptr) break;
+    auto entry = ParseEntry(rec, manifest, spec_id, format_version);
+    if (!entry.ok()) return entry.status().WithContext(context + " entry " + std::to_string(out.size()));
+    DataFile& f = entry->file;
+    if (next_row_id && f.content == Content::kData && !f.first_row_id) {
+      f.first_row_id = *next_row_id;
+      *next_row_id += f.record_count;
     }
-    f.referenced_data_file = String(&*df, "referenced_data_file");
-    f.content_offset = Long(&*df, "content_offset");
-    f.content_size_in_bytes = Long(&*df, "content_size_in_bytes");
-    f.first_row_id = Long(&*df, "first_row_id");
-    out.push_back(std::move(e));
-    return Status::OK();
-  });
-  if (!st.ok()) return st.WithContext("manifest " + manifest.manifest_path);
+    out.push_back(std::move(entry).ValueOrDie());
+  }
   return out;
 }
 

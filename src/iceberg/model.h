@@ -21,6 +21,7 @@ struct Field {
   std::vector<Field> children;  // struct: fields; list: [element]; map: [key, value]
   std::string doc;
   std::optional<std::string> initial_default_json;  // v3 defaults, raw JSON
+  std::optional<std::string> write_default_json;
 };
 
 struct Schema {
@@ -64,6 +65,7 @@ struct Snapshot {
   std::map<std::string, std::string> summary;
   std::optional<int32_t> schema_id;
   std::optional<int64_t> first_row_id;  // v3 row lineage
+  std::optional<int64_t> added_rows;    // v3: rows given ids by this snapshot
 };
 
 struct SnapshotRef {
@@ -92,7 +94,8 @@ struct TableMetadata {
   std::vector<SnapshotLogEntry> snapshot_log;
   std::map<std::string, SnapshotRef> refs;
   std::map<std::string, std::string> properties;
-  std::string metadata_location;  // where this metadata was read from
+  std::string metadata_location;       // where this metadata was read from
+  std::optional<int64_t> next_row_id;  // v3 row lineage
 
   const Schema* CurrentSchema() const;
   const Schema* SchemaById(int32_t id) const;
@@ -117,10 +120,14 @@ struct DataFile {
   std::string partition_json;  // partition tuple as JSON object {name: value}
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
+  std::map<int32_t, int64_t> column_sizes;
   std::map<int32_t, int64_t> value_counts;
   std::map<int32_t, int64_t> null_value_counts;
+  std::map<int32_t, int64_t> nan_value_counts;
   std::map<int32_t, std::string> lower_bounds;  // single-value binary serialisation (spec appendix D)
   std::map<int32_t, std::string> upper_bounds;
+  std::vector<int64_t> split_offsets;
+  std::optional<int32_t> sort_order_id;
   std::vector<int32_t> equality_ids;                // equality delete files
   std::optional<std::string> referenced_data_file;  // v3 / position deletes for one data file
   std::optional<int64_t> content_offset;            // v3 deletion vector in a Puffin file
@@ -144,7 +151,7 @@ enum class ManifestContent { kData = 0, kDeletes = 1 };
 struct ManifestFile {
   std::string manifest_path;
   int64_t manifest_length = 0;
-  int32_t partition_spec_id = 0;
+  int32_t partition_spec_id = 0;  // -1 for v1 inline manifests until read (their header names it)
   ManifestContent content = ManifestContent::kData;
   int64_t sequence_number = 0;
   int64_t min_sequence_number = 0;
@@ -155,6 +162,7 @@ struct ManifestFile {
   int64_t added_rows_count = 0;
   int64_t existing_rows_count = 0;
   int64_t deleted_rows_count = 0;
+  std::optional<int64_t> first_row_id;  // v3: first row id of the data files this manifest adds
 };
 
 }  // namespace icegraph::iceberg
