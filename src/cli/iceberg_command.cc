@@ -217,56 +217,68 @@ int Snapshots(const CatalogArgs& a) {
   return 0;
 }
 
-int Scan(const CatalogArgs& a, int64_t snapshot_id, const std::string& as_of, bool tasks_only,
-         const std::string& format) {
+struct ScanArgs {
+  int64_t snapshot_id = 0;
+  std::string as_of;
+  bool tasks_only = false;
+  std::string format = "jsonl";
+  std::vector<std::string> columns;
+  std::string filter;
+};
+
+int Scan(const CatalogArgs& a, const ScanArgs& args) {
   auto table = Open(a);
   if (!table.ok()) return Fail(table.status());
   const iceberg::TableMetadata* m = &table->metadata;
   iceberg::FileIO& io = *table->io;
-  if (!as_of.empty()) {
+  iceberg::ScanOptions options;
+  options.columns = args.columns;
+  if (!args.filter.empty()) {
+    auto filter = iceberg::ParseFilter(args.filter);
+    if (!filter.ok()) return Fail(filter.status().WithContext("--filter"));
+    options.filter = std::move(*filter);
+  }
+  if (!args.as_of.empty()) {
     // The snapshot current at that time, per the snapshot log (time travel as engines do it).
-    const auto ms = ParseTimestampMs(as_of);
-    if (!ms) return Fail(Status::Invalid("--as-of '" + as_of + "' is not YYYY-MM-DD[THH:MM:SS] (UTC) or epoch ms"));
+    const auto ms = ParseTimestampMs(args.as_of);
+    if (!ms) {
+      return Fail(Status::Invalid("--as-of '" + args.as_of + "' is not YYYY-MM-DD[THH:MM:SS] (UTC) or epoch ms"));
+    }
     const iceberg::Snapshot* s = m->SnapshotAsOf(*ms);
-    if (s == nullptr) return Fail(Status::NotFound("no snapshot was current at " + as_of));
-    snapshot_id = s->snapshot_id;
+    if (s == nullptr) return Fail(Status::NotFound("no snapshot was current at " + args.as_of));
+    options.snapshot_id = s->snapshot_id;
+  } else if (args.snapshot_id != 0) {
+    options.snapshot_id = args.snapshot_id;
+  } else if (!m->current_snapshot_id) {
+    return 0;  // an empty table
   }
-  if (snapshot_id == 0) {
-    if (!m->current_snapshot_id) return 0;  // an empty table
-    snapshot_id = *m->current_snapshot_id;
-  }
-  auto tasks = iceberg::PlanScan(io, *m, snapshot_id);
+  auto tasks = iceberg::PlanScan(io, *m, options);
   if (!tasks.ok()) return Fail(tasks.status());
-  const iceberg::Snapshot* snap = m->SnapshotById(snapshot_id);
-  // Rows of an old snapshot are read with that snapshot's schema, as engines do for time travel.
-  const iceberg::Schema* schema = snap->schema_id ? m->SchemaById(*snap->schema_id) : m->CurrentSchema();
-  if (schema == nullptr) schema = m->CurrentSchema();
   int64_t rows = 0;
   int64_t batches = 0;
   for (const auto& t : *tasks) {
-    if (tasks_only) {
+    if (args.tasks_only) {
       std::cout << t.ToJson().dump() << "\n";
       continue;
     }
-    auto reader = iceberg::OpenTask(io, t, *schema);
+    auto reader = iceberg::TaskReader::Open(io, t);
     if (!reader.ok()) return Fail(reader.status());
-    std::shared_ptr<arrow::RecordBatch> batch;
     while (true) {
-      const arrow::Status st = (*reader)->ReadNext(&batch);
-      if (!st.ok()) return Fail(Status::IOError(st.ToString()));
-      if (batch == nullptr) break;
-      rows += batch->num_rows();
+      auto batch = (*reader)->Next();
+      if (!batch.ok()) return Fail(batch.status());
+      if (*batch == nullptr) break;
+      const arrow::RecordBatch& b = **batch;
+      rows += b.num_rows();
       ++batches;
-      if (format == "count") continue;
-      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      if (args.format == "count") continue;
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
         json row = json::object();
-        for (int c = 0; c < batch->num_columns(); ++c)
-          row[batch->schema()->field(c)->name()] = ValueJson(*batch->column(c), r);
+        for (int c = 0; c < b.num_columns(); ++c) row[b.schema()->field(c)->name()] = ValueJson(*b.column(c), r);
         std::cout << row.dump() << "\n";
       }
     }
   }
-  if (format == "count")
+  if (args.format == "count")
     std::cout << json{{"rows", rows}, {"batches", batches}, {"files", tasks->size()}}.dump() << "\n";
   return 0;
 }
@@ -340,17 +352,18 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   AddCatalogOptions(s, snaps.get());
   s->callback([snaps, exit_code] { *exit_code = Snapshots(*snaps); });
   auto scan = std::make_shared<CatalogArgs>();
-  auto snapshot_id = std::make_shared<int64_t>(0);
-  auto tasks_only = std::make_shared<bool>(false);
-  auto as_of = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("jsonl");
+  auto scan_args = std::make_shared<ScanArgs>();
   CLI::App* sc =
       ice->add_subcommand("scan", "Print the rows of a snapshot (deletes applied), one JSON object per line");
   AddCatalogOptions(sc, scan.get());
-  sc->add_option("--snapshot-id", *snapshot_id, "Snapshot to read (default: current)");
-  sc->add_option("--as-of", *as_of, "Read the snapshot current at this UTC time (YYYY-MM-DD[THH:MM:SS]) or epoch ms");
-  sc->add_flag("--tasks", *tasks_only, "Print the planned scan tasks instead of rows");
-  sc->add_option("--format", *format, "jsonl (rows), or count (read everything, print counts: for benchmarks)")
+  sc->add_option("--snapshot-id", scan_args->snapshot_id, "Snapshot to read (default: current)");
+  sc->add_option("--as-of", scan_args->as_of,
+                 "Read the snapshot current at this UTC time (YYYY-MM-DD[THH:MM:SS]) or epoch ms");
+  sc->add_option("--columns", scan_args->columns, "Columns to read (current names; default: all)")->delimiter(',');
+  sc->add_option("--filter", scan_args->filter,
+                 "Rows to keep, e.g. \"id >= 10 and country = 'FR'\"; prunes files by partition and column bounds");
+  sc->add_flag("--tasks", scan_args->tasks_only, "Print the planned scan tasks instead of rows");
+  sc->add_option("--format", scan_args->format, "jsonl (rows), or count (read everything, print counts: for benchmarks)")
       ->check(CLI::IsMember({"jsonl", "count"}))
       ->capture_default_str();
   auto diff = std::make_shared<CatalogArgs>();
@@ -368,13 +381,13 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   AddConnectionOptions(ls, list.get());
   ls->add_option("NAMESPACE", *ns, "List the tables of this namespace");
   ls->callback([list, ns, exit_code] { *exit_code = List(*list, *ns); });
-  sc->callback([scan, snapshot_id, as_of, tasks_only, format, exit_code] {
+  sc->callback([scan, scan_args, exit_code] {
     // Compute kernels (used to filter deleted rows) register on first use since Arrow 21.
     if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) {
       *exit_code = Fail(Status::Internal(st.ToString()));
       return;
     }
-    *exit_code = Scan(*scan, *snapshot_id, *as_of, *tasks_only, *format);
+    *exit_code = Scan(*scan, *scan_args);
   });
 }
 
