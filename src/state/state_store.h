@@ -1,0 +1,87 @@
+// The state database: run history, dead letters and per-table checkpoints. SQLite by default (one file beside the
+// config); the schema is versioned and migrated forward on open.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "mapping/graph_batch.h"
+
+namespace icegraph::state {
+
+/// One sync run as recorded.
+struct RunRecord {
+  int64_t id = 0;
+  std::string pipeline;
+  std::string kind;     // full | incremental | since
+  std::string outcome;  // running | succeeded | failed
+  int64_t started_ms = 0;
+  int64_t ended_ms = 0;  // 0 while running
+  std::string error;
+  nlohmann::json counts = nlohmann::json::object();  // per table/type: read, upserted, deleted, dead_letters
+};
+
+/// A dead letter as stored: where it came from plus what was wrong.
+struct DeadLetterRecord {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string source_table;
+  int64_t snapshot_id = 0;
+  mapping::DeadLetter letter;
+  int64_t created_ms = 0;
+};
+
+/// The last snapshot of a table applied to the graph by a pipeline.
+struct Checkpoint {
+  std::string pipeline;
+  std::string table;
+  int64_t snapshot_id = 0;
+  std::string mapping_fingerprint;
+  int64_t schema_id = 0;
+  int64_t updated_ms = 0;
+};
+
+struct DeadLetterQuery {
+  std::optional<int64_t> run_id;
+  std::optional<std::string> source_table;
+  int64_t after_id = 0;  // paging cursor: ids greater than this
+  int64_t limit = 1000;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  /// Opens `url` (sqlite:///abs/path.db, sqlite://relative.db or a bare path), creating and migrating the schema.
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& url);
+
+  /// The schema version after migration.
+  virtual int schema_version() const = 0;
+
+  virtual Result<int64_t> BeginRun(const std::string& pipeline, const std::string& kind) = 0;
+  virtual Status EndRun(int64_t run_id, const std::string& outcome, const std::string& error,
+                        const nlohmann::json& counts) = 0;
+  virtual Result<std::vector<RunRecord>> ListRuns(int64_t limit) = 0;
+  virtual Result<std::optional<RunRecord>> GetRun(int64_t run_id) = 0;
+
+  /// Appends dead letters in one transaction.
+  virtual Status AddDeadLetters(int64_t run_id, const std::string& source_table, int64_t snapshot_id,
+                                const std::vector<mapping::DeadLetter>& letters) = 0;
+  virtual Result<std::vector<DeadLetterRecord>> ListDeadLetters(const DeadLetterQuery& query) = 0;
+  virtual Result<int64_t> CountDeadLetters(std::optional<int64_t> run_id) = 0;
+
+  virtual Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& pipeline, const std::string& table) = 0;
+  virtual Status SetCheckpoint(const Checkpoint& checkpoint) = 0;
+  virtual Result<std::vector<Checkpoint>> ListCheckpoints(const std::string& pipeline) = 0;
+};
+
+/// Milliseconds since the epoch, the clock every record uses.
+int64_t NowMs();
+
+}  // namespace icegraph::state

@@ -1,0 +1,101 @@
+#include "state/state_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace icegraph::state {
+namespace {
+
+class StateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("icegraph-state-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Url() const { return "sqlite://" + (dir_ / "sub" / "state.db").string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StateStoreTest, RunsAreRecordedAndListedNewestFirst) {
+  auto store = StateStore::Open(Url());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->schema_version(), 1);
+  auto r1 = (*store)->BeginRun("default", "full");
+  auto r2 = (*store)->BeginRun("default", "incremental");
+  ASSERT_TRUE(r1.ok() && r2.ok());
+  ASSERT_TRUE((*store)->EndRun(*r1, "succeeded", "", {{"shop.users", {{"read", 3}}}}).ok());
+  auto runs = (*store)->ListRuns(10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2U);
+  EXPECT_EQ((*runs)[0].id, *r2);
+  EXPECT_EQ((*runs)[0].outcome, "running");
+  EXPECT_EQ((*runs)[1].outcome, "succeeded");
+  EXPECT_EQ((*runs)[1].counts["shop.users"]["read"], 3);
+  EXPECT_GE((*runs)[1].ended_ms, (*runs)[1].started_ms);
+  auto missing = (*store)->GetRun(999);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(StateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
+  auto store = StateStore::Open(Url());
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->BeginRun("default", "full");
+  ASSERT_TRUE(run.ok());
+  std::vector<mapping::DeadLetter> letters;
+  for (int i = 0; i < 5; ++i) {
+    letters.push_back({"shop.users/vertex:User", "u" + std::to_string(i), "null_id", "column user_id is null",
+                       R"({"user_id":null,"name":"ünï \"q\""})"});
+  }
+  ASSERT_TRUE((*store)->AddDeadLetters(*run, "shop.users", 42, letters).ok());
+  ASSERT_TRUE((*store)->AddDeadLetters(*run, "shop.orders", 43, {letters[0]}).ok());
+  EXPECT_EQ(*(*store)->CountDeadLetters(*run), 6);
+  EXPECT_EQ(*(*store)->CountDeadLetters(*run + 1), 0);
+  auto page1 = (*store)->ListDeadLetters({.run_id = *run, .source_table = "shop.users", .after_id = 0, .limit = 3});
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->size(), 3U);
+  auto page2 =
+      (*store)->ListDeadLetters({.run_id = *run, .source_table = "shop.users", .after_id = page1->back().id, .limit = 3});
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->size(), 2U);
+  EXPECT_EQ((*page2)[1].letter.row_key, "u4");
+  EXPECT_EQ((*page2)[1].letter.row_json, R"({"user_id":null,"name":"ünï \"q\""})");
+  EXPECT_EQ((*page2)[1].snapshot_id, 42);
+  EXPECT_EQ((*page2)[1].letter.reason_code, "null_id");
+}
+
+TEST_F(StateStoreTest, CheckpointsUpsertAndSurviveReopen) {
+  {
+    auto store = StateStore::Open(Url());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->SetCheckpoint({"p", "shop.users", 1, "fp1", 0, 0}).ok());
+    ASSERT_TRUE((*store)->SetCheckpoint({"p", "shop.users", 2, "fp2", 1, 0}).ok());
+  }
+  auto store = StateStore::Open(Url());
+  ASSERT_TRUE(store.ok());
+  auto cp = (*store)->GetCheckpoint("p", "shop.users");
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  EXPECT_EQ((*cp)->snapshot_id, 2);
+  EXPECT_EQ((*cp)->mapping_fingerprint, "fp2");
+  EXPECT_EQ((*cp)->schema_id, 1);
+  EXPECT_FALSE((*store)->GetCheckpoint("p", "other")->has_value());
+  EXPECT_EQ((*store)->ListCheckpoints("p")->size(), 1U);
+}
+
+TEST_F(StateStoreTest, ANewerSchemaIsRefused) {
+  ASSERT_TRUE(StateStore::Open(Url()).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "sub" / "state.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StateStore::Open(Url());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("schema version 99"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace icegraph::state
