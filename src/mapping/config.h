@@ -1,0 +1,143 @@
+// icegraph.yaml: catalog, TigerGraph, state and sink settings plus the table → vertex/edge mappings. Loaded with
+// yaml-cpp; ${ENV} / ${ENV:-default} interpolated in scalars; unknown keys refused; every error names the file, the
+// line and the field path ("icegraph.yaml:14: mappings[0].vertices[1].id: ...").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace icegraph::mapping {
+
+/// Where a config value was written: 1-based line and its field path, for error messages.
+struct ConfigLoc {
+  int line = 0;
+  std::string path;  // e.g. "mappings[0].vertices[1].id"
+};
+
+struct CatalogConfig {
+  std::string type;  // sql | rest | hadoop
+  std::string uri;
+  std::string warehouse;
+  std::string name;
+  std::map<std::string, std::string> properties;  // passed through to the Iceberg catalog
+};
+
+struct TigerGraphConfig {
+  std::vector<std::string> urls;
+  std::string graph;
+  std::string username;
+  std::string password;
+  std::string secret;
+  std::string token;
+  bool verify_tls = true;
+  std::string ca_bundle;
+  int timeout_s = 600;
+  int concurrency = 4;
+};
+
+struct StateConfig {
+  std::string url;  // default sqlite:///<config dir>/.icegraph/state.db
+};
+
+enum class SinkMode { kAuto, kBulk, kUpsert };
+
+struct SinkConfig {
+  SinkMode mode = SinkMode::kAuto;
+  int64_t bulk_threshold_rows = 2000;
+  int chunk_mb = 4;
+  bool vertex_must_exist = false;
+};
+
+/// A vertex id: one column, or several joined with `separator`.
+struct IdSpec {
+  std::vector<std::string> columns;  // expressions; usually plain column names
+  std::string separator = "|";
+  ConfigLoc loc;
+};
+
+/// One TigerGraph attribute: `name: expr` or `name: {expr: e, type: STRING}` (type forces the GSQL type, e.g.
+/// a decimal as STRING or a wide decimal as DOUBLE).
+struct AttributeSpec {
+  std::string name;
+  std::string expr;
+  std::optional<std::string> type;  // GSQL spelling, upper case
+  ConfigLoc loc;
+};
+
+struct VertexSpec {
+  std::string type;
+  IdSpec id;
+  std::vector<AttributeSpec> attributes;          // in file order
+  std::map<std::string, std::string> defaults;    // attribute → value when the source is null
+  std::map<std::string, ConfigLoc> default_locs;  // attribute → where its default was written
+  ConfigLoc loc;
+};
+
+struct EndpointSpec {
+  std::string type;
+  IdSpec id;
+  ConfigLoc loc;
+};
+
+struct EdgeSpec {
+  std::string type;
+  EndpointSpec from;
+  EndpointSpec to;
+  std::vector<AttributeSpec> attributes;
+  std::map<std::string, std::string> defaults;
+  std::map<std::string, ConfigLoc> default_locs;
+  std::vector<std::string> discriminator;
+  bool directed = true;
+  ConfigLoc loc;
+  ConfigLoc discriminator_loc;
+};
+
+struct MappingSpec {
+  std::string table;  // namespace.table
+  std::optional<std::string> where;
+  std::vector<VertexSpec> vertices;
+  std::vector<EdgeSpec> edges;
+  ConfigLoc loc;
+  ConfigLoc where_loc;
+};
+
+struct Config {
+  std::string file;        // as given to LoadConfig / ParseConfig; prefixes every error
+  std::string config_dir;  // directory of the file (for the default state URL)
+  CatalogConfig catalog;
+  TigerGraphConfig tigergraph;
+  StateConfig state;
+  SinkConfig sink;
+  std::vector<MappingSpec> mappings;
+  std::vector<std::pair<std::string, std::string>> aliases;  // alias → type, in file order
+
+  /// "file:line: path: message" for errors found after loading (e.g. against table schemas).
+  Status ErrorAt(const ConfigLoc& loc, std::string_view message) const;
+};
+
+/// Looks up environment variables; tests inject their own.
+using EnvLookup = std::optional<std::string> (*)(const std::string& name);
+
+/// Reads and validates `path`.
+Result<Config> LoadConfig(const std::string& path);
+
+/// Parses YAML `text` as if read from `file` (whose directory is `config_dir`); `env` defaults to getenv.
+Result<Config> ParseConfig(std::string_view text, const std::string& file, const std::string& config_dir,
+                           EnvLookup env = nullptr);
+
+/// Replaces ${NAME} and ${NAME:-default} in `value`; "$${" stays a literal "${". Errors name the variable.
+Result<std::string> InterpolateEnv(std::string_view value, EnvLookup env);
+
+/// True for [A-Za-z_][A-Za-z0-9_]* that is not a GSQL reserved word (case-insensitive).
+bool IsValidGsqlIdentifier(std::string_view name);
+/// True when `name` is a GSQL reserved word (case-insensitive).
+bool IsGsqlReservedWord(std::string_view name);
+
+}  // namespace icegraph::mapping
