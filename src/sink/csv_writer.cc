@@ -1,0 +1,115 @@
+#include "sink/csv_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace icegraph::sink {
+namespace {
+
+bool HasDelimiter(std::string_view s) {
+  return s.find_first_of(std::string_view("\x1E\x1F", 2)) != std::string_view::npos;
+}
+
+Status CheckAttributes(const std::vector<mapping::AttributeColumn>& attrs, int64_t length,
+                       std::vector<ColumnView>* out) {
+  for (const mapping::AttributeColumn& a : attrs) {
+    if (IsCollection(a.type.kind)) {
+      return Status::NotImplemented(fmt::format(
+          "attribute '{}' is {}: collections are upserted as JSON, not loaded as CSV", a.name, a.type.ToGsql()));
+    }
+    if (!a.values || a.values->length() != length) {
+      return Status::Invalid(fmt::format("attribute '{}' has a different length than the ids", a.name));
+    }
+    ICEGRAPH_ASSIGN_OR_RAISE(ColumnView v, MakeColumnView(a.type, a.values.get(), a.name));
+    out->push_back(std::move(v));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::string> LoadStatementFor(const std::string& filename_var, bool is_edge, const std::string& type,
+                                     const std::vector<std::string>& schema_attributes,
+                                     const std::vector<std::string>& batch_attributes) {
+  for (const std::string& b : batch_attributes) {
+    if (std::find(schema_attributes.begin(), schema_attributes.end(), b) == schema_attributes.end()) {
+      return Status::NotFound(fmt::format("attribute '{}' is not an attribute of {}", b, type));
+    }
+  }
+  const size_t first = is_edge ? 2 : 1;
+  std::string values = is_edge ? "$0, $1" : "$0";
+  for (const std::string& s : schema_attributes) {
+    const auto it = std::find(batch_attributes.begin(), batch_attributes.end(), s);
+    values += it == batch_attributes.end()
+                  ? std::string(", _")
+                  : fmt::format(", ${}", first + static_cast<size_t>(it - batch_attributes.begin()));
+  }
+  return fmt::format("LOAD {} TO {} {} VALUES ({});", filename_var, is_edge ? "EDGE" : "VERTEX", type, values);
+}
+
+Result<std::string> LoadingJobFor(const std::string& graph, const std::string& job, const std::string& filename_var,
+                                  bool is_edge, const std::string& type,
+                                  const std::vector<std::string>& schema_attributes,
+                                  const std::vector<std::string>& batch_attributes) {
+  ICEGRAPH_ASSIGN_OR_RAISE(const std::string load,
+                           LoadStatementFor(filename_var, is_edge, type, schema_attributes, batch_attributes));
+  return fmt::format("CREATE LOADING JOB {} FOR GRAPH {} {{\n  DEFINE FILENAME {};\n  {}\n}}", job, graph, filename_var,
+                     load);
+}
+
+Result<CsvWriter> CsvWriter::ForVertices(const mapping::VertexBatch& batch) {
+  CsvWriter w;
+  ICEGRAPH_ASSIGN_OR_RAISE(ColumnView id, MakeIdView(batch.ids.get(), "id"));
+  w.keys_.push_back(std::move(id));
+  ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
+  return w;
+}
+
+Result<CsvWriter> CsvWriter::ForEdges(const mapping::EdgeBatch& batch) {
+  CsvWriter w;
+  ICEGRAPH_ASSIGN_OR_RAISE(ColumnView from, MakeIdView(batch.from_ids.get(), "from id"));
+  ICEGRAPH_ASSIGN_OR_RAISE(ColumnView to, MakeIdView(batch.to_ids.get(), "to id"));
+  if (batch.to_ids->length() != batch.length()) return Status::Invalid("from and to ids differ in length");
+  w.keys_.push_back(std::move(from));
+  w.keys_.push_back(std::move(to));
+  ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
+  return w;
+}
+
+bool CsvWriter::NeedsJson(int64_t row) const {
+  for (const ColumnView& k : keys_) {
+    if (HasDelimiter(k.StringAt(row))) return true;
+  }
+  for (const ColumnView& c : attrs_) {
+    if (c.kind != mapping::TgKind::kString) continue;
+    if (c.IsNull(row)) return true;
+    const std::string_view s = c.StringAt(row);
+    if (s.empty() || HasDelimiter(s)) return true;
+  }
+  return false;
+}
+
+void CsvWriter::AppendRow(int64_t row, std::string* out) const {
+  bool first = true;
+  for (const ColumnView& k : keys_) {
+    if (!first) out->push_back(kCsvSeparator);
+    first = false;
+    out->append(k.StringAt(row));
+  }
+  for (const ColumnView& c : attrs_) {
+    out->push_back(kCsvSeparator);
+    if (HasValue(c, row)) AppendScalarText(c, row, out);  // else an empty token: the value is left unchanged
+  }
+  out->push_back(kCsvEol);
+}
+
+void CsvWriter::AppendRows(std::span<const int64_t> rows, std::string* out) const {
+  for (const int64_t r : rows) AppendRow(r, out);
+}
+
+void CsvWriter::AppendRange(int64_t begin, int64_t end, std::string* out) const {
+  for (int64_t r = begin; r < end; ++r) AppendRow(r, out);
+}
+
+}  // namespace icegraph::sink

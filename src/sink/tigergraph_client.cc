@@ -1,0 +1,439 @@
+#include "sink/tigergraph_client.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "common/log.h"
+
+namespace icegraph::sink {
+namespace {
+
+using json = nlohmann::json;
+
+struct CurlDeleter {
+  void operator()(CURL* h) const { curl_easy_cleanup(h); }
+};
+using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
+
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+
+size_t WriteBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+std::string Base64(std::string_view in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t buf = 0;
+  int bits = 0;
+  for (const char c : in) {
+    buf = (buf << 8) | static_cast<unsigned char>(c);
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(buf >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buf << (6 - bits)) & 63]);
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
+
+int64_t Int(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<int64_t>() : 0;
+}
+
+// GSQL answers 200 with the failure in the output text; these are the phrases its errors start with or contain.
+bool GsqlOutputFailed(const std::string& out) {
+  static constexpr const char* kMarkers[] = {
+      "Syntax Error",     "Semantic Check Fail", "does not exist",     "already exists", "is used by another object",
+      "does not support", "Failed to",           "No graph is in use", "Error:",         "ERROR:",
+      "not authorized",   "Access Denied",       "is not valid",
+  };
+  for (const char* m : kMarkers) {
+    if (out.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+
+StatusCode CodeForHttp(long status) {
+  if (status == 401 || status == 403) return StatusCode::kUnauthorized;
+  if (status == 404) return StatusCode::kNotFound;
+  if (status >= 500 || status == 429) return StatusCode::kUnavailable;
+  return StatusCode::kInvalid;
+}
+
+std::string BodyExcerpt(const std::string& body) { return body.size() <= 300 ? body : body.substr(0, 300) + "..."; }
+
+}  // namespace
+
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+int64_t LoadingStats::rejected() const {
+  int64_t n = reject_line + not_enough_token + invalid_json + oversize_token;
+  for (const TypeCounts& t : types) n += t.rejected();
+  return n;
+}
+
+std::string LoadingStats::RejectReasons() const {
+  std::string out;
+  const auto add = [&out](std::string_view name, int64_t n) {
+    if (n == 0) return;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}={}", name, n);
+  };
+  add("rejectLine", reject_line);
+  add("notEnoughToken", not_enough_token);
+  add("invalidJson", invalid_json);
+  add("oversizeToken", oversize_token);
+  for (const TypeCounts& t : types) {
+    const std::string p = t.type + ".";
+    add(p + "noIdFound", t.no_id_found);
+    add(p + "invalidAttribute", t.invalid_attribute);
+    add(p + "invalidPrimaryId", t.invalid_primary_id);
+    add(p + "invalidSecondaryId", t.invalid_secondary_id);
+    add(p + "incorrectFixedBinaryLength", t.incorrect_fixed_binary_length);
+  }
+  return out;
+}
+
+// A bounded set of curl easy handles: a request takes one (waiting while all are busy) and gives it back, so
+// connections are kept alive and at most `size` requests are in flight.
+class TigerGraphClient::HandlePool {
+ public:
+  explicit HandlePool(int size) : size_(size) {}
+
+  CurlPtr Take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !free_.empty() || created_ < size_; });
+    if (!free_.empty()) {
+      CurlPtr h = std::move(free_.back());
+      free_.pop_back();
+      return h;
+    }
+    ++created_;
+    return CurlPtr(curl_easy_init());
+  }
+
+  void Give(CurlPtr h) {
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      if (h) {
+        free_.push_back(std::move(h));
+      } else {
+        --created_;
+      }
+    }
+    cv_.notify_one();
+  }
+
+  std::atomic<int64_t> requests{0};
+  std::atomic<uint64_t> next_url{0};
+
+ private:
+  const int size_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<CurlPtr> free_;
+  int created_ = 0;
+};
+
+TigerGraphClient::TigerGraphClient(TigerGraphOptions options)
+    : options_(std::move(options)), pool_(std::make_unique<HandlePool>(options_.concurrency)) {
+  token_ = options_.token;
+}
+
+TigerGraphClient::~TigerGraphClient() = default;
+
+Result<std::unique_ptr<TigerGraphClient>> TigerGraphClient::Make(TigerGraphOptions options) {
+  if (options.urls.empty()) return Status::Invalid("TigerGraph: no URL given");
+  if (options.graph.empty()) return Status::Invalid("TigerGraph: no graph given");
+  if (options.concurrency < 1) return Status::Invalid("TigerGraph: concurrency must be at least 1");
+  for (std::string& u : options.urls) {
+    while (!u.empty() && u.back() == '/') u.pop_back();
+  }
+  static std::once_flag curl_init;
+  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return std::unique_ptr<TigerGraphClient>(new TigerGraphClient(std::move(options)));
+}
+
+int64_t TigerGraphClient::requests_sent() const { return pool_->requests.load(); }
+
+Result<TigerGraphClient::Response> TigerGraphClient::SendOnce(const char* method, const std::string& path,
+                                                              std::string_view body, const char* content_type,
+                                                              const std::string& authorization) {
+  const std::string& base = options_.urls[pool_->next_url.fetch_add(1) % options_.urls.size()];
+  const std::string url = base + path;
+  CurlPtr h = pool_->Take();
+  if (!h) {
+    pool_->Give(nullptr);
+    return Status::Internal("curl_easy_init failed");
+  }
+  CURL* c = h.get();
+  curl_easy_reset(c);
+  Response r;
+  SlistPtr headers;
+  const auto add_header = [&headers](const std::string& line) {
+    curl_slist* l = curl_slist_append(headers.get(), line.c_str());
+    if (l != nullptr) {
+      (void)headers.release();  // l is the same list, grown
+      headers.reset(l);
+    }
+  };
+  if (!authorization.empty()) add_header("Authorization: " + authorization);
+  if (content_type != nullptr) add_header(std::string("Content-Type: ") + content_type);
+  add_header("Expect:");  // no 100-continue round trip for large bodies
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  if (!options_.ca_bundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  if (std::string_view(method) == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    if (std::string_view(method) != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  }
+  pool_->requests.fetch_add(1);
+  const CURLcode rc = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  pool_->Give(std::move(h));
+  if (rc != CURLE_OK) {
+    return Status::Unavailable(fmt::format("{} {}: {}", method, path, curl_easy_strerror(rc)));
+  }
+  return r;
+}
+
+Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh) {
+  const std::lock_guard<std::mutex> lock(token_mu_);
+  if (!token_.empty() && !(refresh && token_from_credentials_)) return "Bearer " + token_;
+  if (options_.secret.empty() && options_.username.empty()) return std::string();
+  json body = {{"graph", options_.graph}};
+  std::string basic;
+  if (!options_.secret.empty()) {
+    body["secret"] = options_.secret;
+  } else {
+    basic = "Basic " + Base64(options_.username + ":" + options_.password);
+  }
+  const std::string path = "/gsql/v1/tokens";
+  ICEGRAPH_ASSIGN_OR_RAISE(Response r, SendOnce("POST", path, body.dump(), "application/json", basic));
+  if (r.status == 400 && r.body.find("does not exist") != std::string::npos) {
+    // The graph is yet to be created (a schema run): a token not bound to a graph serves GSQL.
+    body.erase("graph");
+    ICEGRAPH_ASSIGN_OR_RAISE(r, SendOnce("POST", path, body.dump(), "application/json", basic));
+  }
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  const auto it = j.find("token");
+  if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
+    return Status::Unauthorized("POST /gsql/v1/tokens: the answer holds no token");
+  }
+  token_ = it->get<std::string>();
+  token_from_credentials_ = true;
+  log::Info("tigergraph.token", {{"graph", options_.graph}, {"by", options_.secret.empty() ? "password" : "secret"}});
+  return "Bearer " + token_;
+}
+
+Status TigerGraphClient::Authenticate() { return CurrentAuthorization(false).status(); }
+
+Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, const std::string& path,
+                                                          std::string_view body, const char* content_type,
+                                                          AuthMode auth) {
+  constexpr int kAttempts = 4;
+  bool refreshed = false;
+  Status last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+    std::string authorization;
+    if (auth == AuthMode::kBearer) {
+      ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(false));
+    }
+    auto r = SendOnce(method, path, body, content_type, authorization);
+    if (!r.ok()) {
+      last = r.status();
+      log::Warn("tigergraph.retry", {{"path", path}, {"attempt", attempt + 1}, {"error", last.message()}});
+      continue;
+    }
+    // An expired token obtained from credentials is renewed once.
+    if (r->status == 401 && token_from_credentials_ && !refreshed) {
+      refreshed = true;
+      ICEGRAPH_RETURN_NOT_OK(CurrentAuthorization(true).status());
+      --attempt;
+      continue;
+    }
+    if (r->status == 502 || r->status == 503 || r->status == 504) {
+      last = Status::Unavailable(fmt::format("{} {}: HTTP {}", method, path, r->status));
+      log::Warn("tigergraph.retry", {{"path", path}, {"attempt", attempt + 1}, {"http", r->status}});
+      continue;
+    }
+    return r;
+  }
+  return last;
+}
+
+Result<nlohmann::json> TigerGraphClient::JsonReply(const std::string& path, const Response& r) {
+  json j = json::parse(r.body, nullptr, false);
+  const bool error = j.is_object() && j.value("error", false);
+  if (r.status >= 200 && r.status < 300 && !error && !j.is_discarded()) return j;
+  std::string code;
+  std::string message;
+  if (j.is_object()) {
+    if (j.contains("code") && j["code"].is_string()) code = j["code"].get<std::string>();
+    if (j.contains("message") && j["message"].is_string()) message = j["message"].get<std::string>();
+  } else {
+    message = BodyExcerpt(r.body);
+  }
+  const StatusCode sc = r.status >= 200 && r.status < 300 ? StatusCode::kInvalid : CodeForHttp(r.status);
+  return Status(sc, fmt::format("{}: HTTP {}{}{}: {}", path, r.status, code.empty() ? "" : " ", code, message));
+}
+
+Result<std::string> TigerGraphClient::RunGsql(const std::string& statement) {
+  const std::string path = "/gsql/v1/statements";
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, statement, "text/plain", AuthMode::kBearer));
+  if (r.status < 200 || r.status >= 300) return JsonReply(path, r).status();
+  if (GsqlOutputFailed(r.body)) return Status::Invalid(fmt::format("{}: GSQL failed: {}", path, r.body));
+  return r.body;
+}
+
+Result<nlohmann::json> TigerGraphClient::GetSchema() {
+  const std::string path = "/gsql/v1/schema/graphs/" + UrlEncode(options_.graph);
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  auto j = JsonReply(path, r);
+  // TigerGraph answers 400 "Graph g does not exist." for a graph not created yet: callers create it then.
+  if (!j.ok() && r.status == 400 && j.status().message().find("does not exist") != std::string::npos) {
+    return Status::NotFound(j.status().message());
+  }
+  if (!j.ok()) return j.status();
+  return j->contains("results") ? (*j)["results"] : *j;
+}
+
+Result<LoadingStats> TigerGraphClient::PostLoadingJob(const std::string& job, const std::string& filename_var,
+                                                      std::string_view body, std::string_view sep,
+                                                      std::string_view eol) {
+  const std::string base = "/restpp/ddl/" + UrlEncode(options_.graph);
+  const std::string path = fmt::format("{}?tag={}&filename={}&sep={}&eol={}", base, UrlEncode(job),
+                                       UrlEncode(filename_var), UrlEncode(sep), UrlEncode(eol));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, body, "text/plain", AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(base + " (job " + job + ")", r));
+  const json results = j.value("results", json::array());
+  if (!results.is_array() || results.empty()) {
+    return Status::Invalid(fmt::format("{}: no statistics in the answer: {}", base, BodyExcerpt(r.body)));
+  }
+  const json& stats = results[0].contains("statistics") ? results[0]["statistics"] : results[0];
+  LoadingStats out;
+  // 4.x nests the line counters under parsingStatistics.fileLevel; the flat form is the 3.x one.
+  const json* lines = &stats;
+  if (stats.contains("parsingStatistics") && stats["parsingStatistics"].contains("fileLevel")) {
+    lines = &stats["parsingStatistics"]["fileLevel"];
+  }
+  out.valid_line = Int(*lines, "validLine");
+  out.reject_line = Int(*lines, "rejectLine");
+  out.failed_condition_line = Int(*lines, "failedConditionLine");
+  out.not_enough_token = Int(*lines, "notEnoughToken");
+  out.invalid_json = Int(*lines, "invalidJson");
+  out.oversize_token = Int(*lines, "oversizeToken");
+  for (const char* kind : {"vertex", "edge"}) {
+    if (!stats.contains(kind) || !stats[kind].is_array()) continue;
+    for (const json& t : stats[kind]) {
+      LoadingStats::TypeCounts c;
+      c.type = t.value("typeName", "");
+      c.is_edge = std::string_view(kind) == "edge";
+      c.valid_object = Int(t, "validObject");
+      c.no_id_found = Int(t, "noIdFound");
+      c.invalid_attribute = Int(t, "invalidAttribute");
+      c.invalid_primary_id = Int(t, "invalidPrimaryId");
+      c.invalid_secondary_id = Int(t, "invalidSecondaryId");
+      c.incorrect_fixed_binary_length = Int(t, "incorrectFixedBinaryLength");
+      c.failed_condition = Int(t, "failedCondition");
+      out.types.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+Result<UpsertResult> TigerGraphClient::Upsert(std::string_view json_body, const UpsertOptions& options) {
+  const std::string base = "/restpp/graph/" + UrlEncode(options_.graph);
+  std::string path = base;
+  char sep = '?';
+  for (const auto& [name, on] : {std::pair{"vertex_must_exist", options.vertex_must_exist},
+                                 std::pair{"new_vertex_only", options.new_vertex_only},
+                                 std::pair{"update_vertex_only", options.update_vertex_only}}) {
+    if (!on) continue;
+    path += fmt::format("{}{}=true", sep, name);
+    sep = '&';
+  }
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, json_body, "application/json", AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(base, r));
+  const json results = j.value("results", json::array());
+  const json& first = results.is_array() && !results.empty() ? results[0] : results;
+  UpsertResult out;
+  out.accepted_vertices = Int(first, "accepted_vertices");
+  out.accepted_edges = Int(first, "accepted_edges");
+  out.skipped_vertices = Int(first, "skipped_vertices");
+  out.skipped_edges = Int(first, "skipped_edges");
+  if (first.contains("miss_vertices")) out.miss_vertices = first["miss_vertices"];
+  return out;
+}
+
+Result<int64_t> TigerGraphClient::Count(const char* function, const std::string& type) {
+  const std::string path = "/restpp/builtins/" + UrlEncode(options_.graph);
+  const json body = {{"function", function}, {"type", type}};
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, body.dump(), "application/json", AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  int64_t n = 0;
+  for (const json& row : j.value("results", json::array())) n += Int(row, "count");
+  return n;
+}
+
+Result<int64_t> TigerGraphClient::CountVertices(const std::string& type) { return Count("stat_vertex_number", type); }
+Result<int64_t> TigerGraphClient::CountEdges(const std::string& type) { return Count("stat_edge_number", type); }
+
+Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type) {
+  const std::string path = fmt::format("/restpp/graph/{}/vertices/{}", UrlEncode(options_.graph), UrlEncode(type));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  return j.value("results", json::array());
+}
+
+Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, const std::string& from_id,
+                                                  const std::string& edge_type) {
+  const std::string path = fmt::format("/restpp/graph/{}/edges/{}/{}/{}", UrlEncode(options_.graph),
+                                       UrlEncode(from_type), UrlEncode(from_id), UrlEncode(edge_type));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  return j.value("results", json::array());
+}
+
+}  // namespace icegraph::sink

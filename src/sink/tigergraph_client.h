@@ -1,0 +1,135 @@
+// A TigerGraph 4.x REST client over libcurl: GSQL statements and schema, loading-job posts, REST++ upserts, counts and
+// reads. Thread-safe; at most `concurrency` requests are in flight (a pool of that many curl easy handles).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace icegraph::sink {
+
+struct TigerGraphOptions {
+  std::vector<std::string> urls;  // e.g. "http://host:14240"; requests go round-robin
+  std::string graph;
+  std::string username, password, secret, token;  // token > secret > username/password
+  bool verify_tls = true;
+  std::string ca_bundle;  // PEM file; empty: the system's
+  int64_t connect_timeout_ms = 10000;
+  int64_t request_timeout_ms = 600000;
+  int concurrency = 4;
+};
+
+/// Statistics of one loading-job post (REST++ /ddl), per TigerGraph's response.
+struct LoadingStats {
+  struct TypeCounts {
+    std::string type;
+    bool is_edge = false;
+    int64_t valid_object = 0;
+    int64_t no_id_found = 0;
+    int64_t invalid_attribute = 0;
+    int64_t invalid_primary_id = 0;
+    int64_t invalid_secondary_id = 0;
+    int64_t incorrect_fixed_binary_length = 0;
+    int64_t failed_condition = 0;
+    int64_t rejected() const {
+      return no_id_found + invalid_attribute + invalid_primary_id + invalid_secondary_id +
+             incorrect_fixed_binary_length;
+    }
+  };
+  int64_t valid_line = 0;
+  int64_t reject_line = 0;
+  int64_t failed_condition_line = 0;
+  int64_t not_enough_token = 0;
+  int64_t invalid_json = 0;
+  int64_t oversize_token = 0;
+  std::vector<TypeCounts> types;
+  /// Lines or objects TigerGraph refused.
+  int64_t rejected() const;
+  /// "invalidAttribute=1, notEnoughToken=2": the non-zero rejection counters, TigerGraph's names.
+  std::string RejectReasons() const;
+};
+
+struct UpsertOptions {
+  bool vertex_must_exist = false;
+  bool new_vertex_only = false;
+  bool update_vertex_only = false;
+};
+
+struct UpsertResult {
+  int64_t accepted_vertices = 0;
+  int64_t accepted_edges = 0;
+  int64_t skipped_vertices = 0;
+  int64_t skipped_edges = 0;
+  nlohmann::json miss_vertices = nlohmann::json::array();  // [{"v_type": .., "v_id": ..}] with vertex_must_exist
+};
+
+class TigerGraphClient {
+ public:
+  /// Checks the options; no request is made until the first call.
+  static Result<std::unique_ptr<TigerGraphClient>> Make(TigerGraphOptions options);
+  ~TigerGraphClient();
+  TigerGraphClient(const TigerGraphClient&) = delete;
+  TigerGraphClient& operator=(const TigerGraphClient&) = delete;
+
+  const TigerGraphOptions& options() const { return options_; }
+
+  /// Gets a token now (by secret or username/password) unless one was given; later calls reuse it.
+  Status Authenticate();
+  /// POST /gsql/v1/statements; the output text, or an error when GSQL reports one in it.
+  Result<std::string> RunGsql(const std::string& statement);
+  /// GET /gsql/v1/schema/graphs/{graph}: the "results" object (GraphName, VertexTypes, EdgeTypes).
+  Result<nlohmann::json> GetSchema();
+  /// POST /restpp/ddl/{graph}?tag=job&filename=var&sep=..&eol=..; the statistics of the (single) file.
+  Result<LoadingStats> PostLoadingJob(const std::string& job, const std::string& filename_var, std::string_view body,
+                                      std::string_view sep, std::string_view eol);
+  /// POST /restpp/graph/{graph} with a JSON body.
+  Result<UpsertResult> Upsert(std::string_view json_body, const UpsertOptions& options = {});
+  /// stat_vertex_number / stat_edge_number of /restpp/builtins/{graph}.
+  Result<int64_t> CountVertices(const std::string& type);
+  Result<int64_t> CountEdges(const std::string& type);
+  /// GET /restpp/graph/{graph}/vertices/{type}: the "results" array ({v_id, v_type, attributes}).
+  Result<nlohmann::json> GetVertices(const std::string& type);
+  /// GET /restpp/graph/{graph}/edges/{from_type}/{from_id}/{edge_type}: the "results" array.
+  Result<nlohmann::json> GetEdges(const std::string& from_type, const std::string& from_id,
+                                  const std::string& edge_type);
+
+  /// Requests sent so far (each HTTP attempt counts once).
+  int64_t requests_sent() const;
+
+ private:
+  struct Response {
+    long status = 0;
+    std::string body;
+  };
+  class HandlePool;
+  enum class AuthMode { kBearer, kNone };
+
+  explicit TigerGraphClient(TigerGraphOptions options);
+  /// Sends one request with retries on connection failures and 502/503/504, and one token refresh on 401.
+  Result<Response> Send(const char* method, const std::string& path, std::string_view body, const char* content_type,
+                        AuthMode auth);
+  Result<Response> SendOnce(const char* method, const std::string& path, std::string_view body,
+                            const char* content_type, const std::string& authorization);
+  /// Parses a REST++/GSQL JSON answer; errors carry the path, HTTP status and TigerGraph's code and message.
+  Result<nlohmann::json> JsonReply(const std::string& path, const Response& r);
+  Result<std::string> CurrentAuthorization(bool refresh);
+  Result<int64_t> Count(const char* function, const std::string& type);
+
+  const TigerGraphOptions options_;
+  std::unique_ptr<HandlePool> pool_;
+  std::mutex token_mu_;
+  std::string token_;  // guarded by token_mu_
+  std::atomic<bool> token_from_credentials_{false};
+};
+
+/// Percent-encodes a query parameter value or path segment.
+std::string UrlEncode(std::string_view s);
+
+}  // namespace icegraph::sink

@@ -1,0 +1,238 @@
+#include "sink/value_format.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace icegraph::sink {
+namespace {
+
+using mapping::TgKind;
+
+arrow::Type::type ExpectedTypeId(TgKind kind) {
+  switch (kind) {
+    case TgKind::kInt: return arrow::Type::INT64;
+    case TgKind::kUint: return arrow::Type::UINT64;
+    case TgKind::kFloat: return arrow::Type::FLOAT;
+    case TgKind::kDouble: return arrow::Type::DOUBLE;
+    case TgKind::kBool: return arrow::Type::BOOL;
+    case TgKind::kString: return arrow::Type::STRING;
+    case TgKind::kDatetime: return arrow::Type::TIMESTAMP;
+    case TgKind::kList:
+    case TgKind::kSet: return arrow::Type::LIST;
+    case TgKind::kMap: return arrow::Type::MAP;
+  }
+  return arrow::Type::NA;
+}
+
+Result<std::unique_ptr<ColumnView>> ScalarView(TgKind kind, const arrow::Array* array, std::string_view name) {
+  auto view = std::make_unique<ColumnView>();
+  view->kind = kind;
+  view->array = array;
+  if (array == nullptr || array->type_id() != ExpectedTypeId(kind)) {
+    return Status::TypeError(fmt::format("column '{}': expected the canonical Arrow type of {}, got {}", name,
+                                         mapping::TgType{kind}.ToGsql(),
+                                         array == nullptr ? "no array" : array->type()->ToString()));
+  }
+  if (kind == TgKind::kDatetime &&
+      static_cast<const arrow::TimestampType&>(*array->type()).unit() != arrow::TimeUnit::SECOND) {
+    return Status::TypeError(fmt::format("column '{}': DATETIME must be timestamp(second)", name));
+  }
+  return view;
+}
+
+}  // namespace
+
+bool IsCollection(TgKind kind) { return kind == TgKind::kList || kind == TgKind::kSet || kind == TgKind::kMap; }
+
+Result<ColumnView> MakeColumnView(const mapping::TgType& type, const arrow::Array* array, std::string_view name) {
+  ColumnView view;
+  view.kind = type.kind;
+  view.array = array;
+  if (array == nullptr || array->type_id() != ExpectedTypeId(type.kind)) {
+    return Status::TypeError(fmt::format("column '{}': expected {} ({}), got {}", name,
+                                         mapping::CanonicalArrowType(type)->ToString(), type.ToGsql(),
+                                         array == nullptr ? "no array" : array->type()->ToString()));
+  }
+  if (type.kind == TgKind::kList || type.kind == TgKind::kSet) {
+    const auto* list = static_cast<const arrow::ListArray*>(array);
+    ICEGRAPH_ASSIGN_OR_RAISE(view.elem, ScalarView(type.elem, list->values().get(), name));
+  } else if (type.kind == TgKind::kMap) {
+    const auto* map = static_cast<const arrow::MapArray*>(array);
+    ICEGRAPH_ASSIGN_OR_RAISE(view.key, ScalarView(type.key, map->keys().get(), name));
+    ICEGRAPH_ASSIGN_OR_RAISE(view.elem, ScalarView(type.value, map->items().get(), name));
+  } else {
+    ICEGRAPH_ASSIGN_OR_RAISE(auto scalar, ScalarView(type.kind, array, name));
+    (void)scalar;
+  }
+  return view;
+}
+
+Result<ColumnView> MakeIdView(const arrow::Array* array, std::string_view name) {
+  return MakeColumnView(mapping::TgType{TgKind::kString}, array, name);
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendUint(uint64_t v, std::string* out) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendDouble(double v, std::string* out) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendFloat(float v, std::string* out) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendDatetime(int64_t t, std::string* out) {
+  // Days and seconds of day with floor division, then Hinnant's civil_from_days.
+  int64_t days = t / 86400;
+  int64_t secs = t % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    --days;
+  }
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[32];
+  char* p = buf;
+  if (y >= 0 && y <= 9999) {
+    *p++ = static_cast<char>('0' + y / 1000);
+    *p++ = static_cast<char>('0' + y / 100 % 10);
+    *p++ = static_cast<char>('0' + y / 10 % 10);
+    *p++ = static_cast<char>('0' + y % 10);
+  } else {
+    p = std::to_chars(p, buf + 16, y).ptr;  // outside TigerGraph's range; the mapping stage rejects these
+  }
+  const auto two = [&p](char sep, int64_t v) {
+    *p++ = sep;
+    *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  };
+  two('-', m);
+  two('-', d);
+  two(' ', secs / 3600);
+  two(':', secs % 3600 / 60);
+  two(':', secs % 60);
+  out->append(buf, p);
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;  // start of the pending run of bytes copied verbatim
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out->append(esc, sizeof(esc));
+      }
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+bool HasValue(const ColumnView& col, int64_t row) {
+  if (col.IsNull(row)) return false;
+  if (col.kind == TgKind::kDouble) return std::isfinite(static_cast<const arrow::DoubleArray*>(col.array)->Value(row));
+  if (col.kind == TgKind::kFloat) return std::isfinite(static_cast<const arrow::FloatArray*>(col.array)->Value(row));
+  return true;
+}
+
+void AppendScalarText(const ColumnView& col, int64_t row, std::string* out) {
+  switch (col.kind) {
+    case TgKind::kInt: AppendInt(static_cast<const arrow::Int64Array*>(col.array)->Value(row), out); break;
+    case TgKind::kUint: AppendUint(static_cast<const arrow::UInt64Array*>(col.array)->Value(row), out); break;
+    case TgKind::kFloat: AppendFloat(static_cast<const arrow::FloatArray*>(col.array)->Value(row), out); break;
+    case TgKind::kDouble: AppendDouble(static_cast<const arrow::DoubleArray*>(col.array)->Value(row), out); break;
+    case TgKind::kBool:
+      out->append(static_cast<const arrow::BooleanArray*>(col.array)->Value(row) ? "true" : "false");
+      break;
+    case TgKind::kString: out->append(col.StringAt(row)); break;
+    case TgKind::kDatetime:
+      AppendDatetime(static_cast<const arrow::TimestampArray*>(col.array)->Value(row), out);
+      break;
+    case TgKind::kList:
+    case TgKind::kSet:
+    case TgKind::kMap: break;  // never written as one token
+  }
+}
+
+void AppendJsonValue(const ColumnView& col, int64_t row, std::string* out) {
+  switch (col.kind) {
+    case TgKind::kString: AppendJsonString(col.StringAt(row), out); return;
+    case TgKind::kDatetime:
+      out->push_back('"');
+      AppendDatetime(static_cast<const arrow::TimestampArray*>(col.array)->Value(row), out);
+      out->push_back('"');
+      return;
+    case TgKind::kList:
+    case TgKind::kSet: {
+      const auto* list = static_cast<const arrow::ListArray*>(col.array);
+      const int64_t begin = list->value_offset(row);
+      const int64_t end = begin + list->value_length(row);
+      out->push_back('[');
+      bool first = true;
+      for (int64_t i = begin; i < end; ++i) {
+        if (!HasValue(*col.elem, i)) continue;  // TigerGraph collections hold no nulls
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonValue(*col.elem, i, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case TgKind::kMap: {
+      const auto* map = static_cast<const arrow::MapArray*>(col.array);
+      const int64_t begin = map->value_offset(row);
+      const int64_t end = begin + map->value_length(row);
+      for (int pass = 0; pass < 2; ++pass) {
+        out->append(pass == 0 ? "{\"keylist\":[" : "],\"valuelist\":[");
+        bool first = true;
+        for (int64_t i = begin; i < end; ++i) {
+          if (!HasValue(*col.key, i) || !HasValue(*col.elem, i)) continue;  // keep the two lists aligned
+          if (!first) out->push_back(',');
+          first = false;
+          AppendJsonValue(pass == 0 ? *col.key : *col.elem, i, out);
+        }
+      }
+      out->append("]}");
+      return;
+    }
+    default: AppendScalarText(col, row, out); return;
+  }
+}
+
+}  // namespace icegraph::sink

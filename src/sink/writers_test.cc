@@ -1,0 +1,162 @@
+#include <gtest/gtest.h>
+
+#include "sink/csv_writer.h"
+#include "sink/json_writer.h"
+#include "sink/sink_test_util.h"
+
+namespace icegraph::sink {
+namespace {
+
+using mapping::TgKind;
+using namespace testing;  // NOLINT(google-build-using-namespace)
+
+mapping::VertexBatch ScalarBatch() {
+  mapping::VertexBatch b;
+  b.type = "P";
+  b.ids = Strs({"v1", "v,2"});
+  b.attributes = {Col("i", TgKind::kInt, Ints({1, std::nullopt})),
+                  Col("u", TgKind::kUint, Uints({18446744073709551615ULL, 0})),
+                  Col("d", TgKind::kDouble, Doubles({0.1, std::nullopt})),
+                  Col("b", TgKind::kBool, Bools({true, false})),
+                  Col("s", TgKind::kString, Strs({"a,\"b\"\nc\td", "x"})),
+                  Col("dt", TgKind::kDatetime, Times({0, 1700000000}))};
+  return b;
+}
+
+TEST(GraphBatchTest, GsqlNamesAndCanonicalTypes) {
+  EXPECT_EQ((mapping::TgType{TgKind::kList, TgKind::kInt}).ToGsql(), "LIST<INT>");
+  EXPECT_EQ((mapping::TgType{TgKind::kMap, TgKind::kString, TgKind::kString, TgKind::kDouble}).ToGsql(),
+            "MAP<STRING, DOUBLE>");
+  EXPECT_EQ(mapping::TgType{TgKind::kDatetime}.ToGsql(), "DATETIME");
+  EXPECT_TRUE(
+      mapping::CanonicalArrowType({TgKind::kDatetime})->Equals(arrow::timestamp(arrow::TimeUnit::SECOND, "UTC")));
+  EXPECT_TRUE(mapping::CanonicalArrowType({TgKind::kSet, TgKind::kString})->Equals(arrow::list(arrow::utf8())));
+  EXPECT_TRUE(mapping::CanonicalArrowType({TgKind::kMap, TgKind::kString, TgKind::kString, TgKind::kInt})
+                  ->Equals(arrow::map(arrow::utf8(), arrow::int64())));
+}
+
+TEST(CsvWriterTest, ExactBytesWithSeparatorsAndEmptyTokensForNulls) {
+  const mapping::VertexBatch b = ScalarBatch();
+  auto w = CsvWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  std::string out;
+  w->AppendRange(0, 2, &out);
+  EXPECT_EQ(out,
+            "v1\x1F"
+            "1\x1F"
+            "18446744073709551615\x1F"
+            "0.1\x1Ftrue\x1F"
+            "a,\"b\"\nc\td\x1F"
+            "1970-01-01 00:00:00\x1E"
+            "v,2\x1F\x1F"
+            "0\x1F\x1F"
+            "false\x1Fx\x1F"
+            "2023-11-14 22:13:20\x1E");
+  EXPECT_FALSE(w->NeedsJson(0));
+  EXPECT_FALSE(w->NeedsJson(1));
+}
+
+TEST(CsvWriterTest, RoutesRowsCsvCannotCarryToJson) {
+  mapping::VertexBatch b;
+  b.type = "P";
+  b.ids = Strs({"a", "b", "c", "d\x1F", "e"});
+  b.attributes = {Col("s", TgKind::kString, Strs({"ok", "", std::nullopt, "x", "p\x1Eq"}))};
+  auto w = CsvWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok());
+  EXPECT_FALSE(w->NeedsJson(0));
+  EXPECT_TRUE(w->NeedsJson(1));
+  EXPECT_TRUE(w->NeedsJson(2));
+  EXPECT_TRUE(w->NeedsJson(3));
+  EXPECT_TRUE(w->NeedsJson(4));
+  b.attributes.push_back(Col("l", TgKind::kList, IntLists({{{1}}, {}, {}, {}, {}}), TgKind::kInt));
+  EXPECT_EQ(CsvWriter::ForVertices(b).status().code(), StatusCode::kNotImplemented);
+}
+
+TEST(CsvWriterTest, DatetimeAndDoubleFormats) {
+  std::string out;
+  AppendDatetime(-12219292800, &out);  // TigerGraph's earliest DATETIME
+  out += '|';
+  AppendDatetime(253402300799, &out);
+  out += '|';
+  AppendDatetime(951782400, &out);  // leap day 2000
+  out += '|';
+  AppendDouble(1e21, &out);
+  out += '|';
+  AppendDouble(-2.5, &out);
+  out += '|';
+  AppendDouble(0.30000000000000004, &out);
+  EXPECT_EQ(out, "1582-10-15 00:00:00|9999-12-31 23:59:59|2000-02-29 00:00:00|1e+21|-2.5|0.30000000000000004");
+}
+
+TEST(CsvWriterTest, LoadStatementLayout) {
+  auto s = LoadStatementFor("f", false, "P", {"i", "u", "s"}, {"s", "i"});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(*s, "LOAD f TO VERTEX P VALUES ($0, $2, _, $1);");
+  auto e = LoadStatementFor("f", true, "E", {"day", "n"}, {"day", "n"});
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(*e, "LOAD f TO EDGE E VALUES ($0, $1, $2, $3);");
+  EXPECT_EQ(LoadStatementFor("f", false, "P", {"i"}, {"zz"}).status().code(), StatusCode::kNotFound);
+}
+
+TEST(JsonWriterTest, ExactVertexBody) {
+  const mapping::VertexBatch b = ScalarBatch();
+  auto w = JsonWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok());
+  std::string out;
+  const std::vector<int64_t> rows = {0, 1};
+  w->AppendBody(rows, &out);
+  EXPECT_EQ(out,
+            R"({"vertices":{"P":{"v1":{"i":{"value":1},"u":{"value":18446744073709551615},"d":{"value":0.1},)"
+            R"("b":{"value":true},"s":{"value":"a,\"b\"\nc\td"},"dt":{"value":"1970-01-01 00:00:00"}},)"
+            R"("v,2":{"u":{"value":0},"b":{"value":false},"s":{"value":"x"},"dt":{"value":"2023-11-14 22:13:20"}}}}})");
+  EXPECT_EQ(w->RowJson(1), R"({"id":"v,2","i":null,"u":0,"d":null,"b":false,"s":"x","dt":"2023-11-14 22:13:20"})");
+}
+
+TEST(JsonWriterTest, EscapesControlCharactersAndKeepsUnicode) {
+  std::string out;
+  AppendJsonString(std::string("\x01\x1F\"\\/\b\f\r\n\t\x7F\xF0\x9F\x98\x80\xC3\xA9", 17), &out);
+  EXPECT_EQ(out, "\"\\u0001\\u001f\\\"\\\\/\\b\\f\\r\\n\\t\x7F\xF0\x9F\x98\x80\xC3\xA9\"");
+}
+
+TEST(JsonWriterTest, CollectionsAndNonFiniteDoubles) {
+  mapping::VertexBatch b;
+  b.type = "P";
+  b.ids = Strs({"a"});
+  b.attributes = {Col("li", TgKind::kList, IntLists({{{1, 2}}}), TgKind::kInt),
+                  Col("ss", TgKind::kSet, StrLists({{{"x", "y\n"}}}), TgKind::kString),
+                  Col("m", TgKind::kMap, StrIntMaps({{{{"k", 1}, {"j", -2}}}}), TgKind::kString, TgKind::kInt),
+                  Col("d", TgKind::kDouble, Doubles({std::numeric_limits<double>::quiet_NaN()}))};
+  auto w = JsonWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  std::string out;
+  const std::vector<int64_t> rows = {0};
+  w->AppendBody(rows, &out);
+  EXPECT_EQ(out, R"({"vertices":{"P":{"a":{"li":{"value":[1,2]},"ss":{"value":["x","y\n"]},)"
+                 R"("m":{"value":{"keylist":["k","j"],"valuelist":[1,-2]}}}}}})");
+}
+
+TEST(JsonWriterTest, EdgesNestBySourceAndDuplicatesSplit) {
+  mapping::EdgeBatch b;
+  b.type = "E";
+  b.from_type = "S";
+  b.to_type = "T";
+  b.from_ids = Strs({"b", "a", "a", "a"});
+  b.to_ids = Strs({"x", "x", "y", "x"});
+  b.attributes = {Col("n", TgKind::kInt, Ints({3, 1, 2, 4}))};
+  b.discriminator = {"n"};
+  auto w = JsonWriter::ForEdges(b);
+  ASSERT_TRUE(w.ok());
+  const std::vector<int64_t> all = {0, 1, 2, 3};
+  const auto groups = w->SplitDuplicates(all);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(groups[1], (std::vector<int64_t>{3}));
+  std::string out;
+  w->AppendBody(groups[0], &out);
+  EXPECT_EQ(out, R"({"edges":{"S":{"a":{"E":{"T":{"x":{"n":{"value":1}},"y":{"n":{"value":2}}}}},)"
+                 R"("b":{"E":{"T":{"x":{"n":{"value":3}}}}}}}})");
+  EXPECT_EQ(w->RowKey(3), "a->x");
+}
+
+}  // namespace
+}  // namespace icegraph::sink
