@@ -13,5 +13,6 @@ std::string VersionString();
 void AddEmulatorCommand(CLI::App& app, int* exit_code);
 void AddVersionCommand(CLI::App& app, int* exit_code);
 void AddIcebergCommand(CLI::App& app, int* exit_code);
+void AddSyncCommands(CLI::App& app, int* exit_code);
 
 }  // namespace icegraph::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   icegraph::cli::AddEmulatorCommand(app, &exit_code);
   icegraph::cli::AddIcebergCommand(app, &exit_code);
+  icegraph::cli::AddSyncCommands(app, &exit_code);
   icegraph::cli::AddVersionCommand(app, &exit_code);
 
   CLI11_PARSE(app, argc, argv);

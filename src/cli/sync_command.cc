@@ -1,0 +1,390 @@
+// `icegraph sync|plan|schema|check|dead-letters`: the pipeline commands, all driven by icegraph.yaml.
+// Exit codes: 0 success; 1 the run failed (TigerGraph, IO); 2 bad config or usage; 3 the live schema differs from
+// the mapping (check, sync); 4 the sync succeeded but left dead letters (only with --fail-on-dead-letters).
+#include <arrow/compute/api.h>
+#include <arrow/io/file.h>
+#include <parquet/arrow/writer.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "common/log.h"
+#include "engine/full_sync.h"
+#include "engine/pipeline.h"
+#include "iceberg/scan.h"
+#include "mapping/gsql_gen.h"
+
+namespace icegraph::cli {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitConfig = 2;
+constexpr int kExitSchemaMismatch = 3;
+constexpr int kExitDeadLetters = 4;
+
+int Fail(const Status& st, int code) {
+  std::cerr << "icegraph: " << st.ToString() << "\n";
+  return code;
+}
+
+// A bad config is a usage error (2); anything else while opening (catalog down, missing table) a failure (1).
+int FailOpen(const Status& st) { return Fail(st, st.code() == StatusCode::kInvalid ? kExitConfig : kExitFailed); }
+
+Status InitCompute() {
+  // Compute kernels register on first use since Arrow 21.
+  if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) return Status::Internal(st.ToString());
+  return Status::OK();
+}
+
+Result<std::unique_ptr<engine::Pipeline>> OpenPipeline(const std::string& config_flag) {
+  ICEGRAPH_RETURN_NOT_OK(InitCompute());
+  return engine::Pipeline::Open(engine::ResolveConfigPath(config_flag));
+}
+
+// Differences between the live schema and the mapping, printed; NotFound when the graph does not exist yet.
+Result<std::vector<mapping::SchemaDifference>> LiveDifferences(const engine::Pipeline& p,
+                                                               sink::TigerGraphClient& client) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto schema, client.GetSchema());
+  return mapping::CheckSchema(p.plan(), schema.dump());
+}
+
+void PrintDifferences(const std::vector<mapping::SchemaDifference>& diffs) {
+  for (const auto& d : diffs) std::cerr << "  - " << d.message << "\n";
+}
+
+int Schema(const std::string& config, bool apply) {
+  auto p = OpenPipeline(config);
+  if (!p.ok()) return FailOpen(p.status());
+  const std::string ddl = mapping::GenerateSchemaDdl((*p)->plan());
+  const std::string jobs = mapping::GenerateLoadingJobs((*p)->plan());
+  if (!apply) {
+    std::cout << ddl << "\n" << jobs;
+    return 0;
+  }
+  auto client = (*p)->Connect();
+  if (!client.ok()) return FailOpen(client.status());
+  auto diffs = LiveDifferences(**p, **client);
+  if (!diffs.ok() && diffs.status().code() != StatusCode::kNotFound) return Fail(diffs.status(), kExitFailed);
+  if (!diffs.ok()) {
+    // No graph yet: create every type and the graph.
+    auto out = (*client)->RunGsql(ddl);
+    if (!out.ok()) return Fail(out.status(), kExitFailed);
+    std::cout << *out << "\n";
+  } else if (!diffs->empty()) {
+    std::cerr << "icegraph: graph " << (*p)->name() << " exists and differs from the mapping:\n";
+    PrintDifferences(*diffs);
+    return kExitSchemaMismatch;
+  }
+  // Loading jobs are icegraph's own: replaced on every apply so they always match the mapping.
+  for (const auto& t : (*p)->plan().tables()) {
+    const std::string name = mapping::LoadingJobName(t.table());
+    (void)(*client)->RunGsql("USE GRAPH " + (*p)->name() + "\nDROP JOB " + name);
+    auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + mapping::GenerateLoadingJob((*p)->plan(), t));
+    if (!out.ok()) return Fail(out.status(), kExitFailed);
+    std::cout << *out << "\n";
+  }
+  return 0;
+}
+
+int Check(const std::string& config) {
+  auto p = OpenPipeline(config);
+  if (!p.ok()) return FailOpen(p.status());
+  auto client = (*p)->Connect();
+  if (!client.ok()) return FailOpen(client.status());
+  auto diffs = LiveDifferences(**p, **client);
+  if (!diffs.ok())
+    return Fail(diffs.status(), diffs.status().code() == StatusCode::kNotFound ? kExitSchemaMismatch : kExitFailed);
+  if (!diffs->empty()) {
+    std::cerr << "icegraph: the schema of graph " << (*p)->name() << " differs from the mapping:\n";
+    PrintDifferences(*diffs);
+    return kExitSchemaMismatch;
+  }
+  std::cout << "schema of graph " << (*p)->name() << " matches the mapping (" << (*p)->plan().vertex_types().size()
+            << " vertex types, " << (*p)->plan().edge_types().size() << " edge types)\n";
+  return 0;
+}
+
+int Plan(const std::string& config, bool as_json) {
+  auto p = OpenPipeline(config);
+  if (!p.ok()) return FailOpen(p.status());
+  json out = json::array();
+  for (const auto& t : (*p)->tables()) {
+    json j = {{"table", t.name}, {"snapshot_id", t.snapshot_id() ? json(*t.snapshot_id()) : json(nullptr)}};
+    int64_t files = 0, rows = 0, bytes = 0, deletes = 0;
+    if (t.snapshot_id()) {
+      iceberg::ScanOptions so;
+      so.snapshot_id = t.snapshot_id();
+      so.field_ids = t.plan->projection();
+      so.filter = t.plan->pushed_filter();
+      auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
+      if (!tasks.ok()) return Fail(tasks.status(), kExitFailed);
+      for (const auto& task : *tasks) {
+        ++files;
+        rows += task.data_file.record_count;
+        bytes += task.data_file.file_size_in_bytes;
+        deletes += static_cast<int64_t>(task.position_deletes.size() + task.equality_deletes.size());
+      }
+    }
+    j["files"] = files;
+    j["rows"] = rows;
+    j["bytes"] = bytes;
+    j["delete_files"] = deletes;
+    j["vertex_types"] = json::array();
+    for (const auto& v : t.plan->vertices()) j["vertex_types"].push_back(v.type);
+    j["edge_types"] = json::array();
+    for (const auto& e : t.plan->edges()) j["edge_types"].push_back(e.type);
+    out.push_back(j);
+  }
+  if (as_json) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-28s %20s %7s %12s %12s  %s\n", "table", "snapshot", "files", "rows", "bytes", "writes");
+  for (const auto& j : out) {
+    std::string writes;
+    for (const auto& v : j["vertex_types"]) writes += "vertex " + v.get<std::string>() + "  ";
+    for (const auto& e : j["edge_types"]) writes += "edge " + e.get<std::string>() + "  ";
+    std::printf("%-28s %20s %7lld %12lld %12lld  %s\n", j["table"].get<std::string>().c_str(),
+                j["snapshot_id"].is_null() ? "-" : std::to_string(j["snapshot_id"].get<int64_t>()).c_str(),
+                static_cast<long long>(j["files"].get<int64_t>()), static_cast<long long>(j["rows"].get<int64_t>()),
+                static_cast<long long>(j["bytes"].get<int64_t>()), writes.c_str());
+  }
+  return 0;
+}
+
+void PrintSummary(const engine::SyncReport& r) {
+  std::printf("\nrun %lld %s in %.2f s\n\n", static_cast<long long>(r.run_id), r.outcome.c_str(), r.seconds);
+  std::printf("%-28s %20s %7s %12s %12s\n", "table", "snapshot", "files", "rows read", "dead letters");
+  for (const auto& t : r.tables) {
+    std::printf("%-28s %20lld %7lld %12lld %12lld\n", t.table.c_str(), static_cast<long long>(t.snapshot_id),
+                static_cast<long long>(t.files), static_cast<long long>(t.rows_read),
+                static_cast<long long>(t.dead_letters));
+  }
+  std::printf("\n%-28s %-7s %12s %12s %12s\n", "type", "kind", "sent", "accepted", "rejected");
+  for (const auto& [name, t] : r.types) {
+    std::printf("%-28s %-7s %12lld %12lld %12lld\n", name.c_str(), t.is_edge ? "edge" : "vertex",
+                static_cast<long long>(t.sent), static_cast<long long>(t.accepted), static_cast<long long>(t.rejected));
+  }
+  std::printf("\n%lld requests, %.1f MB, %lld rows by loading job, %lld by upsert, %lld dead letters\n",
+              static_cast<long long>(r.requests), static_cast<double>(r.bytes) / 1e6,
+              static_cast<long long>(r.bulk_rows), static_cast<long long>(r.upsert_rows),
+              static_cast<long long>(r.dead_letters));
+  if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
+}
+
+struct SyncArgs {
+  std::string config;
+  bool full = false;
+  bool json_out = false;
+  bool fail_on_dead_letters = false;
+  bool skip_check = false;
+  int threads = 0;
+};
+
+int Sync(const SyncArgs& a) {
+  auto p = OpenPipeline(a.config);
+  if (!p.ok()) return FailOpen(p.status());
+  if (!a.skip_check) {
+    auto client = (*p)->Connect();
+    if (!client.ok()) return FailOpen(client.status());
+    auto diffs = LiveDifferences(**p, **client);
+    if (!diffs.ok()) return Fail(diffs.status().WithContext("checking the live schema"), kExitFailed);
+    if (!diffs->empty()) {
+      std::cerr << "icegraph: refusing to sync: the schema of graph " << (*p)->name()
+                << " differs from the mapping (run `icegraph schema --apply` or change the mapping):\n";
+      PrintDifferences(*diffs);
+      return kExitSchemaMismatch;
+    }
+  }
+  auto store = (*p)->OpenState();
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  engine::SyncOptions options;
+  options.threads = a.threads;
+  options.kind = "full";
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  options.on_progress = [tty](const engine::SyncProgress& pr) {
+    const double rate = pr.seconds > 0 ? static_cast<double>(pr.rows_read) / pr.seconds : 0;
+    if (tty) {
+      std::fprintf(stderr, "\r%-8s files %lld/%lld  rows read %lld  written %lld  %.0f rows/s   ", pr.phase.c_str(),
+                   static_cast<long long>(pr.files_done), static_cast<long long>(pr.files_total),
+                   static_cast<long long>(pr.rows_read), static_cast<long long>(pr.rows_written), rate);
+    } else {
+      log::Info("sync_progress", {{"phase", pr.phase},
+                                  {"files_done", pr.files_done},
+                                  {"files_total", pr.files_total},
+                                  {"rows_read", pr.rows_read},
+                                  {"rows_written", pr.rows_written},
+                                  {"rows_per_s", static_cast<int64_t>(rate)}});
+    }
+  };
+  auto report = engine::RunFullSync(**p, **store, options);
+  if (tty) std::fprintf(stderr, "\n");
+  if (!report.ok()) return Fail(report.status(), kExitFailed);
+  if (a.json_out) {
+    std::cout << report->ToJson().dump(2) << "\n";
+  } else {
+    PrintSummary(*report);
+  }
+  if (report->outcome != "succeeded") return kExitFailed;
+  if (a.fail_on_dead_letters && report->dead_letters > 0) return kExitDeadLetters;
+  return 0;
+}
+
+json LetterJson(const state::DeadLetterRecord& r) {
+  json row = json::parse(r.letter.row_json, nullptr, false);
+  return {{"id", r.id},
+          {"run_id", r.run_id},
+          {"source_table", r.source_table},
+          {"snapshot_id", r.snapshot_id},
+          {"mapping", r.letter.mapping},
+          {"row_key", r.letter.row_key},
+          {"reason_code", r.letter.reason_code},
+          {"message", r.letter.message},
+          {"row_json", r.letter.row_json},
+          {"created_ms", r.created_ms}};
+}
+
+struct DeadLetterArgs {
+  std::string config;
+  std::string format = "table";
+  std::string output;
+  int64_t run_id = 0;
+  int64_t limit = 0;
+};
+
+Status WriteParquet(const std::vector<state::DeadLetterRecord>& all, const std::string& path) {
+  arrow::Int64Builder id, run, snap, created;
+  arrow::StringBuilder table, mapping, key, code, message, row;
+  for (const auto& r : all) {
+    (void)id.Append(r.id);
+    (void)run.Append(r.run_id);
+    (void)snap.Append(r.snapshot_id);
+    (void)created.Append(r.created_ms);
+    (void)table.Append(r.source_table);
+    (void)mapping.Append(r.letter.mapping);
+    (void)key.Append(r.letter.row_key);
+    (void)code.Append(r.letter.reason_code);
+    (void)message.Append(r.letter.message);
+    (void)row.Append(r.letter.row_json);
+  }
+  std::vector<std::shared_ptr<arrow::Array>> cols(10);
+  arrow::ArrayBuilder* builders[] = {&id, &run, &table, &snap, &mapping, &key, &code, &message, &row, &created};
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (const arrow::Status st = builders[i]->Finish(&cols[i]); !st.ok()) return Status::Internal(st.ToString());
+  }
+  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("run_id", arrow::int64()),
+                               arrow::field("source_table", arrow::utf8()), arrow::field("snapshot_id", arrow::int64()),
+                               arrow::field("mapping", arrow::utf8()), arrow::field("row_key", arrow::utf8()),
+                               arrow::field("reason_code", arrow::utf8()), arrow::field("message", arrow::utf8()),
+                               arrow::field("row_json", arrow::utf8()), arrow::field("created_ms", arrow::int64())});
+  auto out = arrow::io::FileOutputStream::Open(path);
+  if (!out.ok()) return Status::IOError("cannot write " + path + ": " + out.status().ToString());
+  const arrow::Status st =
+      parquet::arrow::WriteTable(*arrow::Table::Make(schema, cols), arrow::default_memory_pool(), *out, 64 * 1024);
+  if (!st.ok()) return Status::IOError("writing " + path + ": " + st.ToString());
+  if (const arrow::Status c = (*out)->Close(); !c.ok()) return Status::IOError(c.ToString());
+  return Status::OK();
+}
+
+int DeadLetters(const DeadLetterArgs& a) {
+  auto config = mapping::LoadConfig(engine::ResolveConfigPath(a.config));
+  if (!config.ok()) return Fail(config.status(), kExitConfig);
+  // The state database alone: listing dead letters must work while the catalog or TigerGraph is down.
+  auto p = engine::OpenStateStore(*config);
+  if (!p.ok()) return Fail(p.status(), kExitFailed);
+  state::DeadLetterQuery q;
+  if (a.run_id > 0) q.run_id = a.run_id;
+  std::vector<state::DeadLetterRecord> all;
+  while (true) {
+    auto page = (*p)->ListDeadLetters(q);
+    if (!page.ok()) return Fail(page.status(), kExitFailed);
+    if (page->empty()) break;
+    q.after_id = page->back().id;
+    for (auto& r : *page) all.push_back(std::move(r));
+    if (a.limit > 0 && static_cast<int64_t>(all.size()) >= a.limit) {
+      all.resize(static_cast<size_t>(a.limit));
+      break;
+    }
+  }
+  if (a.format == "parquet") {
+    if (a.output.empty()) return Fail(Status::Invalid("--export parquet needs --output FILE"), kExitConfig);
+    const Status st = WriteParquet(all, a.output);
+    if (!st.ok()) return Fail(st, kExitFailed);
+    std::cerr << "wrote " << all.size() << " dead letters to " << a.output << "\n";
+    return 0;
+  }
+  std::ofstream file;
+  if (!a.output.empty()) {
+    file.open(a.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(Status::IOError("cannot write " + a.output), kExitFailed);
+  }
+  std::ostream& out = a.output.empty() ? std::cout : file;
+  if (a.format == "jsonl") {
+    for (const auto& r : all) out << LetterJson(r).dump() << "\n";
+    return 0;
+  }
+  out << fmt::format("{:>6} {:>5} {:<22} {:<30} {:<16} {:<14} {}\n", "id", "run", "table", "mapping", "key", "reason",
+                     "message");
+  for (const auto& r : all) {
+    out << fmt::format("{:>6} {:>5} {:<22} {:<30} {:<16} {:<14} {}\n", r.id, r.run_id, r.source_table, r.letter.mapping,
+                       r.letter.row_key, r.letter.reason_code, r.letter.message);
+  }
+  return 0;
+}
+
+void AddConfigOption(CLI::App* cmd, std::string* config) {
+  cmd->add_option("--config,-c", *config, "icegraph.yaml (default: $ICEGRAPH_CONFIG, else ./icegraph.yaml)");
+}
+
+}  // namespace
+
+void AddSyncCommands(CLI::App& app, int* exit_code) {
+  auto sync = std::make_shared<SyncArgs>();
+  CLI::App* s = app.add_subcommand("sync", "Sync the mapped Iceberg tables into TigerGraph");
+  AddConfigOption(s, &sync->config);
+  s->add_flag("--full", sync->full, "Read every table in full (the only mode until incremental sync lands)");
+  s->add_flag("--json", sync->json_out, "Print the run report as JSON instead of tables");
+  s->add_flag("--fail-on-dead-letters", sync->fail_on_dead_letters, "Exit 4 when the run left dead letters");
+  s->add_flag("--skip-check", sync->skip_check, "Do not compare the live schema with the mapping first");
+  s->add_option("--threads", sync->threads, "Scan and transform threads (default: one per core)");
+  s->callback([sync, exit_code] { *exit_code = Sync(*sync); });
+
+  auto plan_config = std::make_shared<std::string>();
+  auto plan_json = std::make_shared<bool>(false);
+  CLI::App* pl =
+      app.add_subcommand("plan", "Dry run: the files, rows and bytes a sync would read, the types it writes");
+  AddConfigOption(pl, plan_config.get());
+  pl->add_flag("--json", *plan_json, "Print JSON");
+  pl->callback([plan_config, plan_json, exit_code] { *exit_code = Plan(*plan_config, *plan_json); });
+
+  auto schema_config = std::make_shared<std::string>();
+  auto apply = std::make_shared<bool>(false);
+  CLI::App* sc = app.add_subcommand("schema", "Print (or --apply) the GSQL schema and loading jobs of the mapping");
+  AddConfigOption(sc, schema_config.get());
+  sc->add_flag("--apply", *apply, "Create the types and graph when missing, and (re)create the loading jobs");
+  sc->callback([schema_config, apply, exit_code] { *exit_code = Schema(*schema_config, *apply); });
+
+  auto check_config = std::make_shared<std::string>();
+  CLI::App* ck = app.add_subcommand("check", "Compare the live TigerGraph schema with the mapping (exit 3 if differ)");
+  AddConfigOption(ck, check_config.get());
+  ck->callback([check_config, exit_code] { *exit_code = Check(*check_config); });
+
+  auto dl = std::make_shared<DeadLetterArgs>();
+  CLI::App* d = app.add_subcommand("dead-letters", "List or export the rows that could not be written");
+  AddConfigOption(d, &dl->config);
+  d->add_option("--export", dl->format, "table (default), jsonl or parquet")
+      ->check(CLI::IsMember({"table", "jsonl", "parquet"}));
+  d->add_option("--output,-o", dl->output, "Write to this file instead of stdout (required for parquet)");
+  d->add_option("--run", dl->run_id, "Only this run's dead letters");
+  d->add_option("--limit", dl->limit, "At most this many");
+  d->callback([dl, exit_code] { *exit_code = DeadLetters(*dl); });
+}
+
+}  // namespace icegraph::cli

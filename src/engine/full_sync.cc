@@ -1,0 +1,285 @@
+#include "engine/full_sync.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/log.h"
+#include "iceberg/reader.h"
+#include "iceberg/scan.h"
+#include "mapping/gsql_gen.h"
+
+namespace icegraph::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct WorkItem {
+  size_t table = 0;  // index into Pipeline::tables()
+  iceberg::ScanTask task;
+};
+
+bool IsEdgeMapping(const std::string& mapping) { return mapping.find("/edge:") != std::string::npos; }
+
+// Runs one phase (vertices or edges) of a full sync over a fixed set of scan tasks with a pool of threads.
+class Phase {
+ public:
+  Phase(const Pipeline& p, state::StateStore& store, sink::GraphSink& sink, int64_t run_id, bool edges,
+        const SyncOptions& options, std::vector<TableReport>& reports)
+      : p_(p), store_(store), sink_(sink), run_id_(run_id), edges_(edges), options_(options), reports_(reports) {}
+
+  Status Run(const std::vector<WorkItem>& items, int threads) {
+    items_ = &items;
+    const auto start = Clock::now();
+    std::vector<std::thread> pool;
+    const int n = std::max(1, std::min<int>(threads, static_cast<int>(items.size())));
+    for (int i = 0; i < n; ++i) pool.emplace_back([this] { Work(); });
+    std::jthread progress;
+    if (options_.on_progress) {
+      progress = std::jthread([this, start](const std::stop_token& stop) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        while (!stop.stop_requested()) {
+          cv.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+          if (stop.stop_requested()) break;
+          options_.on_progress(Progress(SecondsSince(start)));
+        }
+      });
+    }
+    for (auto& t : pool) t.join();
+    if (progress.joinable()) {
+      progress.request_stop();
+      progress.join();
+      options_.on_progress(Progress(SecondsSince(start)));
+    }
+    const std::lock_guard lock(mu_);
+    return error_;
+  }
+
+ private:
+  SyncProgress Progress(double seconds) const {
+    return {edges_ ? "edges" : "vertices",
+            files_done_.load(),
+            static_cast<int64_t>(items_->size()),
+            rows_read_.load(),
+            rows_written_.load(),
+            seconds};
+  }
+
+  void Work() {
+    while (!failed_.load()) {
+      const size_t i = next_.fetch_add(1);
+      if (i >= items_->size()) return;
+      Status st = RunItem((*items_)[i]);
+      if (!st.ok()) {
+        const std::lock_guard lock(mu_);
+        if (error_.ok()) error_ = st;
+        failed_ = true;
+        return;
+      }
+      ++files_done_;
+    }
+  }
+
+  Status RunItem(const WorkItem& item) {
+    const SourceTable& table = p_.tables()[item.table];
+    const mapping::TablePlan& plan = *table.plan;
+    iceberg::ReadOptions ro;
+    ro.parquet.batch_size = options_.batch_rows;
+    ro.parquet.use_threads = false;  // the engine already runs one file per core
+    ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*table.io, item.task, ro));
+    while (true) {
+      ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
+      if (batch == nullptr) break;
+      rows_read_ += batch->num_rows();
+      ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, plan.Apply(*batch));
+      int64_t written = 0;
+      if (edges_) {
+        for (size_t e = 0; e < mapped.edges.size(); ++e) {
+          if (mapped.edges[e].length() == 0) continue;
+          ICEGRAPH_RETURN_NOT_OK(sink_.WriteEdges(mapped.edges[e], plan.edges()[e].mapping));
+          written += mapped.edges[e].length();
+        }
+      } else {
+        for (size_t v = 0; v < mapped.vertices.size(); ++v) {
+          if (mapped.vertices[v].length() == 0) continue;
+          ICEGRAPH_RETURN_NOT_OK(sink_.WriteVertices(mapped.vertices[v], plan.vertices()[v].mapping));
+          written += mapped.vertices[v].length();
+        }
+      }
+      rows_written_ += written;
+      std::vector<mapping::DeadLetter> letters;
+      for (auto& l : mapped.dead_letters) {
+        if (IsEdgeMapping(l.mapping) == edges_) letters.push_back(std::move(l));
+      }
+      if (!letters.empty()) {
+        ICEGRAPH_RETURN_NOT_OK(store_.AddDeadLetters(run_id_, table.name, table.snapshot_id().value_or(0), letters));
+        const std::lock_guard lock(mu_);
+        reports_[item.table].dead_letters += static_cast<int64_t>(letters.size());
+      }
+    }
+    // A table read in both phases counts its rows in the first.
+    if (edges_ && !plan.vertices().empty()) return Status::OK();
+    const std::lock_guard lock(mu_);
+    reports_[item.table].rows_read += reader->rows_scanned();
+    return Status::OK();
+  }
+
+  const Pipeline& p_;
+  state::StateStore& store_;
+  sink::GraphSink& sink_;
+  const int64_t run_id_;
+  const bool edges_;
+  const SyncOptions& options_;
+  std::vector<TableReport>& reports_;
+  const std::vector<WorkItem>* items_ = nullptr;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> failed_{false};
+  std::atomic<int64_t> files_done_{0};
+  std::atomic<int64_t> rows_read_{0};
+  std::atomic<int64_t> rows_written_{0};
+  std::mutex mu_;
+  Status error_;
+};
+
+// The table a sink dead letter came from: DeadLetter::mapping is "<table>/<kind>:<type>".
+std::string TableOf(const mapping::DeadLetter& l) { return l.mapping.substr(0, l.mapping.rfind('/')); }
+
+void Merge(const sink::SinkReport& r, SyncReport* out) {
+  for (const auto& [type, c] : r.vertices) {
+    auto& t = out->types[type];
+    t.sent += c.sent;
+    t.accepted += c.accepted;
+    t.rejected += c.rejected;
+  }
+  for (const auto& [type, c] : r.edges) {
+    auto& t = out->types[type];
+    t.is_edge = true;
+    t.sent += c.sent;
+    t.accepted += c.accepted;
+    t.rejected += c.rejected;
+  }
+  out->requests += r.requests;
+  out->bytes += r.bytes;
+  out->bulk_rows += r.bulk_rows;
+  out->upsert_rows += r.upsert_rows;
+}
+
+Status RunPhases(const Pipeline& p, state::StateStore& store, int64_t run_id, const SyncOptions& options,
+                 SyncReport* report) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto client, p.Connect());
+  ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
+  sink::GraphSink sink(*client, p.SinkOptions());
+  for (const SourceTable& t : p.tables()) {
+    const std::vector<std::string> vars = mapping::LoadingJobFileVars(*t.plan);
+    const std::string job = mapping::LoadingJobName(t.name);
+    size_t i = 0;
+    for (const auto& v : t.plan->vertices()) sink.RegisterLoadingJob(v.mapping, false, job, vars[i++]);
+    for (const auto& e : t.plan->edges()) sink.RegisterLoadingJob(e.mapping, true, job, vars[i++]);
+  }
+  // Plan every table first: a table that cannot be planned fails the run before anything is written.
+  std::vector<WorkItem> vertex_items;
+  std::vector<WorkItem> edge_items;
+  report->tables.resize(p.tables().size());
+  for (size_t i = 0; i < p.tables().size(); ++i) {
+    const SourceTable& t = p.tables()[i];
+    report->tables[i].table = t.name;
+    if (!t.snapshot_id()) continue;  // no snapshot yet: nothing to read
+    report->tables[i].snapshot_id = *t.snapshot_id();
+    iceberg::ScanOptions so;
+    so.snapshot_id = t.snapshot_id();
+    so.field_ids = t.plan->projection();
+    so.filter = t.plan->pushed_filter();
+    auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
+    if (!tasks.ok()) return tasks.status().WithContext("planning the scan of " + t.name);
+    report->tables[i].files = static_cast<int64_t>(tasks->size());
+    for (auto& task : *tasks) {
+      if (!t.plan->vertices().empty()) vertex_items.push_back({i, task});
+      if (!t.plan->edges().empty()) edge_items.push_back({i, std::move(task)});
+    }
+  }
+  const int threads =
+      options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  // Vertices first, flushed, so edges never arrive before the vertices they need (vertex_must_exist).
+  for (const bool edges : {false, true}) {
+    const auto& items = edges ? edge_items : vertex_items;
+    log::Info("sync_phase_start", {{"phase", edges ? "edges" : "vertices"}, {"files", items.size()}});
+    Phase phase(p, store, sink, run_id, edges, options, report->tables);
+    const Status st = phase.Run(items, threads);
+    auto flushed = sink.Flush();
+    ICEGRAPH_RETURN_NOT_OK(st);
+    if (!flushed.ok()) return flushed.status();
+    Merge(*flushed, report);
+    // Rows TigerGraph refused, per source table.
+    std::map<std::string, std::vector<mapping::DeadLetter>> refused;
+    for (auto& l : flushed->dead_letters) refused[TableOf(l)].push_back(std::move(l));
+    for (auto& [table, letters] : refused) {
+      int64_t snapshot = 0;
+      for (auto& tr : report->tables) {
+        if (tr.table == table) {
+          snapshot = tr.snapshot_id;
+          tr.dead_letters += static_cast<int64_t>(letters.size());
+        }
+      }
+      ICEGRAPH_RETURN_NOT_OK(store.AddDeadLetters(run_id, table, snapshot, letters));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+nlohmann::json SyncReport::ToJson() const {
+  nlohmann::json j = {
+      {"run_id", run_id},     {"outcome", outcome}, {"seconds", seconds},     {"dead_letters", dead_letters},
+      {"requests", requests}, {"bytes", bytes},     {"bulk_rows", bulk_rows}, {"upsert_rows", upsert_rows}};
+  if (!error.empty()) j["error"] = error;
+  j["tables"] = nlohmann::json::array();
+  for (const auto& t : tables) {
+    j["tables"].push_back({{"table", t.table},
+                           {"snapshot_id", t.snapshot_id},
+                           {"files", t.files},
+                           {"rows_read", t.rows_read},
+                           {"dead_letters", t.dead_letters}});
+  }
+  j["types"] = nlohmann::json::object();
+  for (const auto& [name, t] : types) {
+    j["types"][name] = {
+        {"kind", t.is_edge ? "edge" : "vertex"}, {"sent", t.sent}, {"accepted", t.accepted}, {"rejected", t.rejected}};
+  }
+  return j;
+}
+
+Result<SyncReport> RunFullSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options) {
+  const auto start = Clock::now();
+  SyncReport report;
+  ICEGRAPH_ASSIGN_OR_RAISE(report.run_id, store.BeginRun(pipeline.name(), options.kind));
+  log::Info("sync_start", {{"run_id", report.run_id}, {"kind", options.kind}, {"tables", pipeline.tables().size()}});
+  const Status st = RunPhases(pipeline, store, report.run_id, options, &report);
+  report.seconds = SecondsSince(start);
+  for (const auto& t : report.tables) report.dead_letters += t.dead_letters;
+  report.outcome = st.ok() ? "succeeded" : "failed";
+  report.error = st.ok() ? "" : st.ToString();
+  if (st.ok()) {
+    for (const SourceTable& t : pipeline.tables()) {
+      if (!t.snapshot_id()) continue;
+      ICEGRAPH_RETURN_NOT_OK(store.SetCheckpoint(
+          {pipeline.name(), t.name, *t.snapshot_id(), "", static_cast<int64_t>(t.metadata.current_schema_id), 0}));
+    }
+  }
+  ICEGRAPH_RETURN_NOT_OK(store.EndRun(report.run_id, report.outcome, report.error, report.ToJson()));
+  log::Event(st.ok() ? log::Level::kInfo : log::Level::kError, "sync_end",
+             {{"run_id", report.run_id},
+              {"outcome", report.outcome},
+              {"seconds", report.seconds},
+              {"dead_letters", report.dead_letters},
+              {"error", report.error}});
+  return report;
+}
+
+}  // namespace icegraph::engine

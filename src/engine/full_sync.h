@@ -1,0 +1,69 @@
+// The local engine's full sync: every mapped table read at its current snapshot (iceberg), mapped (mapping) and
+// written (sink) by a pool of threads, vertices before edges, dead letters and run history kept (state).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/pipeline.h"
+
+namespace icegraph::engine {
+
+struct SyncOptions {
+  int threads = 0;                 // scan/transform threads; 0: one per core
+  int64_t batch_rows = 64 * 1024;  // rows per Arrow batch (memory is bounded by batch × threads)
+  std::string kind = "full";       // recorded in run history
+  /// Called about once a second from a background thread with the progress so far.
+  std::function<void(const struct SyncProgress&)> on_progress;
+};
+
+/// Counts of one table.
+struct TableReport {
+  std::string table;
+  int64_t snapshot_id = 0;
+  int64_t files = 0;
+  int64_t rows_read = 0;
+  int64_t dead_letters = 0;
+};
+
+/// Counts of one vertex or edge type.
+struct TypeReport {
+  bool is_edge = false;
+  int64_t sent = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+};
+
+struct SyncProgress {
+  std::string phase;  // "vertices" or "edges"
+  int64_t files_done = 0;
+  int64_t files_total = 0;
+  int64_t rows_read = 0;
+  int64_t rows_written = 0;
+  double seconds = 0;
+};
+
+struct SyncReport {
+  int64_t run_id = 0;
+  std::string outcome;  // succeeded | failed
+  std::string error;
+  double seconds = 0;
+  std::vector<TableReport> tables;
+  std::map<std::string, TypeReport> types;
+  int64_t dead_letters = 0;
+  int64_t requests = 0;
+  int64_t bytes = 0;
+  int64_t bulk_rows = 0;
+  int64_t upsert_rows = 0;
+  nlohmann::json ToJson() const;
+};
+
+/// Reads every mapped table in full and upserts what it maps to; records the run, its dead letters and, on success,
+/// each table's checkpoint at the snapshot read. The report is returned even when the run failed (outcome, error).
+Result<SyncReport> RunFullSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options);
+
+}  // namespace icegraph::engine

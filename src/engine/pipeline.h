@@ -1,0 +1,64 @@
+// A pipeline opened from icegraph.yaml: the Iceberg tables it reads (iceberg), the mapping plan bound to their
+// schemas (mapping), the TigerGraph client it writes with (sink), and the state database around them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "iceberg/catalog.h"
+#include "mapping/config.h"
+#include "mapping/transform.h"
+#include "sink/sink.h"
+#include "sink/tigergraph_client.h"
+#include "state/state_store.h"
+
+namespace icegraph::engine {
+
+/// One source table as of the moment the pipeline was opened.
+struct SourceTable {
+  std::string name;  // as written in the mapping, "namespace.table"
+  iceberg::TableMetadata metadata;
+  std::shared_ptr<iceberg::FileIO> io;
+  const mapping::TablePlan* plan = nullptr;
+  /// The snapshot a sync reads (the current one), absent for a table without snapshots.
+  std::optional<int64_t> snapshot_id() const { return metadata.current_snapshot_id; }
+};
+
+class Pipeline {
+ public:
+  /// Loads the config, every mapped table's metadata from the catalog, and binds the mapping plan; refuses a bad
+  /// config (file, line, field) before anything is written.
+  static Result<std::unique_ptr<Pipeline>> Open(const std::string& config_path);
+  static Result<std::unique_ptr<Pipeline>> Open(mapping::Config config);
+
+  const mapping::Config& config() const { return config_; }
+  const mapping::MappingPlan& plan() const { return plan_; }
+  const std::vector<SourceTable>& tables() const { return tables_; }
+  /// The pipeline's name in the state database: the graph name.
+  const std::string& name() const { return config_.tigergraph.graph; }
+
+  /// A TigerGraph client from the `tigergraph:` section.
+  Result<std::unique_ptr<sink::TigerGraphClient>> Connect() const;
+  /// Sink options from the `sink:` section.
+  sink::SinkOptions SinkOptions() const;
+  /// The state database from `state:`.
+  Result<std::unique_ptr<state::StateStore>> OpenState() const;
+
+ private:
+  Pipeline() = default;
+  mapping::Config config_;
+  std::unique_ptr<iceberg::Catalog> catalog_;
+  mapping::MappingPlan plan_;
+  std::vector<SourceTable> tables_;
+};
+
+/// The state database of a config (`state.url`, default sqlite:///<config dir>/.icegraph/state.db).
+Result<std::unique_ptr<state::StateStore>> OpenStateStore(const mapping::Config& config);
+
+/// The config file to use: `flag` when set, else $ICEGRAPH_CONFIG, else ./icegraph.yaml.
+std::string ResolveConfigPath(const std::string& flag);
+
+}  // namespace icegraph::engine
