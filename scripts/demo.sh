@@ -1,54 +1,72 @@
 #!/usr/bin/env bash
-# `make demo`: starts the emulator, creates the e-commerce schema and loading job, loads a few records through
-# the loading-job endpoint and REST++, and prints what is in the graph. Stops the emulator on exit.
+# `make demo`: writes the e-commerce Iceberg warehouse with pyiceberg (demo-data/, reused while its scale is
+# unchanged), starts the emulator, applies the generated schema, runs a full sync, appends purchases and syncs
+# again, then prints what the graph holds. Stops the emulator on exit.
+# Scale: DEMO_USERS (100000), DEMO_PRODUCTS (10000), DEMO_PURCHASES (1000000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${ICEGRAPH_BIN:-$root/build/release/bin/icegraph}
+py=${PY:-$root/.venv/bin/python}
 port=${DEMO_PORT:-14240}
+users=${DEMO_USERS:-100000}
+products=${DEMO_PRODUCTS:-10000}
+purchases=${DEMO_PURCHASES:-1000000}
 url="http://127.0.0.1:$port"
-auth="tigergraph:tigergraph"
-work=$(mktemp -d)
-"$bin" emulator --host 127.0.0.1 --port "$port" --graph ecommerce --schema "$root/examples/ecommerce/schema.gsql" \
-  > "$work/emulator.log" 2>&1 &
+data="$root/demo-data"
+wh="$data/warehouse"
+stamp="$wh/.scale-$users-$products-$purchases"
+mkdir -p "$data"
+
+if [[ ! -f "$stamp" ]]; then
+  echo "== writing the Iceberg warehouse with pyiceberg: $users users, $products products, $purchases purchases"
+  "$py" "$root/scripts/make_demo_warehouse.py" --dir "$wh" --users "$users" --products "$products" \
+    --purchases "$purchases" >/dev/null
+  touch "$stamp"
+else
+  echo "== reusing the Iceberg warehouse in $wh (delete demo-data/ to write it anew)"
+fi
+
+"$bin" emulator --host 127.0.0.1 --port "$port" --username tigergraph --password tigergraph \
+  > "$data/emulator.log" 2>&1 &
 emu=$!
-trap 'kill $emu 2>/dev/null; wait $emu 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $emu 2>/dev/null; wait $emu 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$url/api/ping" >/dev/null && break; sleep 0.1; done
-echo "== emulator up at $url (schema from examples/ecommerce/schema.gsql)"
+echo "== emulator up at $url"
 
-token=$(curl -sf -u "$auth" -X POST "$url/gsql/v1/tokens" -d '{"graph":"ecommerce"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export ICEGRAPH_CONFIG="$data/icegraph.yaml"
+export ICEGRAPH_CATALOG_URI="sqlite:///$wh/catalog.db" ICEGRAPH_WAREHOUSE="file://$wh" TG_PASSWORD=tigergraph
+sed -e "s|^  urls: .*|  urls: [$url]|" -e "s|^# state: .*|state: {url: \"sqlite:///$data/state.db\"}|" \
+  "$root/examples/ecommerce/icegraph.yaml" > "$ICEGRAPH_CONFIG"
+rm -f "$data/state.db"*
+
+echo "== icegraph schema --apply (GSQL generated from examples/ecommerce/icegraph.yaml and the Iceberg schemas)"
+"$bin" --log-level warn schema --apply | sed 's/^/   /'
+echo "== icegraph plan"
+"$bin" --log-level warn plan | sed 's/^/   /'
+echo "== icegraph sync --full"
+"$bin" --log-level warn sync --full | sed 's/^/   /'
+
+echo "== appending 1000 purchases to shop.purchases with pyiceberg, then icegraph sync"
+"$py" "$root/scripts/make_demo_warehouse.py" --dir "$wh" --users "$users" --products "$products" \
+  --append-purchases 1000 >/dev/null
+"$bin" --log-level warn sync | sed 's/^/   /'
+
+echo "== what the graph holds (read back through REST++)"
+token=$(curl -sf -u tigergraph:tigergraph -X POST "$url/gsql/v1/tokens" -d '{"graph":"shop"}' |
+  "$py" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 H=(-H "Authorization: Bearer $token")
-echo "== got a REST++ token"
-
-cat > "$work/users.csv" <<'CSV'
-id,name,email,updated_at
-u1,"Doe, Jane",jane@example.com,2026-01-20 10:00:00
-u2,John Roe,john@example.com,2026-01-21 10:00:00
-CSV
-cat > "$work/products.csv" <<'CSV'
-id,name,price,updated_at
-p1,Lamp,25.0,2026-01-21 09:00:00
-p2,"Desk, Pro",199.5,2026-01-23 09:00:00
-CSV
-cat > "$work/purchases.csv" <<'CSV'
-user_id,product_id,amount,ordered_at,updated_at
-u1,p1,25.0,2026-01-20 11:00:00,2026-01-20 11:00:00
-u2,p2,199.5,2026-01-21 11:00:00,2026-01-21 11:00:00
-CSV
-for f in users products purchases; do
-  stats=$(curl -sf "${H[@]}" -X POST --data-binary "@$work/$f.csv" \
-    "$url/restpp/ddl/ecommerce?tag=load_ecommerce&filename=$f&sep=,&eol=%0A")
-  echo "== loading job, $f: $(echo "$stats" | python3 -c 'import json,sys; s=json.load(sys.stdin)["results"][0]["statistics"]; print("validLine=%d rejectLine=%d" % (s["validLine"], s["rejectLine"]))')"
-done
-up=$(curl -sf "${H[@]}" -X POST "$url/restpp/graph/ecommerce" -d '{"vertices":{"User":{"u3":{"name":{"value":"Ann Lee"},"email":{"value":"ann@example.com"},"updated_at":{"value":"2026-01-22 08:00:00"}}}},"edges":{"User":{"u3":{"PURCHASED":{"Product":{"p1":{"amount":{"value":25.0},"ordered_at":{"value":"2026-01-22 08:30:00"}}}}}}}}')
-echo "== REST++ upsert: $(echo "$up" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0])')"
-echo "== vertex counts: $(curl -sf "${H[@]}" -X POST "$url/restpp/builtins/ecommerce" -d '{"function":"stat_vertex_number","type":"*"}' | python3 -c 'import json,sys; print({r["v_type"]: r["count"] for r in json.load(sys.stdin)["results"]})')"
-echo "== edge counts:   $(curl -sf "${H[@]}" -X POST "$url/restpp/builtins/ecommerce" -d '{"function":"stat_edge_number","type":"*"}' | python3 -c 'import json,sys; print({r["e_type"]: r["count"] for r in json.load(sys.stdin)["results"]})')"
-echo "== users:"
-curl -sf "${H[@]}" "$url/restpp/graph/ecommerce/vertices/User" | python3 -c '
+echo "   vertices: $(curl -sf "${H[@]}" -X POST "$url/restpp/builtins/shop" -d '{"function":"stat_vertex_number","type":"*"}' |
+  "$py" -c 'import json,sys; print({r["v_type"]: r["count"] for r in json.load(sys.stdin)["results"]})')"
+echo "   edges:    $(curl -sf "${H[@]}" -X POST "$url/restpp/builtins/shop" -d '{"function":"stat_edge_number","type":"*"}' |
+  "$py" -c 'import json,sys; print({r["e_type"]: r["count"] for r in json.load(sys.stdin)["results"]})')"
+echo "   user u42:"
+curl -sf "${H[@]}" "$url/restpp/graph/shop/vertices/User/u42" |
+  "$py" -c 'import json,sys; [print("     ", v["attributes"]) for v in json.load(sys.stdin)["results"]]'
+echo "   purchases of u42:"
+curl -sf "${H[@]}" "$url/restpp/graph/shop/edges/User/u42/PURCHASED" | "$py" -c '
 import json,sys
-for v in sorted(json.load(sys.stdin)["results"], key=lambda v: v["v_id"]): print("   ", v["v_id"], v["attributes"])'
-echo "== purchases of u1:"
-curl -sf "${H[@]}" "$url/restpp/graph/ecommerce/edges/User/u1/PURCHASED" | python3 -c '
-import json,sys
-for e in json.load(sys.stdin)["results"]: print("   ", e["from_id"], "->", e["to_id"], e["attributes"])'
-echo "== demo done (emulator log: stopped with the demo)"
+for e in sorted(json.load(sys.stdin)["results"], key=lambda e: e["attributes"]["purchase_id"]):
+    a = e["attributes"]
+    print("      %s -> %s  %s x%d  %.2f  at %s" % (e["from_id"], e["to_id"], a["purchase_id"], a["quantity"], a["amount"], a["purchased_at"]))'
+echo "   dead letters: $("$bin" --log-level warn dead-letters --export jsonl | wc -l)"
+echo "== demo done (config: $ICEGRAPH_CONFIG, state: $data/state.db)"

@@ -100,8 +100,18 @@ def main():
     ap.add_argument("--purchases", type=int, default=1_000_000)
     ap.add_argument("--chunk", type=int, default=500_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--append-purchases", type=int, default=0,
+                    help="append this many new purchases to an existing warehouse instead of writing it anew")
     args = ap.parse_args()
     root = Path(args.dir).resolve()
+    if args.append_purchases:
+        catalog = SqlCatalog("default", uri=f"sqlite:///{root}/catalog.db", warehouse=f"file://{root}")
+        t = catalog.load_table("shop.purchases")
+        start = t.scan().count()  # new purchase ids follow the existing ones
+        rng = np.random.default_rng(args.seed + start)
+        t.append(purchases(start, start + args.append_purchases, args.users, args.products, rng))
+        print(json.dumps({"appended": args.append_purchases, "first_purchase_id": f"o{start}"}))
+        return
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     rng = np.random.default_rng(args.seed)
