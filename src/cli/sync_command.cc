@@ -185,13 +185,14 @@ struct SyncArgs {
   bool json_out = false;
   bool fail_on_dead_letters = false;
   bool skip_check = false;
+  bool discard = false;
   int threads = 0;
 };
 
 int Sync(const SyncArgs& a) {
   auto p = OpenPipeline(a.config);
   if (!p.ok()) return FailOpen(p.status());
-  if (!a.skip_check) {
+  if (!a.skip_check && !a.discard) {
     auto client = (*p)->Connect();
     if (!client.ok()) return FailOpen(client.status());
     auto diffs = LiveDifferences(**p, **client);
@@ -207,7 +208,8 @@ int Sync(const SyncArgs& a) {
   if (!store.ok()) return Fail(store.status(), kExitFailed);
   engine::SyncOptions options;
   options.threads = a.threads;
-  options.kind = "full";
+  options.kind = a.discard ? "discard" : "full";
+  options.discard = a.discard;
   const bool tty = isatty(STDERR_FILENO) != 0;
   options.on_progress = [tty](const engine::SyncProgress& pr) {
     const double rate = pr.seconds > 0 ? static_cast<double>(pr.rows_read) / pr.seconds : 0;
@@ -354,6 +356,8 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   s->add_flag("--fail-on-dead-letters", sync->fail_on_dead_letters, "Exit 4 when the run left dead letters");
   s->add_flag("--skip-check", sync->skip_check, "Do not compare the live schema with the mapping first");
   s->add_option("--threads", sync->threads, "Scan and transform threads (default: one per core)");
+  s->add_flag("--discard", sync->discard,
+              "Read, map and serialise everything but send nothing and move no checkpoint (measures icegraph alone)");
   s->callback([sync, exit_code] { *exit_code = Sync(*sync); });
 
   auto plan_config = std::make_shared<std::string>();

@@ -1,6 +1,7 @@
 // In-memory graph data of the emulator: vertices per type and edges with an adjacency index.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -58,7 +59,17 @@ class GraphStore {
   Attrs& UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created);
   const Attrs* FindEdge(const EdgeKey& key) const;
   /// Makes room for `n` more edges (bulk loads), so the table is not rehashed as it grows.
-  void ReserveEdges(size_t n) { edges_.reserve(edges_.size() + n); }
+  void ReserveEdges(size_t n) { ReserveFor(edges_, n); }
+
+  /// Makes room for `n` more entries, growing at least twofold: reserving just size() + n per request would
+  /// rehash the whole table on every load request.
+  template <typename Map>
+  static void ReserveFor(Map& map, size_t n) {
+    const size_t want = map.size() + n;
+    if (static_cast<double>(want) > static_cast<double>(map.bucket_count()) * map.max_load_factor()) {
+      map.reserve(std::max(want, 2 * map.size()));
+    }
+  }
 
   /// Removes a vertex and every edge touching it; returns the number of edges removed.
   int64_t DeleteVertex(const std::string& type, const std::string& id);

@@ -366,7 +366,7 @@ Result<LoadStats> RunLoad(Database& db, const LoadingJob& job, const std::string
   for (const LoadStatement* s : run.statements()) {
     if (s->target == LoadStatement::Target::kVertex) {
       auto& table = db.store.Vertices(s->type_name);
-      table.reserve(table.size() + lines);
+      GraphStore::ReserveFor(table, lines);
     } else if (s->target == LoadStatement::Target::kEdge) {
       db.store.ReserveEdges(lines);
     }

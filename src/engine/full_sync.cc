@@ -173,8 +173,10 @@ void Merge(const sink::SinkReport& r, SyncReport* out) {
 Status RunPhases(const Pipeline& p, state::StateStore& store, int64_t run_id, const SyncOptions& options,
                  SyncReport* report) {
   ICEGRAPH_ASSIGN_OR_RAISE(auto client, p.Connect());
-  ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
-  sink::GraphSink sink(*client, p.SinkOptions());
+  sink::SinkOptions sink_options = p.SinkOptions();
+  sink_options.discard = options.discard;
+  if (!options.discard) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
+  sink::GraphSink sink(*client, sink_options);
   for (const SourceTable& t : p.tables()) {
     const std::vector<std::string> vars = mapping::LoadingJobFileVars(*t.plan);
     const std::string job = mapping::LoadingJobName(t.name);
@@ -265,7 +267,7 @@ Result<SyncReport> RunFullSync(const Pipeline& pipeline, state::StateStore& stor
   for (const auto& t : report.tables) report.dead_letters += t.dead_letters;
   report.outcome = st.ok() ? "succeeded" : "failed";
   report.error = st.ok() ? "" : st.ToString();
-  if (st.ok()) {
+  if (st.ok() && !options.discard) {
     for (const SourceTable& t : pipeline.tables()) {
       if (!t.snapshot_id()) continue;
       ICEGRAPH_RETURN_NOT_OK(store.SetCheckpoint(

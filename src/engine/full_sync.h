@@ -17,6 +17,7 @@ struct SyncOptions {
   int threads = 0;                 // scan/transform threads; 0: one per core
   int64_t batch_rows = 64 * 1024;  // rows per Arrow batch (memory is bounded by batch × threads)
   std::string kind = "full";       // recorded in run history
+  bool discard = false;            // map and serialise everything, send nothing, move no checkpoint (benchmarks)
   /// Called about once a second from a background thread with the progress so far.
   std::function<void(const struct SyncProgress&)> on_progress;
 };

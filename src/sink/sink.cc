@@ -271,6 +271,14 @@ void GraphSink::Worker() {
   }
 }
 
+Status GraphSink::Discarded(size_t bytes, bool bulk) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  ++report_.requests;
+  ++(bulk ? report_.bulk_requests : report_.upsert_requests);
+  report_.bytes += static_cast<int64_t>(bytes);
+  return Status::OK();
+}
+
 Status GraphSink::RunJob(const Job& job) {
   const Batch& b = *job.batch;
   if (job.bulk) return RunBulk(b, job.rows[0], job.body, false);
@@ -279,6 +287,7 @@ Status GraphSink::RunJob(const Job& job) {
 }
 
 Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, std::string body, bool resend) {
+  if (options_.discard) return Discarded(body.size(), true);
   auto stats = client_.PostLoadingJob(b.job, b.filename_var, body, std::string_view(&kCsvSeparator, 1),
                                       std::string_view(&kCsvEol, 1));
   {
@@ -316,6 +325,7 @@ Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, std::string
 Status GraphSink::RunUpsert(const Batch& b, const std::vector<int64_t>& rows, bool resend) {
   std::string body;
   b.json->AppendBody(rows, &body);
+  if (options_.discard) return Discarded(body.size(), false);
   UpsertOptions opts;
   opts.vertex_must_exist = b.is_edge && options_.vertex_must_exist;
   auto result = client_.Upsert(body, opts);

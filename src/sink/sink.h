@@ -28,6 +28,7 @@ struct SinkOptions {
   int64_t chunk_bytes = 4 << 20;         // target size of one loading-job request
   int64_t upsert_batch_bytes = 2 << 20;  // target size of one upsert request
   bool vertex_must_exist = false;        // upserted edges whose endpoints do not exist are refused (dead letters)
+  bool discard = false;                  // serialise every request, send none: icegraph measured without TigerGraph
 };
 
 /// Rows written for one vertex or edge type.
@@ -78,6 +79,7 @@ class GraphSink {
   Status Enqueue(Job job);
   void Worker();
   Status RunJob(const Job& job);
+  Status Discarded(size_t bytes, bool bulk);
   Status RunBulk(const Batch& b, std::vector<int64_t> rows, std::string body, bool resend);
   Status RunUpsert(const Batch& b, const std::vector<int64_t>& rows, bool resend);
   void AddDeadLetter(const Batch& b, int64_t row, std::string reason_code, std::string message);
