@@ -54,6 +54,12 @@ struct DeadLetterQuery {
   int64_t limit = 1000;
 };
 
+/// Held while a pipeline applies changes; released on destruction (RAII).
+class PipelineLock {
+ public:
+  virtual ~PipelineLock() = default;
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -79,6 +85,11 @@ class StateStore {
   virtual Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& pipeline, const std::string& table) = 0;
   virtual Status SetCheckpoint(const Checkpoint& checkpoint) = 0;
   virtual Result<std::vector<Checkpoint>> ListCheckpoints(const std::string& pipeline) = 0;
+
+  /// Takes the pipeline's exclusive lock, waiting up to `wait_ms` (0: try once). Unavailable, naming the holder
+  /// (host, pid, since) when another process holds it. SQLite: a lock file beside the database (flock); PostgreSQL:
+  /// a session advisory lock. A crashed holder releases it (the OS drops flocks, PostgreSQL ends the session).
+  virtual Result<std::unique_ptr<PipelineLock>> LockPipeline(const std::string& pipeline, int64_t wait_ms) = 0;
 };
 
 /// Milliseconds since the epoch, the clock every record uses.

@@ -86,6 +86,22 @@ TEST_F(StateStoreTest, CheckpointsUpsertAndSurviveReopen) {
   EXPECT_EQ((*store)->ListCheckpoints("p")->size(), 1U);
 }
 
+TEST_F(StateStoreTest, APipelineLockIsExclusiveAndReleasedOnDestruction) {
+  auto a = StateStore::Open(Url());
+  auto b = StateStore::Open(Url());
+  ASSERT_TRUE(a.ok() && b.ok());
+  {
+    auto held = (*a)->LockPipeline("shop", 0);
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    auto refused = (*b)->LockPipeline("shop", 100);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(refused.status().message().find("pid="), std::string::npos) << refused.status().message();
+    EXPECT_TRUE((*b)->LockPipeline("other", 0).ok());  // locks are per pipeline
+  }
+  EXPECT_TRUE((*b)->LockPipeline("shop", 0).ok());
+}
+
 TEST_F(StateStoreTest, ANewerSchemaIsRefused) {
   ASSERT_TRUE(StateStore::Open(Url()).ok());
   sqlite3* db = nullptr;
