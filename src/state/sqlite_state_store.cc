@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "common/log.h"
+#include "state/postgres_state_store.h"
 #include "state/state_store.h"
 
 namespace icegraph::state {
@@ -372,11 +373,9 @@ int64_t NowMs() {
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& url) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return OpenPostgresStateStore(url);
   std::string path = url;
   if (path.rfind("sqlite://", 0) == 0) path = path.substr(9);  // sqlite:///abs keeps its leading '/'
-  if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
-    return Status::NotImplemented("a PostgreSQL state store is not available yet; use sqlite:///path/state.db");
-  }
   if (path.empty()) return Status::Invalid("state url is empty");
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;

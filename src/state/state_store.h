@@ -1,5 +1,5 @@
 // The state database: run history, dead letters and per-table checkpoints. SQLite by default (one file beside the
-// config); the schema is versioned and migrated forward on open.
+// config) or PostgreSQL (shared by several workers); the schema is versioned and migrated forward on open.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -64,7 +64,8 @@ class StateStore {
  public:
   virtual ~StateStore() = default;
 
-  /// Opens `url` (sqlite:///abs/path.db, sqlite://relative.db or a bare path), creating and migrating the schema.
+  /// Opens `url` (sqlite:///abs/path.db, sqlite://relative.db, a bare path, or postgresql://user@host/db), creating
+  /// and migrating the schema.
   static Result<std::unique_ptr<StateStore>> Open(const std::string& url);
 
   /// The schema version after migration.
