@@ -7,16 +7,22 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/commands.h"
 #include "common/log.h"
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
+#include "iceberg/metadata_json.h"
 #include "iceberg/scan.h"
+#include "iceberg/snapshot_diff.h"
 #include "mapping/gsql_gen.h"
 
 namespace icegraph::cli {
@@ -63,7 +69,7 @@ int Schema(const std::string& config, bool apply) {
   auto p = OpenPipeline(config);
   if (!p.ok()) return FailOpen(p.status());
   const std::string ddl = mapping::GenerateSchemaDdl((*p)->plan());
-  const std::string jobs = mapping::GenerateLoadingJobs((*p)->plan());
+  const std::string jobs = mapping::GenerateLoadingJobs((*p)->plan()) + mapping::GenerateDeleteJobs((*p)->plan());
   if (!apply) {
     std::cout << ddl << "\n" << jobs;
     return 0;
@@ -84,11 +90,16 @@ int Schema(const std::string& config, bool apply) {
   }
   // Loading jobs are icegraph's own: replaced on every apply so they always match the mapping.
   for (const auto& t : (*p)->plan().tables()) {
-    const std::string name = mapping::LoadingJobName(t.table());
-    (void)(*client)->RunGsql("USE GRAPH " + (*p)->name() + "\nDROP JOB " + name);
-    auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + mapping::GenerateLoadingJob((*p)->plan(), t));
-    if (!out.ok()) return Fail(out.status(), kExitFailed);
-    std::cout << *out << "\n";
+    for (const bool del : {false, true}) {
+      const std::string name = del ? mapping::DeleteJobName(t.table()) : mapping::LoadingJobName(t.table());
+      // DROP fails when the job does not exist yet, which is the normal first run.
+      (void)(*client)->RunGsql("USE GRAPH " + (*p)->name() + "\nDROP JOB " + name);
+      const std::string ddl =
+          del ? mapping::GenerateDeleteJob((*p)->plan(), t) : mapping::GenerateLoadingJob((*p)->plan(), t);
+      auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + ddl);
+      if (!out.ok()) return Fail(out.status(), kExitFailed);
+      std::cout << *out << "\n";
+    }
   }
   return 0;
 }
@@ -161,16 +172,19 @@ int Plan(const std::string& config, bool as_json) {
 
 void PrintSummary(const engine::SyncReport& r) {
   std::printf("\nrun %lld %s in %.2f s\n\n", static_cast<long long>(r.run_id), r.outcome.c_str(), r.seconds);
-  std::printf("%-28s %20s %7s %12s %12s\n", "table", "snapshot", "files", "rows read", "dead letters");
+  std::printf("%-24s %-11s %20s %9s %7s %12s %12s\n", "table", "mode", "snapshot", "snapshots", "files", "rows read",
+              "dead letters");
   for (const auto& t : r.tables) {
-    std::printf("%-28s %20lld %7lld %12lld %12lld\n", t.table.c_str(), static_cast<long long>(t.snapshot_id),
+    std::printf("%-24s %-11s %20lld %9lld %7lld %12lld %12lld\n", t.table.c_str(), t.mode.c_str(),
+                static_cast<long long>(t.snapshot_id), static_cast<long long>(t.snapshots_applied),
                 static_cast<long long>(t.files), static_cast<long long>(t.rows_read),
                 static_cast<long long>(t.dead_letters));
   }
-  std::printf("\n%-28s %-7s %12s %12s %12s\n", "type", "kind", "sent", "accepted", "rejected");
+  std::printf("\n%-24s %-7s %12s %12s %12s %12s\n", "type", "kind", "sent", "accepted", "rejected", "deleted");
   for (const auto& [name, t] : r.types) {
-    std::printf("%-28s %-7s %12lld %12lld %12lld\n", name.c_str(), t.is_edge ? "edge" : "vertex",
-                static_cast<long long>(t.sent), static_cast<long long>(t.accepted), static_cast<long long>(t.rejected));
+    std::printf("%-24s %-7s %12lld %12lld %12lld %12lld\n", name.c_str(), t.is_edge ? "edge" : "vertex",
+                static_cast<long long>(t.sent), static_cast<long long>(t.accepted), static_cast<long long>(t.rejected),
+                static_cast<long long>(t.deleted));
   }
   std::printf("\n%lld requests, %.1f MB, %lld rows by loading job, %lld by upsert, %lld dead letters\n",
               static_cast<long long>(r.requests), static_cast<double>(r.bytes) / 1e6,
@@ -187,6 +201,7 @@ struct SyncArgs {
   bool skip_check = false;
   bool discard = false;
   int threads = 0;
+  int64_t lock_wait_s = 0;
 };
 
 int Sync(const SyncArgs& a) {
@@ -208,8 +223,10 @@ int Sync(const SyncArgs& a) {
   if (!store.ok()) return Fail(store.status(), kExitFailed);
   engine::SyncOptions options;
   options.threads = a.threads;
-  options.kind = a.discard ? "discard" : "full";
+  options.kind = a.discard ? "discard" : (a.full ? "full" : "incremental");
   options.discard = a.discard;
+  options.full = a.full;
+  options.lock_wait_ms = a.lock_wait_s * 1000;
   const bool tty = isatty(STDERR_FILENO) != 0;
   options.on_progress = [tty](const engine::SyncProgress& pr) {
     const double rate = pr.seconds > 0 ? static_cast<double>(pr.rows_read) / pr.seconds : 0;
@@ -226,7 +243,7 @@ int Sync(const SyncArgs& a) {
                                   {"rows_per_s", static_cast<int64_t>(rate)}});
     }
   };
-  auto report = engine::RunFullSync(**p, **store, options);
+  auto report = engine::RunSync(**p, **store, options);
   if (tty) std::fprintf(stderr, "\n");
   if (!report.ok()) return Fail(report.status(), kExitFailed);
   if (a.json_out) {
@@ -341,6 +358,133 @@ int DeadLetters(const DeadLetterArgs& a) {
   return 0;
 }
 
+int Status_(const std::string& config, bool as_json) {
+  auto p = OpenPipeline(config);
+  if (!p.ok()) return FailOpen(p.status());
+  auto store = (*p)->OpenState();
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  auto runs = (*store)->ListRuns(1);
+  if (!runs.ok()) return Fail(runs.status(), kExitFailed);
+  json out = json::array();
+  const int64_t now = state::NowMs();
+  for (const auto& t : (*p)->tables()) {
+    auto cp = (*store)->GetCheckpoint((*p)->name(), t.name);
+    if (!cp.ok()) return Fail(cp.status(), kExitFailed);
+    json j = {{"table", t.name},
+              {"current_snapshot_id", t.snapshot_id() ? json(*t.snapshot_id()) : json(nullptr)},
+              {"checkpoint_snapshot_id", *cp ? json((*cp)->snapshot_id) : json(nullptr)}};
+    int64_t behind = 0;
+    int64_t seconds_behind = 0;
+    if (t.snapshot_id() && (!*cp || (*cp)->snapshot_id != *t.snapshot_id())) {
+      // Snapshots after the checkpoint in the current snapshot's ancestry; lag counted from the oldest of them.
+      auto diff = iceberg::DiffSnapshots(
+          *t.io, t.metadata, *cp ? std::optional<int64_t>((*cp)->snapshot_id) : std::nullopt, *t.snapshot_id());
+      if (diff.ok() && diff->gap == iceberg::GapKind::kNone) {
+        behind = static_cast<int64_t>(diff->snapshots.size());
+        if (!diff->snapshots.empty()) {
+          const iceberg::Snapshot* first = t.metadata.SnapshotById(diff->snapshots.front().snapshot_id);
+          if (first != nullptr) seconds_behind = std::max<int64_t>(0, (now - first->timestamp_ms) / 1000);
+        }
+      } else {
+        j["gap"] = diff.ok() ? std::string(iceberg::GapKindName(diff->gap)) : diff.status().ToString();
+      }
+    }
+    j["snapshots_behind"] = behind;
+    j["seconds_behind"] = seconds_behind;
+    j["checkpoint_updated_ms"] = *cp ? json((*cp)->updated_ms) : json(nullptr);
+    out.push_back(j);
+  }
+  json last = runs->empty() ? json(nullptr)
+                            : json{{"run_id", (*runs)[0].id},
+                                   {"kind", (*runs)[0].kind},
+                                   {"outcome", (*runs)[0].outcome},
+                                   {"started_ms", (*runs)[0].started_ms},
+                                   {"ended_ms", (*runs)[0].ended_ms}};
+  if (as_json) {
+    std::cout << json{{"pipeline", (*p)->name()}, {"tables", out}, {"last_run", last}}.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-24s %20s %20s %9s %9s\n", "table", "checkpoint", "current", "behind", "seconds");
+  for (const auto& j : out) {
+    auto id = [](const json& v) { return v.is_null() ? std::string("-") : std::to_string(v.get<int64_t>()); };
+    std::printf("%-24s %20s %20s %9lld %9lld%s\n", j["table"].get<std::string>().c_str(),
+                id(j["checkpoint_snapshot_id"]).c_str(), id(j["current_snapshot_id"]).c_str(),
+                static_cast<long long>(j["snapshots_behind"].get<int64_t>()),
+                static_cast<long long>(j["seconds_behind"].get<int64_t>()),
+                j.contains("gap") ? ("  gap: " + j["gap"].get<std::string>()).c_str() : "");
+  }
+  if (!last.is_null()) {
+    std::printf("\nlast run %lld: %s %s\n", static_cast<long long>(last["run_id"].get<int64_t>()),
+                last["kind"].get<std::string>().c_str(), last["outcome"].get<std::string>().c_str());
+  }
+  return 0;
+}
+
+int History(const std::string& config, int64_t limit, bool as_json) {
+  auto cfg = mapping::LoadConfig(engine::ResolveConfigPath(config));
+  if (!cfg.ok()) return Fail(cfg.status(), kExitConfig);
+  auto store = engine::OpenStateStore(*cfg);
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  auto runs = (*store)->ListRuns(limit);
+  if (!runs.ok()) return Fail(runs.status(), kExitFailed);
+  for (const auto& r : *runs) {
+    if (as_json) {
+      std::cout << json{{"run_id", r.id},       {"pipeline", r.pipeline},     {"kind", r.kind},
+                        {"outcome", r.outcome}, {"started_ms", r.started_ms}, {"ended_ms", r.ended_ms},
+                        {"error", r.error},     {"counts", r.counts}}
+                       .dump()
+                << "\n";
+    } else {
+      std::printf("%6lld  %-12s %-10s %8.2fs  %s\n", static_cast<long long>(r.id), r.kind.c_str(), r.outcome.c_str(),
+                  r.ended_ms > 0 ? static_cast<double>(r.ended_ms - r.started_ms) / 1000.0 : 0.0, r.error.c_str());
+    }
+  }
+  return 0;
+}
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+// Parses "5s", "500ms", "2m" or plain seconds.
+std::optional<int64_t> ParseIntervalMs(const std::string& text) {
+  size_t pos = 0;
+  int64_t n = 0;
+  try {
+    n = std::stoll(text, &pos);
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(pos);
+  if (unit.empty() || unit == "s") return n * 1000;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * 60000;
+  return std::nullopt;
+}
+
+int Watch(const SyncArgs& a, const std::string& interval, int64_t max_runs) {
+  const auto ms = ParseIntervalMs(interval);
+  if (!ms || *ms <= 0)
+    return Fail(Status::Invalid("--interval '" + interval + "' is not like 5s, 500ms or 2m"), kExitConfig);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  int64_t runs = 0;
+  while (!g_stop) {
+    // Reopened every round: the catalog is polled for new snapshots, and a changed config is picked up.
+    const int code = Sync(a);
+    ++runs;
+    if (code != 0 && code != kExitDeadLetters) log::Warn("watch_sync_failed", {{"exit_code", code}});
+    if (code == kExitConfig || code == kExitSchemaMismatch) return code;
+    if (max_runs > 0 && runs >= max_runs) break;
+    // Sleep in small steps so SIGINT/SIGTERM end the wait promptly; a sync in flight always finishes first.
+    for (int64_t slept = 0; slept < *ms && !g_stop; slept += 100) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(100, *ms - slept)));
+    }
+  }
+  log::Info("watch_stopped", {{"runs", runs}});
+  return 0;
+}
+
 void AddConfigOption(CLI::App* cmd, std::string* config) {
   cmd->add_option("--config,-c", *config, "icegraph.yaml (default: $ICEGRAPH_CONFIG, else ./icegraph.yaml)");
 }
@@ -351,7 +495,8 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   auto sync = std::make_shared<SyncArgs>();
   CLI::App* s = app.add_subcommand("sync", "Sync the mapped Iceberg tables into TigerGraph");
   AddConfigOption(s, &sync->config);
-  s->add_flag("--full", sync->full, "Read every table in full (the only mode until incremental sync lands)");
+  s->add_flag("--full", sync->full, "Read every table in full, even where a checkpoint exists");
+  s->add_option("--lock-wait", sync->lock_wait_s, "Seconds to wait for another worker's lock on the pipeline");
   s->add_flag("--json", sync->json_out, "Print the run report as JSON instead of tables");
   s->add_flag("--fail-on-dead-letters", sync->fail_on_dead_letters, "Exit 4 when the run left dead letters");
   s->add_flag("--skip-check", sync->skip_check, "Do not compare the live schema with the mapping first");
@@ -379,6 +524,33 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   CLI::App* ck = app.add_subcommand("check", "Compare the live TigerGraph schema with the mapping (exit 3 if differ)");
   AddConfigOption(ck, check_config.get());
   ck->callback([check_config, exit_code] { *exit_code = Check(*check_config); });
+
+  auto st_config = std::make_shared<std::string>();
+  auto st_json = std::make_shared<bool>(false);
+  CLI::App* st =
+      app.add_subcommand("status", "Per table: checkpoint vs current snapshot, snapshots and seconds behind");
+  AddConfigOption(st, st_config.get());
+  st->add_flag("--json", *st_json, "Print JSON");
+  st->callback([st_config, st_json, exit_code] { *exit_code = Status_(*st_config, *st_json); });
+
+  auto hi_config = std::make_shared<std::string>();
+  auto hi_limit = std::make_shared<int64_t>(20);
+  auto hi_json = std::make_shared<bool>(false);
+  CLI::App* hi = app.add_subcommand("history", "The last sync runs with their outcome");
+  AddConfigOption(hi, hi_config.get());
+  hi->add_option("--limit", *hi_limit, "How many runs")->capture_default_str();
+  hi->add_flag("--json", *hi_json, "One JSON object per run, with its counts");
+  hi->callback([hi_config, hi_limit, hi_json, exit_code] { *exit_code = History(*hi_config, *hi_limit, *hi_json); });
+
+  auto watch = std::make_shared<SyncArgs>();
+  auto interval = std::make_shared<std::string>("5s");
+  auto max_runs = std::make_shared<int64_t>(0);
+  CLI::App* w = app.add_subcommand("watch", "Poll the catalog and apply each new snapshot until SIGINT/SIGTERM");
+  AddConfigOption(w, &watch->config);
+  w->add_option("--interval", *interval, "Time between polls: 5s, 500ms, 2m")->capture_default_str();
+  w->add_option("--max-runs", *max_runs, "Stop after this many syncs (0: never)");
+  w->add_option("--lock-wait", watch->lock_wait_s, "Seconds to wait for another worker's lock on the pipeline");
+  w->callback([watch, interval, max_runs, exit_code] { *exit_code = Watch(*watch, *interval, *max_runs); });
 
   auto dl = std::make_shared<DeadLetterArgs>();
   CLI::App* d = app.add_subcommand("dead-letters", "List or export the rows that could not be written");

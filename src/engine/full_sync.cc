@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "engine/sync_internal.h"
 #include "iceberg/reader.h"
 #include "iceberg/scan.h"
 #include "mapping/gsql_gen.h"
@@ -170,65 +171,140 @@ void Merge(const sink::SinkReport& r, SyncReport* out) {
   out->upsert_rows += r.upsert_rows;
 }
 
-Status RunPhases(const Pipeline& p, state::StateStore& store, int64_t run_id, const SyncOptions& options,
-                 SyncReport* report) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto client, p.Connect());
-  sink::SinkOptions sink_options = p.SinkOptions();
-  sink_options.discard = options.discard;
-  if (!options.discard) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
-  sink::GraphSink sink(*client, sink_options);
-  for (const SourceTable& t : p.tables()) {
-    const std::vector<std::string> vars = mapping::LoadingJobFileVars(*t.plan);
-    const std::string job = mapping::LoadingJobName(t.name);
-    size_t i = 0;
-    for (const auto& v : t.plan->vertices()) sink.RegisterLoadingJob(v.mapping, false, job, vars[i++]);
-    for (const auto& e : t.plan->edges()) sink.RegisterLoadingJob(e.mapping, true, job, vars[i++]);
+}  // namespace
+
+Status FlushInto(RunContext& ctx) {
+  auto flushed = ctx.sink.Flush();
+  if (!flushed.ok()) return flushed.status();
+  Merge(*flushed, ctx.report);
+  for (const auto& [type, n] : flushed->deleted) ctx.report->types[type].deleted += n;
+  // Rows TigerGraph refused, per source table.
+  std::map<std::string, std::vector<mapping::DeadLetter>> refused;
+  for (auto& l : flushed->dead_letters) refused[TableOf(l)].push_back(std::move(l));
+  for (auto& [table, letters] : refused) {
+    int64_t snapshot = 0;
+    for (auto& tr : ctx.report->tables) {
+      if (tr.table == table) {
+        snapshot = tr.snapshot_id;
+        tr.dead_letters += static_cast<int64_t>(letters.size());
+      }
+    }
+    ICEGRAPH_RETURN_NOT_OK(ctx.store.AddDeadLetters(ctx.run_id, table, snapshot, letters));
   }
+  return Status::OK();
+}
+
+Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
+  const Pipeline& p = ctx.pipeline;
   // Plan every table first: a table that cannot be planned fails the run before anything is written.
   std::vector<WorkItem> vertex_items;
   std::vector<WorkItem> edge_items;
-  report->tables.resize(p.tables().size());
   for (size_t i = 0; i < p.tables().size(); ++i) {
     const SourceTable& t = p.tables()[i];
-    report->tables[i].table = t.name;
-    if (!t.snapshot_id()) continue;  // no snapshot yet: nothing to read
-    report->tables[i].snapshot_id = *t.snapshot_id();
-    iceberg::ScanOptions so;
-    so.snapshot_id = t.snapshot_id();
-    so.field_ids = t.plan->projection();
-    so.filter = t.plan->pushed_filter();
-    auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
-    if (!tasks.ok()) return tasks.status().WithContext("planning the scan of " + t.name);
-    report->tables[i].files = static_cast<int64_t>(tasks->size());
-    for (auto& task : *tasks) {
+    if (!include[i] || !t.snapshot_id()) continue;  // no snapshot yet: nothing to read
+    ICEGRAPH_ASSIGN_OR_RAISE(auto tasks, PlanTable(t, *t.snapshot_id()));
+    ctx.report->tables[i].files += static_cast<int64_t>(tasks.size());
+    for (auto& task : tasks) {
       if (!t.plan->vertices().empty()) vertex_items.push_back({i, task});
       if (!t.plan->edges().empty()) edge_items.push_back({i, std::move(task)});
     }
   }
-  const int threads =
-      options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (vertex_items.empty() && edge_items.empty()) return Status::OK();
+  const int threads = ctx.options.threads > 0 ? ctx.options.threads
+                                              : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   // Vertices first, flushed, so edges never arrive before the vertices they need (vertex_must_exist).
   for (const bool edges : {false, true}) {
     const auto& items = edges ? edge_items : vertex_items;
     log::Info("sync_phase_start", {{"phase", edges ? "edges" : "vertices"}, {"files", items.size()}});
-    Phase phase(p, store, sink, run_id, edges, options, report->tables);
+    Phase phase(p, ctx.store, ctx.sink, ctx.run_id, edges, ctx.options, ctx.report->tables);
     const Status st = phase.Run(items, threads);
-    auto flushed = sink.Flush();
+    const Status flushed = FlushInto(ctx);
     ICEGRAPH_RETURN_NOT_OK(st);
-    if (!flushed.ok()) return flushed.status();
-    Merge(*flushed, report);
-    // Rows TigerGraph refused, per source table.
-    std::map<std::string, std::vector<mapping::DeadLetter>> refused;
-    for (auto& l : flushed->dead_letters) refused[TableOf(l)].push_back(std::move(l));
-    for (auto& [table, letters] : refused) {
-      int64_t snapshot = 0;
-      for (auto& tr : report->tables) {
-        if (tr.table == table) {
-          snapshot = tr.snapshot_id;
-          tr.dead_letters += static_cast<int64_t>(letters.size());
-        }
-      }
-      ICEGRAPH_RETURN_NOT_OK(store.AddDeadLetters(run_id, table, snapshot, letters));
+    ICEGRAPH_RETURN_NOT_OK(flushed);
+  }
+  return Status::OK();
+}
+
+Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id) {
+  iceberg::ScanOptions so;
+  so.snapshot_id = snapshot_id;
+  so.field_ids = t.plan->projection();
+  so.filter = t.plan->pushed_filter();
+  auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
+  if (!tasks.ok()) return tasks.status().WithContext("planning the scan of " + t.name);
+  return tasks;
+}
+
+namespace {
+
+void RegisterJobs(const Pipeline& p, sink::GraphSink& sink) {
+  for (const SourceTable& t : p.tables()) {
+    const std::vector<std::string> vars = mapping::LoadingJobFileVars(*t.plan);
+    const std::vector<std::string> dvars = mapping::DeleteJobFileVars(*t.plan);
+    const std::string job = mapping::LoadingJobName(t.name);
+    const std::string djob = mapping::DeleteJobName(t.name);
+    size_t i = 0;
+    for (const auto& v : t.plan->vertices()) {
+      sink.RegisterDeleteJob(v.mapping, false, djob, dvars[i]);
+      sink.RegisterLoadingJob(v.mapping, false, job, vars[i++]);
+    }
+    for (const auto& e : t.plan->edges()) {
+      sink.RegisterDeleteJob(e.mapping, true, djob, dvars[i]);
+      sink.RegisterLoadingJob(e.mapping, true, job, vars[i++]);
+    }
+  }
+}
+
+// The snapshot each table's sync starts after, or nullopt for a full read.
+struct TableStart {
+  std::optional<state::Checkpoint> checkpoint;
+  bool full = true;
+};
+
+Status RunTables(RunContext& ctx) {
+  const Pipeline& p = ctx.pipeline;
+  const size_t n = p.tables().size();
+  std::vector<TableStart> starts(n);
+  std::vector<bool> full(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const SourceTable& t = p.tables()[i];
+    TableReport& tr = ctx.report->tables[i];
+    tr.table = t.name;
+    tr.snapshot_id = t.snapshot_id().value_or(0);
+    ICEGRAPH_ASSIGN_OR_RAISE(starts[i].checkpoint, ctx.store.GetCheckpoint(p.name(), t.name));
+    const auto& cp = starts[i].checkpoint;
+    const std::string fp = MappingFingerprint(p.config(), t.name);
+    if (ctx.options.full || !cp) {
+      tr.mode = "full";
+    } else if (cp->mapping_fingerprint != fp) {
+      log::Warn("sync_mapping_changed", {{"table", t.name}});
+      tr.mode = "resync";
+    } else if (t.snapshot_id() && cp->snapshot_id == *t.snapshot_id()) {
+      tr.mode = "unchanged";
+      tr.from_snapshot_id = cp->snapshot_id;
+      continue;
+    } else {
+      tr.mode = "incremental";
+      tr.from_snapshot_id = cp->snapshot_id;
+      continue;
+    }
+    full[i] = true;
+  }
+  ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, full));
+  for (size_t i = 0; i < n; ++i) {
+    const SourceTable& t = p.tables()[i];
+    if (!full[i] || ctx.options.discard || !t.snapshot_id()) continue;
+    ICEGRAPH_RETURN_NOT_OK(
+        ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config(), t.name),
+                                 static_cast<int64_t>(t.metadata.current_schema_id), 0}));
+  }
+  // Tables feeding vertices go first, so their vertices exist before other tables' edges need them.
+  for (const bool vertex_tables : {true, false}) {
+    for (size_t i = 0; i < n; ++i) {
+      const SourceTable& t = p.tables()[i];
+      if (ctx.report->tables[i].mode != "incremental") continue;
+      if (t.plan->vertices().empty() == vertex_tables) continue;
+      ICEGRAPH_RETURN_NOT_OK(RunIncrementalTable(ctx, i, starts[i].checkpoint->snapshot_id));
     }
   }
   return Status::OK();
@@ -244,6 +320,9 @@ nlohmann::json SyncReport::ToJson() const {
   j["tables"] = nlohmann::json::array();
   for (const auto& t : tables) {
     j["tables"].push_back({{"table", t.table},
+                           {"mode", t.mode},
+                           {"from_snapshot_id", t.from_snapshot_id},
+                           {"snapshots_applied", t.snapshots_applied},
                            {"snapshot_id", t.snapshot_id},
                            {"files", t.files},
                            {"rows_read", t.rows_read},
@@ -257,23 +336,64 @@ nlohmann::json SyncReport::ToJson() const {
   return j;
 }
 
-Result<SyncReport> RunFullSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options) {
+std::string MappingFingerprint(const mapping::Config& config, const std::string& table) {
+  // Everything that decides what a row becomes in the graph; a change in it invalidates the checkpoint.
+  std::string text = table;
+  for (const auto& m : config.mappings) {
+    if (m.table != table) continue;
+    text += "|where=" + m.where.value_or("");
+    auto attrs = [&](const std::vector<mapping::AttributeSpec>& list, const std::map<std::string, std::string>& d) {
+      for (const auto& a : list) text += "|" + a.name + "=" + a.expr + ":" + a.type.value_or("");
+      for (const auto& [k, v] : d) text += "|default:" + k + "=" + v;
+    };
+    auto id = [&](const mapping::IdSpec& s) {
+      text += "|id=";
+      for (const auto& c : s.columns) text += c + ",";
+      text += "sep=" + s.separator;
+    };
+    for (const auto& v : m.vertices) {
+      text += "|vertex:" + v.type;
+      id(v.id);
+      attrs(v.attributes, v.defaults);
+    }
+    for (const auto& e : m.edges) {
+      text += "|edge:" + e.type + ":" + e.from.type + "->" + e.to.type + (e.directed ? ":d" : ":u");
+      id(e.from.id);
+      id(e.to.id);
+      attrs(e.attributes, e.defaults);
+      for (const auto& d : e.discriminator) text += "|disc=" + d;
+    }
+  }
+  // FNV-1a: stable across runs and builds, unlike std::hash.
+  uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options) {
   const auto start = Clock::now();
+  ICEGRAPH_ASSIGN_OR_RAISE(auto lock, store.LockPipeline(pipeline.name(), options.lock_wait_ms));
   SyncReport report;
+  report.tables.resize(pipeline.tables().size());
   ICEGRAPH_ASSIGN_OR_RAISE(report.run_id, store.BeginRun(pipeline.name(), options.kind));
   log::Info("sync_start", {{"run_id", report.run_id}, {"kind", options.kind}, {"tables", pipeline.tables().size()}});
-  const Status st = RunPhases(pipeline, store, report.run_id, options, &report);
+  Status st = [&]() -> Status {
+    ICEGRAPH_ASSIGN_OR_RAISE(auto client, pipeline.Connect());
+    sink::SinkOptions sink_options = pipeline.SinkOptions();
+    sink_options.discard = options.discard;
+    if (!options.discard) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
+    sink::GraphSink sink(*client, sink_options);
+    RegisterJobs(pipeline, sink);
+    RunContext ctx{pipeline, store, report.run_id, options, sink, &report, client.get()};
+    return RunTables(ctx);
+  }();
   report.seconds = SecondsSince(start);
   for (const auto& t : report.tables) report.dead_letters += t.dead_letters;
   report.outcome = st.ok() ? "succeeded" : "failed";
   report.error = st.ok() ? "" : st.ToString();
-  if (st.ok() && !options.discard) {
-    for (const SourceTable& t : pipeline.tables()) {
-      if (!t.snapshot_id()) continue;
-      ICEGRAPH_RETURN_NOT_OK(store.SetCheckpoint(
-          {pipeline.name(), t.name, *t.snapshot_id(), "", static_cast<int64_t>(t.metadata.current_schema_id), 0}));
-    }
-  }
   ICEGRAPH_RETURN_NOT_OK(store.EndRun(report.run_id, report.outcome, report.error, report.ToJson()));
   log::Event(st.ok() ? log::Level::kInfo : log::Level::kError, "sync_end",
              {{"run_id", report.run_id},

@@ -18,6 +18,8 @@ struct SyncOptions {
   int64_t batch_rows = 64 * 1024;  // rows per Arrow batch (memory is bounded by batch × threads)
   std::string kind = "full";       // recorded in run history
   bool discard = false;            // map and serialise everything, send nothing, move no checkpoint (benchmarks)
+  bool full = false;               // read every table in full even where a checkpoint exists
+  int64_t lock_wait_ms = 0;        // how long to wait for another worker's lock on the pipeline
   /// Called about once a second from a background thread with the progress so far.
   std::function<void(const struct SyncProgress&)> on_progress;
 };
@@ -25,6 +27,9 @@ struct SyncOptions {
 /// Counts of one table.
 struct TableReport {
   std::string table;
+  std::string mode;              // full | incremental | resync | unchanged
+  int64_t from_snapshot_id = 0;  // the checkpoint an incremental run started after (0: none)
+  int64_t snapshots_applied = 0;
   int64_t snapshot_id = 0;
   int64_t files = 0;
   int64_t rows_read = 0;
@@ -37,6 +42,7 @@ struct TypeReport {
   int64_t sent = 0;
   int64_t accepted = 0;
   int64_t rejected = 0;
+  int64_t deleted = 0;
 };
 
 struct SyncProgress {
@@ -63,8 +69,14 @@ struct SyncReport {
   nlohmann::json ToJson() const;
 };
 
-/// Reads every mapped table in full and upserts what it maps to; records the run, its dead letters and, on success,
-/// each table's checkpoint at the snapshot read. The report is returned even when the run failed (outcome, error).
-Result<SyncReport> RunFullSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options);
+/// Syncs every mapped table under the pipeline's lock: a table without a checkpoint (or with `full`, or whose
+/// mapping changed) is read in full; a table with one gets the changes of each snapshot after it, in order
+/// (upserts and deletes), its checkpoint moving after each snapshot TigerGraph acknowledged. Records the run and
+/// its dead letters. The report is returned even when the run failed (outcome, error); Unavailable when another
+/// worker holds the lock.
+Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options);
+
+/// A stable digest of one table's mappings (types, ids, attributes, where): a change means a resync of the table.
+std::string MappingFingerprint(const mapping::Config& config, const std::string& table);
 
 }  // namespace icegraph::engine

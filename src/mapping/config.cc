@@ -385,6 +385,24 @@ class Reader {
     return Status::OK();
   }
 
+  Status Sync(const YAML::Node& n, const std::string& path) {
+    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"on_gap", "verify_deletes"}));
+    if (n["verify_deletes"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.verify_deletes, Bool(n["verify_deletes"], Sub(path, "verify_deletes")));
+    }
+    if (n["on_gap"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string g, Str(n["on_gap"], Sub(path, "on_gap")));
+      if (g == "resync") {
+        cfg_->sync.on_gap = OnGap::kResync;
+      } else if (g == "fail") {
+        cfg_->sync.on_gap = OnGap::kFail;
+      } else {
+        return Err(n["on_gap"], Sub(path, "on_gap"), fmt::format("must be resync or fail, got '{}'", g));
+      }
+    }
+    return Status::OK();
+  }
+
   Status Sink(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"mode", "bulk_threshold_rows", "chunk_mb", "vertex_must_exist"}));
     SinkConfig& s = cfg_->sink;
@@ -486,8 +504,12 @@ class Reader {
   }
 
   Result<VertexSpec> Vertex(const YAML::Node& n, const std::string& path) const {
-    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"type", "id", "attributes", "defaults"}));
+    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"type", "id", "attributes", "defaults", "owner"}));
     VertexSpec v;
+    if (n["owner"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const bool owner, Bool(n["owner"], Sub(path, "owner")));
+      v.owner = owner;
+    }
     v.loc = Loc(n, path);
     ICEGRAPH_ASSIGN_OR_RAISE(v.type, RequiredStr(n, path, "type"));
     ICEGRAPH_RETURN_NOT_OK(Identifier(n["type"], Sub(path, "type"), v.type));
@@ -516,8 +538,12 @@ class Reader {
 
   Result<EdgeSpec> Edge(const YAML::Node& n, const std::string& path) const {
     ICEGRAPH_RETURN_NOT_OK(
-        CheckMap(n, path, {"type", "from", "to", "attributes", "defaults", "discriminator", "directed"}));
+        CheckMap(n, path, {"type", "from", "to", "attributes", "defaults", "discriminator", "directed", "owner"}));
     EdgeSpec e;
+    if (n["owner"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const bool owner, Bool(n["owner"], Sub(path, "owner")));
+      e.owner = owner;
+    }
     e.loc = Loc(n, path);
     ICEGRAPH_ASSIGN_OR_RAISE(e.type, RequiredStr(n, path, "type"));
     ICEGRAPH_RETURN_NOT_OK(Identifier(n["type"], Sub(path, "type"), e.type));
@@ -658,7 +684,8 @@ class Reader {
   }
 
   Status Root(const YAML::Node& root) {
-    ICEGRAPH_RETURN_NOT_OK(CheckMap(root, "", {"catalog", "tigergraph", "state", "sink", "mappings", "aliases"}));
+    ICEGRAPH_RETURN_NOT_OK(
+        CheckMap(root, "", {"catalog", "tigergraph", "state", "sink", "sync", "mappings", "aliases"}));
     for (const char* key : {"catalog", "tigergraph", "mappings"}) {
       if (!root[key]) return Err(root, key, "required");
     }
@@ -669,6 +696,7 @@ class Reader {
       cfg_->state.url = "sqlite://" + (std::filesystem::path(cfg_->config_dir) / ".icegraph" / "state.db").string();
     }
     if (root["sink"]) ICEGRAPH_RETURN_NOT_OK(Sink(root["sink"], "sink"));
+    if (root["sync"]) ICEGRAPH_RETURN_NOT_OK(Sync(root["sync"], "sync"));
     ICEGRAPH_RETURN_NOT_OK(Mappings(root["mappings"], "mappings"));
     if (root["aliases"]) ICEGRAPH_RETURN_NOT_OK(Aliases(root["aliases"], "aliases"));
     return CrossCheck();

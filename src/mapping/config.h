@@ -48,6 +48,16 @@ struct StateConfig {
 
 enum class SinkMode { kAuto, kBulk, kUpsert };
 
+/// What incremental sync does when the checkpoint is not an ancestor of the current snapshot (rollback, expiry).
+enum class OnGap { kResync, kFail };
+
+struct SyncConfig {
+  OnGap on_gap = OnGap::kResync;
+  // Before deleting a key whose row went away, check no other row of the table still maps to it (keys that are not
+  // unique in the table); costs a scan of the table per snapshot that deletes. Off when keys are unique.
+  bool verify_deletes = true;
+};
+
 struct SinkConfig {
   SinkMode mode = SinkMode::kAuto;
   int64_t bulk_threshold_rows = 2000;
@@ -77,6 +87,7 @@ struct VertexSpec {
   std::vector<AttributeSpec> attributes;          // in file order
   std::map<std::string, std::string> defaults;    // attribute → value when the source is null
   std::map<std::string, ConfigLoc> default_locs;  // attribute → where its default was written
+  std::optional<bool> owner;  // deletes of this table delete the type's vertices (default: its only mapping)
   ConfigLoc loc;
 };
 
@@ -95,6 +106,7 @@ struct EdgeSpec {
   std::map<std::string, ConfigLoc> default_locs;
   std::vector<std::string> discriminator;
   bool directed = true;
+  std::optional<bool> owner;  // deletes of this table delete the type's edges (default: the type's only mapping)
   ConfigLoc loc;
   ConfigLoc discriminator_loc;
 };
@@ -115,6 +127,7 @@ struct Config {
   TigerGraphConfig tigergraph;
   StateConfig state;
   SinkConfig sink;
+  SyncConfig sync;
   std::vector<MappingSpec> mappings;
   std::vector<std::pair<std::string, std::string>> aliases;  // alias → type, in file order
 

@@ -101,7 +101,7 @@ TEST(ConfigTest, EnvInterpolation) {
 
 TEST(ConfigTest, ErrorsNameFileLineAndPath) {
   ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: User, id: u, colour: red}\n",
-              "icegraph.yaml:6: mappings[0].vertices[0].colour: unknown key (allowed: type, id, attributes, defaults)");
+              "icegraph.yaml:6: mappings[0].vertices[0].colour: unknown key (allowed: type, id, attributes, defaults, owner)");
   ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: User}\n",
               "icegraph.yaml:6: mappings[0].vertices[0].id: required");
   ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: SELECT, id: u}\n",
@@ -159,7 +159,7 @@ TEST(ConfigTest, TopLevelErrors) {
   EXPECT_EQ(r.status().message(), "cfg.yaml:1: catalog.type: must be sql, rest or hadoop, got 'glue'");
   const auto r2 = ParseConfig("extra: 1\n", "cfg.yaml", "/", &FakeEnv);
   EXPECT_EQ(r2.status().message(),
-            "cfg.yaml:1: extra: unknown key (allowed: catalog, tigergraph, state, sink, mappings, aliases)");
+            "cfg.yaml:1: extra: unknown key (allowed: catalog, tigergraph, state, sink, sync, mappings, aliases)");
   const auto r3 = ParseConfig(std::string(kHead), "cfg.yaml", "/", &FakeEnv);
   EXPECT_EQ(r3.status().message(), "cfg.yaml:1: mappings: required");
 }

@@ -169,6 +169,38 @@ std::string GenerateLoadingJobs(const MappingPlan& plan) {
   return out;
 }
 
+std::string GenerateDeleteJobs(const MappingPlan& plan) {
+  std::string out;
+  for (const TablePlan& t : plan.tables()) out += GenerateDeleteJob(plan, t);
+  return out;
+}
+
+std::string DeleteJobName(const std::string& table) { return LoadingJobName(table) + "_delete"; }
+
+std::vector<std::string> DeleteJobFileVars(const TablePlan& table) {
+  std::vector<std::string> vars = LoadingJobFileVars(table);
+  for (std::string& v : vars) v = "d" + v.substr(0, 1) + v.substr(1);  // v_User -> dv_User
+  return vars;
+}
+
+std::string GenerateDeleteJob(const MappingPlan& plan, const TablePlan& table) {
+  const std::vector<std::string> vars = DeleteJobFileVars(table);
+  std::string out = fmt::format("CREATE LOADING JOB {} FOR GRAPH {} {{\n", DeleteJobName(table.table()), plan.graph());
+  for (const std::string& v : vars) out += fmt::format("  DEFINE FILENAME {};\n", v);
+  size_t var = 0;
+  for (const VertexPlan& v : table.vertices()) {
+    out += fmt::format("  DELETE VERTEX {} (PRIMARY_ID $0) FROM {};\n", v.type, vars[var++]);
+  }
+  for (const EdgePlan& e : table.edges()) {
+    std::string disc;
+    for (size_t i = 0; i < e.discriminator.size(); ++i) disc += fmt::format("{}${}", i == 0 ? "" : ", ", i + 2);
+    out += fmt::format("  DELETE EDGE {} (FROM $0, TO $1{}) FROM {};\n", e.type,
+                       disc.empty() ? "" : ", DISCRIMINATOR (" + disc + ")", vars[var++]);
+  }
+  out += "}\n";
+  return out;
+}
+
 Result<std::vector<SchemaDifference>> CheckSchema(const MappingPlan& plan, std::string_view live_schema_json) {
   const json doc = json::parse(live_schema_json, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Status::Invalid("the live schema is not a JSON object");

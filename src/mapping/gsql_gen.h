@@ -55,6 +55,15 @@ std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table);
 
 /// Every loading job of the plan, one after the other.
 std::string GenerateLoadingJobs(const MappingPlan& plan);
+/// Every delete job of the plan.
+std::string GenerateDeleteJobs(const MappingPlan& plan);
+
+/// "icegraph_<table>_delete": the job incremental sync deletes keys with (TigerGraph jobs cannot mix LOAD and
+/// DELETE). Variables dv_<Type> / de_<Type> as for loading jobs; vertex line = id; edge line = from id, to id, then
+/// the discriminator values in DISCRIMINATOR order.
+std::string DeleteJobName(const std::string& table);
+std::vector<std::string> DeleteJobFileVars(const TablePlan& table);
+std::string GenerateDeleteJob(const MappingPlan& plan, const TablePlan& table);
 
 /// One way a live schema differs from the plan.
 struct SchemaDifference {

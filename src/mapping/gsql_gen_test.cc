@@ -99,6 +99,25 @@ TEST(GsqlGenTest, LoadingJobsAreExact) {
   EXPECT_EQ(LoadingJobName("db-1.my table"), "icegraph_db_1_my_table");
 }
 
+TEST(GsqlGenTest, DeleteJobsAreExact) {
+  const MappingPlan plan = Plan();
+  EXPECT_EQ(GenerateDeleteJobs(plan),
+            "CREATE LOADING JOB icegraph_shop_users_delete FOR GRAPH shop {\n"
+            "  DEFINE FILENAME dv_User;\n"
+            "  DELETE VERTEX User (PRIMARY_ID $0) FROM dv_User;\n"
+            "}\n"
+            "CREATE LOADING JOB icegraph_shop_purchases_delete FOR GRAPH shop {\n"
+            "  DEFINE FILENAME dv_User;\n"
+            "  DEFINE FILENAME dv_Product;\n"
+            "  DEFINE FILENAME de_PURCHASED;\n"
+            "  DEFINE FILENAME de_KNOWS;\n"
+            "  DELETE VERTEX User (PRIMARY_ID $0) FROM dv_User;\n"
+            "  DELETE VERTEX Product (PRIMARY_ID $0) FROM dv_Product;\n"
+            "  DELETE EDGE PURCHASED (FROM $0, TO $1, DISCRIMINATOR ($2)) FROM de_PURCHASED;\n"
+            "  DELETE EDGE KNOWS (FROM $0, TO $1) FROM de_KNOWS;\n"
+            "}\n");
+}
+
 emulator::GsqlOutcome RunText(emulator::Database& db, emulator::GsqlSession& session, const std::string& text) {
   const emulator::RunJobFn no_jobs = [](const std::string&, const emulator::LoadingJob&,
                                         const std::vector<std::pair<std::string, std::string>>&,

@@ -368,6 +368,78 @@ void GraphSink::AddDeadLetter(const Batch& b, int64_t row, std::string reason_co
   report_.dead_letters.push_back(std::move(d));
 }
 
+void GraphSink::RegisterDeleteJob(std::string mapping_name, bool is_edge, std::string job, std::string filename_var) {
+  const std::lock_guard<std::mutex> lock(jobs_mu_);
+  delete_jobs_[{is_edge, std::move(mapping_name)}] = {std::move(job), std::move(filename_var)};
+}
+
+Status GraphSink::DeleteVertices(const mapping::VertexBatch& ids, const std::string& mapping_name) {
+  mapping::VertexBatch keys{ids.type, ids.ids, {}};
+  ICEGRAPH_ASSIGN_OR_RAISE(const CsvWriter csv, CsvWriter::ForVertices(keys));
+  const auto& id = static_cast<const arrow::StringArray&>(*keys.ids);
+  return DeleteRows(false, keys.type, mapping_name, csv, keys.length(),
+                    [&](int64_t r) { return std::string(id.GetView(r)); });
+}
+
+Status GraphSink::DeleteEdges(const mapping::EdgeBatch& keys, const std::string& mapping_name) {
+  ICEGRAPH_ASSIGN_OR_RAISE(const CsvWriter csv, CsvWriter::ForEdges(keys));
+  const auto& from = static_cast<const arrow::StringArray&>(*keys.from_ids);
+  const auto& to = static_cast<const arrow::StringArray&>(*keys.to_ids);
+  return DeleteRows(true, keys.type, mapping_name, csv, keys.length(),
+                    [&](int64_t r) { return fmt::format("{}->{}", from.GetView(r), to.GetView(r)); });
+}
+
+Status GraphSink::DeleteRows(bool is_edge, const std::string& type, const std::string& mapping_name,
+                             const CsvWriter& csv, int64_t rows, const std::function<std::string(int64_t)>& key_of) {
+  if (rows == 0) return Status::OK();
+  std::pair<std::string, std::string> job;
+  {
+    const std::lock_guard<std::mutex> lock(jobs_mu_);
+    const auto it = delete_jobs_.find({is_edge, mapping_name});
+    if (it == delete_jobs_.end()) return Status::Invalid("no delete job is registered for mapping " + mapping_name);
+    job = it->second;
+  }
+  {
+    // Deletes must not overtake upserts already queued for the same keys.
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_.wait(lock, [this] { return queue_.empty() && active_ == 0; });
+    if (!error_.ok()) return error_;
+  }
+  std::string body;
+  std::vector<mapping::DeadLetter> refused;
+  int64_t lines = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (csv.NeedsJson(r)) {
+      // A key holding the field or line separator cannot be named in the job's input.
+      refused.push_back({mapping_name, key_of(r), "cannot_delete",
+                         "the key holds a 0x1E/0x1F byte or an empty value, which a delete job cannot carry", "{}"});
+      continue;
+    }
+    csv.AppendRange(r, r + 1, &body);
+    ++lines;
+  }
+  if (options_.discard || lines == 0) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    report_.deleted[type] += lines;
+    for (auto& d : refused) report_.dead_letters.push_back(std::move(d));
+    return Status::OK();
+  }
+  auto stats = client_.PostLoadingJob(job.first, job.second, body, std::string_view(&kCsvSeparator, 1),
+                                      std::string_view(&kCsvEol, 1));
+  if (!stats.ok()) return stats.status().WithContext("delete job " + job.first);
+  if (stats->valid_line != lines) {
+    return Status::IOError(fmt::format("delete job {} accepted {} of {} lines ({})", job.first, stats->valid_line,
+                                       lines, stats->RejectReasons()));
+  }
+  const std::lock_guard<std::mutex> lock(mu_);
+  ++report_.requests;
+  ++report_.bulk_requests;
+  report_.bytes += static_cast<int64_t>(body.size());
+  report_.deleted[type] += lines;
+  for (auto& d : refused) report_.dead_letters.push_back(std::move(d));
+  return Status::OK();
+}
+
 Result<SinkReport> GraphSink::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
   idle_.wait(lock, [this] { return queue_.empty() && active_ == 0; });

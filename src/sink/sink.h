@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 #include "common/status.h"
 #include "mapping/graph_batch.h"
+#include "sink/csv_writer.h"
 #include "sink/tigergraph_client.h"
 
 namespace icegraph::sink {
@@ -47,7 +49,8 @@ struct SinkReport {
   int64_t upsert_rows = 0;  // rows sent through REST++ upsert
   int64_t bulk_requests = 0;
   int64_t upsert_requests = 0;
-  int64_t resent_requests = 0;  // re-sends of halves of a request with refused rows, to name those rows
+  int64_t resent_requests = 0;             // re-sends of halves of a request with refused rows, to name those rows
+  std::map<std::string, int64_t> deleted;  // keys deleted per vertex or edge type
   std::vector<mapping::DeadLetter> dead_letters;
 };
 
@@ -67,6 +70,15 @@ class GraphSink {
   void RegisterLoadingJob(std::string mapping_name, bool is_edge, std::string job, std::string filename_var);
   Status WriteVertices(const mapping::VertexBatch& batch, const std::string& mapping_name);
   Status WriteEdges(const mapping::EdgeBatch& batch, const std::string& mapping_name);
+  /// Declares the loading job with DELETE statements (layout: vertex line = id; edge line = from id, to id, then
+  /// the discriminator values in DISCRIMINATOR order) that deletes the keys of one mapping.
+  void RegisterDeleteJob(std::string mapping_name, bool is_edge, std::string job, std::string filename_var);
+  /// Deletes vertices by id (the batch's attributes are ignored), synchronously, after waiting for queued writes.
+  /// TigerGraph removes a deleted vertex's edges.
+  Status DeleteVertices(const mapping::VertexBatch& ids, const std::string& mapping_name);
+  /// Deletes edges by (from, to, discriminator values); the batch's attributes must be the discriminator columns.
+  Status DeleteEdges(const mapping::EdgeBatch& keys, const std::string& mapping_name);
+
   /// Waits for every queued and in-flight request; the counts and dead letters since the last Flush, or the first
   /// error that stopped writing (TigerGraph down after retries, authentication, a refused loading job...).
   Result<SinkReport> Flush();
@@ -80,6 +92,8 @@ class GraphSink {
   void Worker();
   Status RunJob(const Job& job);
   Status Discarded(size_t bytes, bool bulk);
+  Status DeleteRows(bool is_edge, const std::string& type, const std::string& mapping_name, const CsvWriter& csv,
+                    int64_t rows, const std::function<std::string(int64_t)>& key_of);
   Status RunBulk(const Batch& b, std::vector<int64_t> rows, std::string body, bool resend);
   Status RunUpsert(const Batch& b, const std::vector<int64_t>& rows, bool resend);
   void AddDeadLetter(const Batch& b, int64_t row, std::string reason_code, std::string message);
@@ -89,7 +103,9 @@ class GraphSink {
   const size_t capacity_;
 
   std::mutex jobs_mu_;
-  std::map<std::pair<bool, std::string>, std::pair<std::string, std::string>> jobs_;  // (is_edge, type) → job, var
+  std::map<std::pair<bool, std::string>, std::pair<std::string, std::string>> jobs_;
+  std::map<std::pair<bool, std::string>, std::pair<std::string, std::string>>
+      delete_jobs_;  // (is_edge, type) → job, var
 
   std::mutex mu_;
   std::condition_variable not_empty_;
