@@ -202,6 +202,7 @@ struct SyncArgs {
   bool discard = false;
   int threads = 0;
   int64_t lock_wait_s = 0;
+  std::string since;
 };
 
 int Sync(const SyncArgs& a) {
@@ -223,7 +224,8 @@ int Sync(const SyncArgs& a) {
   if (!store.ok()) return Fail(store.status(), kExitFailed);
   engine::SyncOptions options;
   options.threads = a.threads;
-  options.kind = a.discard ? "discard" : (a.full ? "full" : "incremental");
+  options.kind = a.discard ? "discard" : !a.since.empty() ? "since" : (a.full ? "full" : "incremental");
+  options.since = a.since;
   options.discard = a.discard;
   options.full = a.full;
   options.lock_wait_ms = a.lock_wait_s * 1000;
@@ -497,6 +499,9 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   AddConfigOption(s, &sync->config);
   s->add_flag("--full", sync->full, "Read every table in full, even where a checkpoint exists");
   s->add_option("--lock-wait", sync->lock_wait_s, "Seconds to wait for another worker's lock on the pipeline");
+  s->add_option("--since", sync->since,
+                "Micro-batch: only rows whose sync.updated_at_column is later than this UTC time "
+                "(YYYY-MM-DDTHH:MM:SS); sees no deletes and moves no checkpoint (the weaker mode)");
   s->add_flag("--json", sync->json_out, "Print the run report as JSON instead of tables");
   s->add_flag("--fail-on-dead-letters", sync->fail_on_dead_letters, "Exit 4 when the run left dead letters");
   s->add_flag("--skip-check", sync->skip_check, "Do not compare the live schema with the mapping first");

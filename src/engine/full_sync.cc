@@ -1,5 +1,6 @@
 #include "engine/full_sync.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -202,7 +203,21 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
   for (size_t i = 0; i < p.tables().size(); ++i) {
     const SourceTable& t = p.tables()[i];
     if (!include[i] || !t.snapshot_id()) continue;  // no snapshot yet: nothing to read
-    ICEGRAPH_ASSIGN_OR_RAISE(auto tasks, PlanTable(t, *t.snapshot_id()));
+    iceberg::Filter extra;
+    if (!ctx.options.since.empty()) {
+      // Micro-batch: rows changed after `since`, by the table's updated-at column (pushed into the scan).
+      const std::string& col = p.config().sync.updated_at_column;
+      const iceberg::Schema* schema = t.metadata.CurrentSchema();
+      const bool has = schema != nullptr && std::any_of(schema->fields.begin(), schema->fields.end(),
+                                                        [&](const iceberg::Field& f) { return f.name == col; });
+      if (!has) {
+        log::Warn("sync_since_skips_table", {{"table", t.name}, {"missing_column", col}});
+        ctx.report->tables[i].mode = "skipped";
+        continue;
+      }
+      ICEGRAPH_ASSIGN_OR_RAISE(extra, iceberg::ParseFilter("\"" + col + "\" > '" + ctx.options.since + "'"));
+    }
+    ICEGRAPH_ASSIGN_OR_RAISE(auto tasks, PlanTable(t, *t.snapshot_id(), extra));
     ctx.report->tables[i].files += static_cast<int64_t>(tasks.size());
     for (auto& task : tasks) {
       if (!t.plan->vertices().empty()) vertex_items.push_back({i, task});
@@ -225,11 +240,13 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
   return Status::OK();
 }
 
-Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id) {
+Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id,
+                                                 const iceberg::Filter& extra) {
   iceberg::ScanOptions so;
   so.snapshot_id = snapshot_id;
   so.field_ids = t.plan->projection();
   so.filter = t.plan->pushed_filter();
+  so.filter.predicates.insert(so.filter.predicates.end(), extra.predicates.begin(), extra.predicates.end());
   auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
   if (!tasks.ok()) return tasks.status().WithContext("planning the scan of " + t.name);
   return tasks;
@@ -274,7 +291,9 @@ Status RunTables(RunContext& ctx) {
     ICEGRAPH_ASSIGN_OR_RAISE(starts[i].checkpoint, ctx.store.GetCheckpoint(p.name(), t.name));
     const auto& cp = starts[i].checkpoint;
     const std::string fp = MappingFingerprint(p.config(), t.name);
-    if (ctx.options.full || !cp) {
+    if (!ctx.options.since.empty()) {
+      tr.mode = "since";
+    } else if (ctx.options.full || !cp) {
       tr.mode = "full";
     } else if (cp->mapping_fingerprint != fp) {
       log::Warn("sync_mapping_changed", {{"table", t.name}});
@@ -293,7 +312,8 @@ Status RunTables(RunContext& ctx) {
   ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, full));
   for (size_t i = 0; i < n; ++i) {
     const SourceTable& t = p.tables()[i];
-    if (!full[i] || ctx.options.discard || !t.snapshot_id()) continue;
+    // A micro-batch (--since) sees no deletes, so it never moves a checkpoint.
+    if (!full[i] || ctx.options.discard || !ctx.options.since.empty() || !t.snapshot_id()) continue;
     ICEGRAPH_RETURN_NOT_OK(
         ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config(), t.name),
                                  static_cast<int64_t>(t.metadata.current_schema_id), 0}));
@@ -330,8 +350,11 @@ nlohmann::json SyncReport::ToJson() const {
   }
   j["types"] = nlohmann::json::object();
   for (const auto& [name, t] : types) {
-    j["types"][name] = {
-        {"kind", t.is_edge ? "edge" : "vertex"}, {"sent", t.sent}, {"accepted", t.accepted}, {"rejected", t.rejected}};
+    j["types"][name] = {{"kind", t.is_edge ? "edge" : "vertex"},
+                        {"sent", t.sent},
+                        {"accepted", t.accepted},
+                        {"rejected", t.rejected},
+                        {"deleted", t.deleted}};
   }
   return j;
 }

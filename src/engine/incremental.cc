@@ -9,6 +9,7 @@
 // `replace` snapshots (compaction) change no row and are skipped. With `sync.verify_deletes` (default) a key another
 // live row still maps to is kept; only the owning mapping of a type deletes (`owner`, default: its only mapping).
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 
 #include <set>
 #include <unordered_map>
@@ -26,6 +27,18 @@ namespace {
 std::string ScalarText(const arrow::Array& a, int64_t row) {
   auto s = a.GetScalar(row);
   return s.ok() ? (*s)->ToString() : std::string();
+}
+
+// Every value of row `r` as text: rows of a rewritten file that equal a removed row are carry-overs.
+std::string RowText(const arrow::RecordBatch& b, int64_t r) {
+  std::string out;
+  for (int c = 0; c < b.num_columns(); ++c) {
+    if (b.schema()->field(c)->name() == "_pos") continue;
+    auto s = b.column(c)->GetScalar(r);
+    out += s.ok() && (*s)->is_valid ? (*s)->ToString() : std::string("\x00null", 5);
+    out += '\x1f';
+  }
+  return out;
 }
 
 struct EdgeCandidate {
@@ -182,9 +195,12 @@ bool IsOwner(const mapping::Config& config, const std::string& table, bool is_ed
 
 class SnapshotApplier {
  public:
-  SnapshotApplier(RunContext& ctx, size_t index) : ctx_(ctx), t_(ctx.pipeline.tables()[index]), index_(index) {}
+  SnapshotApplier(RunContext& ctx, size_t index)
+      : ctx_(ctx), t_(ctx.pipeline.tables()[index]), index_(index), candidates_(*t_.plan) {}
 
-  Status Apply(const iceberg::SnapshotChanges& c, std::optional<int64_t> parent) {
+  // Queues the upserts of snapshot S and adds its delete candidates; a key re-added by a later snapshot of the same
+  // run is an update, so deletes wait for Finish (pyiceberg commits an overwrite as a delete plus an append).
+  Status Collect(const iceberg::SnapshotChanges& c, std::optional<int64_t> parent) {
     if (c.operation == iceberg::Operation::kReplace) return Status::OK();  // compaction: same rows
     std::set<std::string> added;
     std::set<std::string> removed;
@@ -200,13 +216,20 @@ class SnapshotApplier {
       ICEGRAPH_ASSIGN_OR_RAISE(parent_tasks, PlanTable(t_, *parent));
       for (const auto& task : parent_tasks) at_p[task.data_file.file_path] = &task;
     }
-    Candidates candidates(*t_.plan);
-    // Rows of removed files, as they were live before this snapshot.
+    // Rows of removed files, as they were live before this snapshot; kept as text to recognise carry-overs.
+    std::unordered_multiset<std::string> removed_rows;
     for (const auto& path : removed) {
       const auto it = at_p.find(path);
       if (it == at_p.end()) continue;  // pruned by the mapping's filter, or already empty
       ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t_.io, *it->second, ReadOpts()));
-      ICEGRAPH_RETURN_NOT_OK(Drain(*reader, [&](const mapping::MappedBatch& b) { candidates.Add(b); }));
+      while (true) {
+        ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
+        if (batch == nullptr) break;
+        ctx_.report->tables[index_].rows_read += batch->num_rows();
+        for (int64_t r = 0; r < batch->num_rows(); ++r) removed_rows.insert(RowText(*batch, r));
+        ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t_.plan->Apply(*batch));
+        candidates_.Add(mapped);
+      }
     }
     // Rows of older files that this snapshot's delete files newly hide.
     if (!new_deletes.empty()) {
@@ -225,39 +248,40 @@ class SnapshotApplier {
         if (it == at_p.end()) continue;
         ICEGRAPH_ASSIGN_OR_RAISE(auto reader,
                                  iceberg::TaskReader::OpenDeletedRows(*t_.io, *it->second, pos, eq, ReadOpts()));
-        ICEGRAPH_RETURN_NOT_OK(Drain(*reader, [&](const mapping::MappedBatch& b) { candidates.Add(b); }));
+        ICEGRAPH_RETURN_NOT_OK(Drain(*reader, true, [&](const mapping::MappedBatch& b) { candidates_.Add(b); }));
       }
     }
-    // Upserts: live rows of the added files; vertices then edges are queued in row order.
+    // Upserts: live rows of the added files, queued in row order.
+    std::vector<const iceberg::ScanTask*> upserts;
     for (const auto& task : at_s) {
-      if (added.count(task.data_file.file_path) == 0) continue;
-      ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t_.io, task, ReadOpts()));
-      Status write_status;
-      ICEGRAPH_RETURN_NOT_OK(Drain(*reader, [&](const mapping::MappedBatch& b) {
-        if (!candidates.empty()) candidates.Remove(b);
-        for (size_t v = 0; v < b.vertices.size() && write_status.ok(); ++v) {
-          if (b.vertices[v].length() > 0) {
-            write_status = ctx_.sink.WriteVertices(b.vertices[v], t_.plan->vertices()[v].mapping);
-          }
-        }
-        for (size_t e = 0; e < b.edges.size() && write_status.ok(); ++e) {
-          if (b.edges[e].length() > 0) write_status = ctx_.sink.WriteEdges(b.edges[e], t_.plan->edges()[e].mapping);
-        }
-      }));
-      ICEGRAPH_RETURN_NOT_OK(write_status);
+      if (added.count(task.data_file.file_path) != 0) upserts.push_back(&task);
     }
-    // Keys another row of the table still maps to stay (a table whose keys are not unique).
-    if (!candidates.empty() && ctx_.pipeline.config().sync.verify_deletes) {
-      for (const auto& task : at_s) {
-        if (added.count(task.data_file.file_path) != 0) continue;  // already seen as upserts
+    return Upsert(upserts, removed_rows);
+  }
+
+  // Candidates from a whole snapshot that is no longer in the current ancestry (rollback): every key it mapped.
+  Status CollectAll(int64_t snapshot_id) {
+    ICEGRAPH_ASSIGN_OR_RAISE(const auto tasks, PlanTable(t_, snapshot_id));
+    for (const auto& task : tasks) {
+      ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t_.io, task, ReadOpts()));
+      ICEGRAPH_RETURN_NOT_OK(Drain(*reader, false, [&](const mapping::MappedBatch& b) { candidates_.Add(b); }));
+    }
+    return Status::OK();
+  }
+
+  // Verifies the remaining candidates against the current snapshot and deletes what no live row maps to any more.
+  Status Finish(int64_t current_snapshot, bool verify_all) {
+    if (!candidates_.empty() && (verify_all || ctx_.pipeline.config().sync.verify_deletes)) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const auto tasks, PlanTable(t_, current_snapshot));
+      for (const auto& task : tasks) {
+        if (candidates_.empty()) break;
         ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t_.io, task, ReadOpts()));
-        while (!candidates.empty()) {
+        while (!candidates_.empty()) {
           ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
           if (batch == nullptr) break;
           ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t_.plan->Apply(*batch));
-          candidates.Remove(mapped);
+          candidates_.Remove(mapped);
         }
-        if (candidates.empty()) break;
       }
     }
     ICEGRAPH_RETURN_NOT_OK(FlushInto(ctx_));
@@ -266,35 +290,85 @@ class SnapshotApplier {
     for (size_t e = 0; e < t_.plan->edges().size(); ++e) {
       const auto& plan = t_.plan->edges()[e];
       if (!IsOwner(config, t_.name, true, plan.type)) continue;
-      ICEGRAPH_ASSIGN_OR_RAISE(const auto batch, candidates.EdgeDeletes(plan, e));
+      ICEGRAPH_ASSIGN_OR_RAISE(const auto batch, candidates_.EdgeDeletes(plan, e));
       ICEGRAPH_RETURN_NOT_OK(ctx_.sink.DeleteEdges(batch, plan.mapping));
     }
     for (size_t v = 0; v < t_.plan->vertices().size(); ++v) {
       const auto& plan = t_.plan->vertices()[v];
       if (!IsOwner(config, t_.name, false, plan.type)) continue;
-      ICEGRAPH_ASSIGN_OR_RAISE(const auto batch, candidates.VertexDeletes(plan, v));
+      ICEGRAPH_ASSIGN_OR_RAISE(const auto batch, candidates_.VertexDeletes(plan, v));
+      deleted_vertices_ += batch.length();
       ICEGRAPH_RETURN_NOT_OK(ctx_.sink.DeleteVertices(batch, plan.mapping));
     }
     return FlushInto(ctx_);
   }
 
+  int64_t deleted_vertices() const { return deleted_vertices_; }
+
  private:
+  // Rows of the added files: their keys stay; rows equal to a removed row (carried over by a copy-on-write rewrite)
+  // change nothing and are not written again, so they cannot re-create what another table's deletes removed.
+  Status Upsert(const std::vector<const iceberg::ScanTask*>& tasks, std::unordered_multiset<std::string>& carried) {
+    for (const iceberg::ScanTask* task : tasks) {
+      ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t_.io, *task, ReadOpts()));
+      while (true) {
+        ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
+        if (batch == nullptr) break;
+        ctx_.report->tables[index_].rows_read += batch->num_rows();
+        ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t_.plan->Apply(*batch));
+        if (!candidates_.empty()) candidates_.Remove(mapped);
+        if (!carried.empty()) {
+          arrow::BooleanBuilder keep;
+          int64_t kept = 0;
+          for (int64_t r = 0; r < batch->num_rows(); ++r) {
+            const auto it = carried.find(RowText(*batch, r));
+            const bool is_new = it == carried.end();
+            if (!is_new) carried.erase(it);
+            kept += is_new ? 1 : 0;
+            if (!keep.Append(is_new).ok()) return Status::Internal("carry-over mask");
+          }
+          if (kept < batch->num_rows()) {
+            std::shared_ptr<arrow::Array> mask;
+            if (!keep.Finish(&mask).ok()) return Status::Internal("carry-over mask");
+            auto filtered = arrow::compute::Filter(batch, mask);
+            if (!filtered.ok()) return Status::Internal(filtered.status().ToString());
+            ICEGRAPH_ASSIGN_OR_RAISE(mapped, t_.plan->Apply(*filtered->record_batch()));
+          }
+        }
+        if (!mapped.dead_letters.empty()) {
+          ctx_.report->tables[index_].dead_letters += static_cast<int64_t>(mapped.dead_letters.size());
+          ICEGRAPH_RETURN_NOT_OK(ctx_.store.AddDeadLetters(
+              ctx_.run_id, t_.name, ctx_.report->tables[index_].snapshot_id, mapped.dead_letters));
+        }
+        for (size_t v = 0; v < mapped.vertices.size(); ++v) {
+          if (mapped.vertices[v].length() == 0) continue;
+          ICEGRAPH_RETURN_NOT_OK(ctx_.sink.WriteVertices(mapped.vertices[v], t_.plan->vertices()[v].mapping));
+        }
+        for (size_t e = 0; e < mapped.edges.size(); ++e) {
+          if (mapped.edges[e].length() == 0) continue;
+          ICEGRAPH_RETURN_NOT_OK(ctx_.sink.WriteEdges(mapped.edges[e], t_.plan->edges()[e].mapping));
+        }
+      }
+    }
+    return Status::OK();
+  }
+
   iceberg::ReadOptions ReadOpts() const {
     iceberg::ReadOptions ro;
     ro.parquet.batch_size = ctx_.options.batch_rows;
     return ro;
   }
 
-  // Maps every batch of `reader`; dead letters are kept, as in a full read.
+  // Maps every batch of `reader`; dead letters of rows read for the first time are kept, as in a full read.
   template <typename F>
-  Status Drain(iceberg::TaskReader& reader, F&& on_batch) {
+  Status Drain(iceberg::TaskReader& reader, bool keep_dead_letters, F&& on_batch) {
     while (true) {
       ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader.Next());
       if (batch == nullptr) break;
       ctx_.report->tables[index_].rows_read += batch->num_rows();
       ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t_.plan->Apply(*batch));
       on_batch(mapped);
-      if (!mapped.dead_letters.empty()) {
+      if (keep_dead_letters && !mapped.dead_letters.empty()) {
         ctx_.report->tables[index_].dead_letters += static_cast<int64_t>(mapped.dead_letters.size());
         ICEGRAPH_RETURN_NOT_OK(ctx_.store.AddDeadLetters(ctx_.run_id, t_.name, ctx_.report->tables[index_].snapshot_id,
                                                          mapped.dead_letters));
@@ -306,6 +380,8 @@ class SnapshotApplier {
   RunContext& ctx_;
   const SourceTable& t_;
   const size_t index_;
+  Candidates candidates_;
+  int64_t deleted_vertices_ = 0;
 };
 
 // After a resync of table `index`: vertices of the types it owns that TigerGraph holds but the table no longer maps
@@ -347,29 +423,63 @@ Status DeleteStaleVertices(RunContext& ctx, size_t index) {
   return FlushInto(ctx);
 }
 
+// Tables with edges to or from the vertex types `table` owns: their edges are gone with deleted vertices.
+std::vector<bool> EdgeTablesReferencing(const Pipeline& p, size_t table) {
+  std::set<std::string> owned;
+  for (const auto& v : p.tables()[table].plan->vertices()) {
+    if (IsOwner(p.config(), p.tables()[table].name, false, v.type)) owned.insert(v.type);
+  }
+  std::vector<bool> out(p.tables().size(), false);
+  for (size_t i = 0; i < p.tables().size(); ++i) {
+    for (const auto& e : p.tables()[i].plan->edges()) {
+      if (owned.count(e.from_type) != 0 || owned.count(e.to_type) != 0) out[i] = true;
+    }
+  }
+  return out;
+}
+
+Status SetCheckpoint(RunContext& ctx, const SourceTable& t, int64_t snapshot_id) {
+  if (ctx.options.discard) return Status::OK();
+  return ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, snapshot_id,
+                                  MappingFingerprint(ctx.pipeline.config(), t.name),
+                                  static_cast<int64_t>(t.metadata.current_schema_id), 0});
+}
+
 }  // namespace
 
 Status RunIncrementalTable(RunContext& ctx, size_t index, int64_t from_snapshot) {
   const SourceTable& t = ctx.pipeline.tables()[index];
   TableReport& tr = ctx.report->tables[index];
   if (!t.snapshot_id()) return Status::OK();
-  ICEGRAPH_ASSIGN_OR_RAISE(const auto diff, iceberg::DiffSnapshots(*t.io, t.metadata, from_snapshot, *t.snapshot_id()));
+  const int64_t current = *t.snapshot_id();
+  ICEGRAPH_ASSIGN_OR_RAISE(const auto diff, iceberg::DiffSnapshots(*t.io, t.metadata, from_snapshot, current));
   if (diff.gap != iceberg::GapKind::kNone) {
     const std::string why = fmt::format("table {}: checkpoint snapshot {} cannot be followed to snapshot {} ({})",
-                                        t.name, from_snapshot, *t.snapshot_id(), iceberg::GapKindName(diff.gap));
+                                        t.name, from_snapshot, current, iceberg::GapKindName(diff.gap));
     if (ctx.pipeline.config().sync.on_gap == mapping::OnGap::kFail) {
       return Status::Invalid(why + "; sync.on_gap is fail: run `icegraph sync --full` to resync");
     }
     log::Warn("sync_gap_resync", {{"table", t.name}, {"gap", iceberg::GapKindName(diff.gap)}});
     tr.mode = "resync";
+    SnapshotApplier applier(ctx, index);
+    const bool readable = t.metadata.SnapshotById(from_snapshot) != nullptr;
+    // A rolled-back checkpoint is still readable: what it had and the current snapshot lacks is deleted.
+    if (readable) ICEGRAPH_RETURN_NOT_OK(applier.CollectAll(from_snapshot));
     std::vector<bool> only(ctx.pipeline.tables().size(), false);
     only[index] = true;
     ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, only));
-    ICEGRAPH_RETURN_NOT_OK(DeleteStaleVertices(ctx, index));
-    if (ctx.options.discard) return Status::OK();
-    return ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, *t.snapshot_id(),
-                                    MappingFingerprint(ctx.pipeline.config(), t.name),
-                                    static_cast<int64_t>(t.metadata.current_schema_id), 0});
+    if (readable) {
+      ICEGRAPH_RETURN_NOT_OK(applier.Finish(current, /*verify_all=*/true));
+    } else {
+      ICEGRAPH_RETURN_NOT_OK(DeleteStaleVertices(ctx, index));  // expired: ask TigerGraph what it holds
+    }
+    // Edges other tables hold to this table's vertices were removed with deleted vertices: write them again.
+    std::vector<bool> dependents = EdgeTablesReferencing(ctx.pipeline, index);
+    dependents[index] = false;
+    if (std::find(dependents.begin(), dependents.end(), true) != dependents.end()) {
+      ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, dependents));
+    }
+    return SetCheckpoint(ctx, t, current);
   }
   SnapshotApplier applier(ctx, index);
   std::optional<int64_t> parent = from_snapshot;
@@ -380,17 +490,14 @@ Status RunIncrementalTable(RunContext& ctx, size_t index, int64_t from_snapshot)
                                 {"added_files", changes.added_data_files.size()},
                                 {"removed_files", changes.removed_data_files.size()},
                                 {"delete_files", changes.added_delete_files.size()}});
-    ICEGRAPH_RETURN_NOT_OK(applier.Apply(changes, parent));
-    // The checkpoint moves only once TigerGraph acknowledged every write of the snapshot (Apply flushed).
-    if (!ctx.options.discard) {
-      ICEGRAPH_RETURN_NOT_OK(ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, changes.snapshot_id,
-                                                      MappingFingerprint(ctx.pipeline.config(), t.name),
-                                                      static_cast<int64_t>(t.metadata.current_schema_id), 0}));
-    }
+    ICEGRAPH_RETURN_NOT_OK(applier.Collect(changes, parent));
     ++tr.snapshots_applied;
     parent = changes.snapshot_id;
   }
-  return Status::OK();
+  ICEGRAPH_RETURN_NOT_OK(applier.Finish(current, /*verify_all=*/false));
+  // The checkpoint moves only once TigerGraph acknowledged every write of these snapshots (Finish flushed); a crash
+  // before leaves it where it was, and the rerun applies the same idempotent writes again.
+  return SetCheckpoint(ctx, t, current);
 }
 
 }  // namespace icegraph::engine

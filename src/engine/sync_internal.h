@@ -26,7 +26,9 @@ Status FlushInto(RunContext& ctx);
 Status RunFullTables(RunContext& ctx, const std::vector<bool>& include);
 
 /// The scan tasks of a table at a snapshot, projected and filtered as its mapping needs.
-Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id);
+/// `extra` predicates are ANDed to the mapping's filter.
+Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id,
+                                                 const iceberg::Filter& extra = {});
 
 /// Applies, snapshot by snapshot, what changed in table `index` after `from_snapshot`; moves its checkpoint after
 /// each. A gap (from expired or not an ancestor) resyncs the table or fails, per `sync.on_gap`.

@@ -386,7 +386,11 @@ class Reader {
   }
 
   Status Sync(const YAML::Node& n, const std::string& path) {
-    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"on_gap", "verify_deletes"}));
+    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"on_gap", "verify_deletes", "updated_at_column"}));
+    if (n["updated_at_column"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.updated_at_column,
+                               Str(n["updated_at_column"], Sub(path, "updated_at_column")));
+    }
     if (n["verify_deletes"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.verify_deletes, Bool(n["verify_deletes"], Sub(path, "verify_deletes")));
     }

@@ -56,6 +56,7 @@ struct SyncConfig {
   // Before deleting a key whose row went away, check no other row of the table still maps to it (keys that are not
   // unique in the table); costs a scan of the table per snapshot that deletes. Off when keys are unique.
   bool verify_deletes = true;
+  std::string updated_at_column = "updated_at";  // `sync --since`: the column telling when a row last changed
 };
 
 struct SinkConfig {
