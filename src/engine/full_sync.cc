@@ -316,7 +316,7 @@ Status RunTables(RunContext& ctx) {
     if (!full[i] || ctx.options.discard || !ctx.options.since.empty() || !t.snapshot_id()) continue;
     ICEGRAPH_RETURN_NOT_OK(
         ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config(), t.name),
-                                 static_cast<int64_t>(t.metadata.current_schema_id), 0}));
+                                 static_cast<int64_t>(t.binding_schema_id), 0}));
   }
   // Tables feeding vertices go first, so their vertices exist before other tables' edges need them.
   for (const bool vertex_tables : {true, false}) {

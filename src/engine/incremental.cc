@@ -442,7 +442,7 @@ Status SetCheckpoint(RunContext& ctx, const SourceTable& t, int64_t snapshot_id)
   if (ctx.options.discard) return Status::OK();
   return ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, snapshot_id,
                                   MappingFingerprint(ctx.pipeline.config(), t.name),
-                                  static_cast<int64_t>(t.metadata.current_schema_id), 0});
+                                  static_cast<int64_t>(t.binding_schema_id), 0});
 }
 
 }  // namespace

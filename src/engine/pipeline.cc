@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/log.h"
+
 namespace icegraph::engine {
 
 std::string ResolveConfigPath(const std::string& flag) {
@@ -37,11 +39,61 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Open(mapping::Config config) {
     const iceberg::Schema* schema = metadata->CurrentSchema();
     if (schema == nullptr) return p->config_.ErrorAt(m.loc, "table " + m.table + " has no current schema");
     schemas.emplace(m.table, *schema);
-    p->tables_.push_back(SourceTable{m.table, std::move(*metadata), std::move(io), nullptr});
+    const int32_t schema_id = metadata->current_schema_id;
+    p->tables_.push_back(SourceTable{m.table, std::move(*metadata), std::move(io), nullptr, schema_id});
   }
-  ICEGRAPH_ASSIGN_OR_RAISE(p->plan_, mapping::MappingPlan::Make(p->config_, schemas));
+  auto plan = mapping::MappingPlan::Make(p->config_, schemas);
+  if (!plan.ok()) {
+    // Columns renamed since the last sync: bind the mapping by the names of the checkpoint's schema, which resolve
+    // to the same field ids, so the mapping keeps working until it is updated to the new names.
+    auto renamed = p->SchemasAsOfCheckpoints(schemas);
+    if (renamed.ok() && *renamed != nullptr) {
+      auto retry = mapping::MappingPlan::Make(p->config_, **renamed);
+      if (retry.ok()) {
+        log::Warn(
+            "mapping_follows_renamed_columns",
+            {{"hint", "columns were renamed in Iceberg since the last sync; update icegraph.yaml to the new names"},
+             {"error_with_current_names", plan.status().message()}});
+      }
+      // Either way the renamed binding says more: what is missing even after following renames (a dropped column).
+      plan = std::move(retry);
+    }
+  }
+  if (!plan.ok()) return plan.status();
+  p->plan_ = std::move(*plan);
   for (auto& t : p->tables_) t.plan = p->plan_.ForTable(t.name);
   return p;
+}
+
+namespace {
+
+// `field` with the names `old` gave to the same field ids (recursively); fields `old` lacks keep their names.
+iceberg::Field WithOldNames(const iceberg::Field& field, const iceberg::Schema& old) {
+  iceberg::Field out = field;
+  if (const iceberg::Field* was = old.FindField(field.id); was != nullptr) out.name = was->name;
+  for (auto& child : out.children) child = WithOldNames(child, old);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::SchemasAsOfCheckpoints(
+    const std::map<std::string, iceberg::Schema>& current) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto store, OpenStateStore(config_));
+  auto out = std::make_unique<std::map<std::string, iceberg::Schema>>(current);
+  bool changed = false;
+  for (SourceTable& t : tables_) {
+    ICEGRAPH_ASSIGN_OR_RAISE(auto cp, store->GetCheckpoint(name(), t.name));
+    if (!cp || cp->schema_id == t.metadata.current_schema_id) continue;
+    const iceberg::Schema* old = t.metadata.SchemaById(static_cast<int32_t>(cp->schema_id));
+    if (old == nullptr) continue;
+    iceberg::Schema& s = (*out)[t.name];
+    for (auto& f : s.fields) f = WithOldNames(f, *old);
+    changed = true;
+    t.binding_schema_id = old->schema_id;
+  }
+  if (!changed) return std::unique_ptr<std::map<std::string, iceberg::Schema>>();
+  return out;
 }
 
 Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {

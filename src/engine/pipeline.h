@@ -23,6 +23,9 @@ struct SourceTable {
   iceberg::TableMetadata metadata;
   std::shared_ptr<iceberg::FileIO> io;
   const mapping::TablePlan* plan = nullptr;
+  /// The schema whose column names the mapping was bound with: the current one, or the checkpoint's when columns
+  /// were renamed since (kept in the checkpoint so the mapping keeps following the renamed fields).
+  int32_t binding_schema_id = 0;
   /// The snapshot a sync reads (the current one), absent for a table without snapshots.
   std::optional<int64_t> snapshot_id() const { return metadata.current_snapshot_id; }
 };
@@ -49,6 +52,10 @@ class Pipeline {
 
  private:
   Pipeline() = default;
+  /// The tables' current schemas with each field named as in the schema of its table's checkpoint (same field ids),
+  /// or nullptr when no table's schema changed since its checkpoint; records the binding schema of each table.
+  Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> SchemasAsOfCheckpoints(
+      const std::map<std::string, iceberg::Schema>& current);
   mapping::Config config_;
   std::unique_ptr<iceberg::Catalog> catalog_;
   mapping::MappingPlan plan_;
