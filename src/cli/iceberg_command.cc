@@ -363,7 +363,8 @@ void AddIcebergCommand(CLI::App& app, int* exit_code) {
   sc->add_option("--filter", scan_args->filter,
                  "Rows to keep, e.g. \"id >= 10 and country = 'FR'\"; prunes files by partition and column bounds");
   sc->add_flag("--tasks", scan_args->tasks_only, "Print the planned scan tasks instead of rows");
-  sc->add_option("--format", scan_args->format, "jsonl (rows), or count (read everything, print counts: for benchmarks)")
+  sc->add_option("--format", scan_args->format,
+                 "jsonl (rows), or count (read everything, print counts: for benchmarks)")
       ->check(CLI::IsMember({"jsonl", "count"}))
       ->capture_default_str();
   auto diff = std::make_shared<CatalogArgs>();

@@ -20,7 +20,7 @@ struct SyncOptions {
   bool discard = false;            // map and serialise everything, send nothing, move no checkpoint (benchmarks)
   bool full = false;               // read every table in full even where a checkpoint exists
   int64_t lock_wait_ms = 0;        // how long to wait for another worker's lock on the pipeline
-  std::string since;  // micro-batch: only rows whose sync.updated_at_column is later (no deletes)
+  std::string since;               // micro-batch: only rows whose sync.updated_at_column is later (no deletes)
   /// Called about once a second from a background thread with the progress so far.
   std::function<void(const struct SyncProgress&)> on_progress;
 };

@@ -100,8 +100,9 @@ TEST(ConfigTest, EnvInterpolation) {
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndPath) {
-  ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: User, id: u, colour: red}\n",
-              "icegraph.yaml:6: mappings[0].vertices[0].colour: unknown key (allowed: type, id, attributes, defaults, owner)");
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices:\n      - {type: User, id: u, colour: red}\n",
+      "icegraph.yaml:6: mappings[0].vertices[0].colour: unknown key (allowed: type, id, attributes, defaults, owner)");
   ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: User}\n",
               "icegraph.yaml:6: mappings[0].vertices[0].id: required");
   ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: SELECT, id: u}\n",

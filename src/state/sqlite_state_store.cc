@@ -1,17 +1,17 @@
 // SQLite state store: one connection guarded by a mutex (the engine's threads report through it), WAL journal so
 // readers such as `icegraph status` never block a running sync.
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <thread>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string_view>
+#include <thread>
 
 #include "common/log.h"
 #include "state/postgres_state_store.h"
@@ -88,7 +88,8 @@ std::string Text(sqlite3_stmt* s, int col) {
 
 class SqliteStateStore final : public StateStore {
  public:
-  SqliteStateStore(std::unique_ptr<sqlite3, DbCloser> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStateStore(std::unique_ptr<sqlite3, DbCloser> db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
 
   Status Migrate() {
     ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
@@ -123,7 +124,8 @@ class SqliteStateStore final : public StateStore {
 
   Result<int64_t> BeginRun(const std::string& pipeline, const std::string& kind) override {
     const std::lock_guard lock(mu_);
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("INSERT INTO runs (pipeline, kind, outcome, started_ms) VALUES (?,?,?,?)"));
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s,
+                             Prepare("INSERT INTO runs (pipeline, kind, outcome, started_ms) VALUES (?,?,?,?)"));
     BindText(s.get(), 1, pipeline);
     BindText(s.get(), 2, kind);
     BindText(s.get(), 3, "running");
@@ -211,8 +213,8 @@ class SqliteStateStore final : public StateStore {
 
   Result<int64_t> CountDeadLetters(std::optional<int64_t> run_id) override {
     const std::lock_guard lock(mu_);
-    ICEGRAPH_ASSIGN_OR_RAISE(
-        auto s, Prepare(run_id ? "SELECT count(*) FROM dead_letters WHERE run_id = ?" : "SELECT count(*) FROM dead_letters"));
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(run_id ? "SELECT count(*) FROM dead_letters WHERE run_id = ?"
+                                                    : "SELECT count(*) FROM dead_letters"));
     if (run_id) sqlite3_bind_int64(s.get(), 1, *run_id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return Error("counting dead letters");
     return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
@@ -220,7 +222,8 @@ class SqliteStateStore final : public StateStore {
 
   Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& pipeline, const std::string& table) override {
     const std::lock_guard lock(mu_);
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(std::string(kCheckpointColumns) + " WHERE pipeline = ? AND table_name = ?"));
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s,
+                             Prepare(std::string(kCheckpointColumns) + " WHERE pipeline = ? AND table_name = ?"));
     BindText(s.get(), 1, pipeline);
     BindText(s.get(), 2, table);
     const int rc = sqlite3_step(s.get());
@@ -274,7 +277,8 @@ class SqliteStateStore final : public StateStore {
 
   Result<std::vector<Checkpoint>> ListCheckpoints(const std::string& pipeline) override {
     const std::lock_guard lock(mu_);
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(std::string(kCheckpointColumns) + " WHERE pipeline = ? ORDER BY table_name"));
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s,
+                             Prepare(std::string(kCheckpointColumns) + " WHERE pipeline = ? ORDER BY table_name"));
     BindText(s.get(), 1, pipeline);
     std::vector<Checkpoint> out;
     int rc = 0;
@@ -304,7 +308,11 @@ class SqliteStateStore final : public StateStore {
   }
 
   static Checkpoint ReadCheckpoint(sqlite3_stmt* s) {
-    return {Text(s, 0), Text(s, 1), sqlite3_column_int64(s, 2), Text(s, 3), sqlite3_column_int64(s, 4),
+    return {Text(s, 0),
+            Text(s, 1),
+            sqlite3_column_int64(s, 2),
+            Text(s, 3),
+            sqlite3_column_int64(s, 4),
             sqlite3_column_int64(s, 5)};
   }
 
@@ -382,8 +390,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& url) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return Status::IOError("cannot create the directory of state database " + path + ": " + ec.message());
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   std::unique_ptr<sqlite3, DbCloser> db(raw);
   if (rc != SQLITE_OK) {
     return Status::IOError("cannot open state database " + path + ": " +

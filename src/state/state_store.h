@@ -2,10 +2,9 @@
 // config) or PostgreSQL (shared by several workers); the schema is versioned and migrated forward on open.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -58,8 +58,8 @@ TEST_F(StateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   auto page1 = (*store)->ListDeadLetters({.run_id = *run, .source_table = "shop.users", .after_id = 0, .limit = 3});
   ASSERT_TRUE(page1.ok());
   ASSERT_EQ(page1->size(), 3U);
-  auto page2 =
-      (*store)->ListDeadLetters({.run_id = *run, .source_table = "shop.users", .after_id = page1->back().id, .limit = 3});
+  auto page2 = (*store)->ListDeadLetters(
+      {.run_id = *run, .source_table = "shop.users", .after_id = page1->back().id, .limit = 3});
   ASSERT_TRUE(page2.ok());
   ASSERT_EQ(page2->size(), 2U);
   EXPECT_EQ((*page2)[1].letter.row_key, "u4");
