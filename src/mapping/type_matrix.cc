@@ -110,6 +110,27 @@ class Out {
   std::vector<RowError> errors_;
 };
 
+// Parses each string of `in` (cast to utf8) with `parse`; `put` stores a parsed value, unparseable text is an error.
+template <typename Builder, typename Parse, typename Put>
+Result<Converted> ParseEach(const std::shared_ptr<arrow::Array>& in, Out<Builder>& out, Parse&& parse,
+                            std::string_view what, Put&& put) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto s, Cast(in, arrow::utf8()));
+  const auto& a = static_cast<const arrow::StringArray&>(*s);
+  for (int64_t i = 0; i < a.length(); ++i) {
+    if (a.IsNull(i)) {
+      out.Null();
+      continue;
+    }
+    const auto v = parse(a.GetView(i));
+    if (!v) {
+      out.Fail(i, ErrCode::kUnparseable, std::string(what));
+    } else {
+      put(i, *v);
+    }
+  }
+  return out.Finish();
+}
+
 // Strict integer text: optional sign, digits, surrounding blanks allowed.
 template <typename T>
 std::optional<T> ParseInteger(std::string_view s, bool* overflow) {
@@ -439,23 +460,7 @@ Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std:
     }
     return out.Finish();
   }
-  if (IsStringType(id)) {
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Cast(in, arrow::utf8()));
-    const auto& a = static_cast<const arrow::StringArray&>(*s);
-    for (int64_t i = 0; i < a.length(); ++i) {
-      if (a.IsNull(i)) {
-        out.Null();
-        continue;
-      }
-      const std::optional<double> v = ParseDouble(a.GetView(i));
-      if (!v) {
-        out.Fail(i, ErrCode::kUnparseable, "not a number");
-      } else {
-        put(i, *v);
-      }
-    }
-    return out.Finish();
-  }
+  if (IsStringType(id)) return ParseEach(in, out, ParseDouble, "not a number", put);
   return Status::TypeError(fmt::format("cannot convert {} to {}", in->type()->ToString(), kind));
 }
 
@@ -555,21 +560,7 @@ Result<Converted> ToDatetime(const std::shared_ptr<arrow::Array>& in, const std:
     return r;
   }
   if (IsStringType(id)) {
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Cast(in, arrow::utf8()));
-    const auto& a = static_cast<const arrow::StringArray&>(*s);
-    for (int64_t i = 0; i < a.length(); ++i) {
-      if (a.IsNull(i)) {
-        out.Null();
-        continue;
-      }
-      const std::optional<int64_t> v = ParseDatetime(a.GetView(i));
-      if (!v) {
-        out.Fail(i, ErrCode::kUnparseable, "not a date or timestamp (YYYY-MM-DD[ hh:mm:ss])");
-      } else {
-        put(i, *v);
-      }
-    }
-    return out.Finish();
+    return ParseEach(in, out, ParseDatetime, "not a date or timestamp (YYYY-MM-DD[ hh:mm:ss])", put);
   }
   return Status::TypeError(fmt::format("cannot convert {} to DATETIME", in->type()->ToString()));
 }
