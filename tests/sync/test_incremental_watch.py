@@ -5,6 +5,8 @@ import signal
 import subprocess
 import time
 
+import requests
+
 from ..conftest import icegraph_bin
 from .conftest import run_icegraph
 from .test_incremental_scenarios import (FIRST_PRODUCTS, FIRST_PURCHASES, FIRST_USERS, Shop, purchase, read_graph,
@@ -15,7 +17,11 @@ def wait_for_graph(emu, shop, what, timeout=5.0):
     want = shop.expected()
     deadline = time.monotonic() + timeout
     while True:
-        got = read_graph(emu)
+        try:
+            got = read_graph(emu)
+        except requests.HTTPError:
+            # The graph changed between listing a vertex and reading its edges (watch deleted it): read again.
+            got = None
         if got == want:
             return got
         if time.monotonic() > deadline:
