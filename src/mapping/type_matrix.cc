@@ -484,23 +484,13 @@ Result<Converted> ToBool(const std::shared_ptr<arrow::Array>& in) {
     return out.Finish();
   }
   if (IsStringType(id)) {
-    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Cast(in, arrow::utf8()));
-    const auto& a = static_cast<const arrow::StringArray&>(*s);
-    for (int64_t i = 0; i < a.length(); ++i) {
-      if (a.IsNull(i)) {
-        out.Null();
-        continue;
-      }
-      const std::string v = ToUpper(Trim(a.GetView(i)));
-      if (v == "TRUE" || v == "1") {
-        out.Append(true);
-      } else if (v == "FALSE" || v == "0") {
-        out.Append(false);
-      } else {
-        out.Fail(i, ErrCode::kUnparseable, "not true, false, 1 or 0");
-      }
-    }
-    return out.Finish();
+    const auto parse = [](std::string_view text) -> std::optional<bool> {
+      const std::string v = ToUpper(Trim(text));
+      if (v == "TRUE" || v == "1") return true;
+      if (v == "FALSE" || v == "0") return false;
+      return std::nullopt;
+    };
+    return ParseEach(in, out, parse, "not true, false, 1 or 0", [&](int64_t, bool v) { out.Append(v); });
   }
   return Status::TypeError(fmt::format("cannot convert {} to BOOL", in->type()->ToString()));
 }

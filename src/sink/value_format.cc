@@ -73,29 +73,22 @@ Result<ColumnView> MakeIdView(const arrow::Array* array, std::string_view name) 
   return MakeColumnView(mapping::TgType{TgKind::kString}, array, name);
 }
 
-void AppendInt(int64_t v, std::string* out) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr);
-}
+namespace {
 
-void AppendUint(uint64_t v, std::string* out) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr);
-}
-
-void AppendDouble(double v, std::string* out) {
+// Shortest round-trip text of a number, appended without a temporary string.
+template <typename T>
+void AppendChars(T v, std::string* out) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
   out->append(buf, r.ptr);
 }
 
-void AppendFloat(float v, std::string* out) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr);
-}
+}  // namespace
+
+void AppendInt(int64_t v, std::string* out) { AppendChars(v, out); }
+void AppendUint(uint64_t v, std::string* out) { AppendChars(v, out); }
+void AppendDouble(double v, std::string* out) { AppendChars(v, out); }
+void AppendFloat(float v, std::string* out) { AppendChars(v, out); }
 
 void AppendDatetime(int64_t t, std::string* out) {
   // Days and seconds of day with floor division, then Hinnant's civil_from_days.
