@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo bench clean
+.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo bench reliability clean
 
 all: build
 
@@ -52,6 +52,12 @@ demo: build
 
 bench: build
 	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/bench.sh
+
+# The whole reliability suite (crash harness, fault suite with both sink paths and three seeds), then its table.
+reliability: build
+	@rm -f build/reliability/results.jsonl
+	@ICEGRAPH_RELIABILITY=full ICEGRAPH_BIN=$(BIN) $(PY) -m pytest -q tests/reliability
+	@$(PY) scripts/reliability_table.py build/reliability/results.jsonl
 
 clean:
 	rm -rf build

@@ -3,6 +3,7 @@
 // the mapping (check, sync); 4 the sync succeeded but left dead letters (only with --fail-on-dead-letters).
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
+#include <fmt/format.h>
 #include <parquet/arrow/writer.h>
 #include <unistd.h>
 
@@ -190,6 +191,12 @@ void PrintSummary(const engine::SyncReport& r) {
               static_cast<long long>(r.requests), static_cast<double>(r.bytes) / 1e6,
               static_cast<long long>(r.bulk_rows), static_cast<long long>(r.upsert_rows),
               static_cast<long long>(r.dead_letters));
+  if (r.retries > 0) {
+    std::string reasons;
+    for (const auto& [why, n] : r.retry_reasons) reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", n, why);
+    std::printf("%lld retries (%s), %lld concurrency cuts\n", static_cast<long long>(r.retries), reasons.c_str(),
+                static_cast<long long>(r.concurrency_cuts));
+  }
   if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/failpoint.h"
 #include "common/log.h"
 #include "engine/sync_internal.h"
 #include "iceberg/reader.h"
@@ -192,6 +193,7 @@ Status FlushInto(RunContext& ctx) {
     }
     ICEGRAPH_RETURN_NOT_OK(ctx.store.AddDeadLetters(ctx.run_id, table, snapshot, letters));
   }
+  failpoint::Pass("sync.flushed");
   return Status::OK();
 }
 
@@ -314,9 +316,11 @@ Status RunTables(RunContext& ctx) {
     const SourceTable& t = p.tables()[i];
     // A micro-batch (--since) sees no deletes, so it never moves a checkpoint.
     if (!full[i] || ctx.options.discard || !ctx.options.since.empty() || !t.snapshot_id()) continue;
+    failpoint::Pass("sync.checkpoint_before");
     ICEGRAPH_RETURN_NOT_OK(
         ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config(), t.name),
                                  static_cast<int64_t>(t.binding_schema_id), 0}));
+    failpoint::Pass("sync.checkpoint_moved");
   }
   // Tables feeding vertices go first, so their vertices exist before other tables' edges need them.
   for (const bool vertex_tables : {true, false}) {
@@ -337,6 +341,10 @@ nlohmann::json SyncReport::ToJson() const {
       {"run_id", run_id},     {"outcome", outcome}, {"seconds", seconds},     {"dead_letters", dead_letters},
       {"requests", requests}, {"bytes", bytes},     {"bulk_rows", bulk_rows}, {"upsert_rows", upsert_rows}};
   if (!error.empty()) j["error"] = error;
+  j["retries"] = retries;
+  j["retry_reasons"] = retry_reasons;
+  j["concurrency_cuts"] = concurrency_cuts;
+  if (breaker_opened) j["breaker_opened"] = true;
   j["tables"] = nlohmann::json::array();
   for (const auto& t : tables) {
     j["tables"].push_back({{"table", t.table},
@@ -403,8 +411,9 @@ Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, c
   report.tables.resize(pipeline.tables().size());
   ICEGRAPH_ASSIGN_OR_RAISE(report.run_id, store.BeginRun(pipeline.name(), options.kind));
   log::Info("sync_start", {{"run_id", report.run_id}, {"kind", options.kind}, {"tables", pipeline.tables().size()}});
+  std::unique_ptr<sink::TigerGraphClient> client;
   Status st = [&]() -> Status {
-    ICEGRAPH_ASSIGN_OR_RAISE(auto client, pipeline.Connect());
+    ICEGRAPH_ASSIGN_OR_RAISE(client, pipeline.Connect());
     sink::SinkOptions sink_options = pipeline.SinkOptions();
     sink_options.discard = options.discard;
     if (!options.discard) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
@@ -414,6 +423,13 @@ Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, c
     return RunTables(ctx);
   }();
   report.seconds = SecondsSince(start);
+  if (client) {
+    const sink::RetryStats rs = client->retry_stats();
+    report.retries = rs.retries;
+    report.retry_reasons = rs.reasons;
+    report.concurrency_cuts = rs.concurrency_cuts;
+    report.breaker_opened = rs.breaker_opened;
+  }
   for (const auto& t : report.tables) report.dead_letters += t.dead_letters;
   report.outcome = st.ok() ? "succeeded" : "failed";
   report.error = st.ok() ? "" : st.ToString();

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/failpoint.h"
 #include "common/log.h"
 #include "engine/sync_internal.h"
 #include "iceberg/metadata_json.h"
@@ -440,9 +441,12 @@ std::vector<bool> EdgeTablesReferencing(const Pipeline& p, size_t table) {
 
 Status SetCheckpoint(RunContext& ctx, const SourceTable& t, int64_t snapshot_id) {
   if (ctx.options.discard) return Status::OK();
-  return ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, snapshot_id,
-                                  MappingFingerprint(ctx.pipeline.config(), t.name),
-                                  static_cast<int64_t>(t.binding_schema_id), 0});
+  failpoint::Pass("sync.checkpoint_before");
+  ICEGRAPH_RETURN_NOT_OK(ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, snapshot_id,
+                                                  MappingFingerprint(ctx.pipeline.config(), t.name),
+                                                  static_cast<int64_t>(t.binding_schema_id), 0}));
+  failpoint::Pass("sync.checkpoint_moved");
+  return Status::OK();
 }
 
 }  // namespace

@@ -108,7 +108,14 @@ Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
   o.verify_tls = t.verify_tls;
   o.ca_bundle = t.ca_bundle;
   o.request_timeout_ms = int64_t{t.timeout_s} * 1000;
+  o.connect_timeout_ms = int64_t{t.connect_timeout_s} * 1000;
   o.concurrency = t.concurrency;
+  o.retry.max_attempts = t.retry.max_attempts;
+  o.retry.initial_backoff_ms = t.retry.initial_backoff_ms;
+  o.retry.max_backoff_ms = t.retry.max_backoff_ms;
+  o.retry.request_budget_ms = t.retry.request_budget_s * 1000;
+  o.retry.breaker_after_ms = t.retry.breaker_after_s * 1000;
+  o.retry.adaptive_concurrency = t.retry.adaptive_concurrency;
   return sink::TigerGraphClient::Make(std::move(o));
 }
 

@@ -326,7 +326,7 @@ class Reader {
   Status TigerGraph(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path,
                                     {"urls", "graph", "username", "password", "secret", "token", "verify_tls",
-                                     "ca_bundle", "timeout_s", "concurrency"}));
+                                     "ca_bundle", "timeout_s", "connect_timeout_s", "concurrency", "retry"}));
     TigerGraphConfig& t = cfg_->tigergraph;
     const YAML::Node urls = n["urls"];
     const std::string upath = Sub(path, "urls");
@@ -365,9 +365,42 @@ class Reader {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["timeout_s"], Sub(path, "timeout_s"), 1));
       t.timeout_s = static_cast<int>(std::min<int64_t>(v, 86400 * 7));
     }
+    if (n["connect_timeout_s"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["connect_timeout_s"], Sub(path, "connect_timeout_s"), 1));
+      t.connect_timeout_s = static_cast<int>(std::min<int64_t>(v, 3600));
+    }
     if (n["concurrency"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["concurrency"], Sub(path, "concurrency"), 1));
       t.concurrency = static_cast<int>(std::min<int64_t>(v, 1024));
+    }
+    if (n["retry"]) return Retry(n["retry"], Sub(path, "retry"));
+    return Status::OK();
+  }
+
+  Status Retry(const YAML::Node& n, const std::string& path) {
+    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path,
+                                    {"max_attempts", "initial_backoff_ms", "max_backoff_ms", "request_budget_s",
+                                     "breaker_after_s", "adaptive_concurrency"}));
+    RetryConfig& r = cfg_->tigergraph.retry;
+    if (n["max_attempts"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["max_attempts"], Sub(path, "max_attempts"), 1));
+      r.max_attempts = static_cast<int>(std::min<int64_t>(v, 1000));
+    }
+    for (const auto& [key, field] :
+         {std::pair{"initial_backoff_ms", &r.initial_backoff_ms}, std::pair{"max_backoff_ms", &r.max_backoff_ms},
+          std::pair{"request_budget_s", &r.request_budget_s}, std::pair{"breaker_after_s", &r.breaker_after_s}}) {
+      if (n[key]) {
+        ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n[key], Sub(path, key), 1));
+        *field = std::min<int64_t>(v, int64_t{86400} * 1000);
+      }
+    }
+    if (r.max_backoff_ms < r.initial_backoff_ms) {
+      return Err(n["max_backoff_ms"] ? n["max_backoff_ms"] : n, Sub(path, "max_backoff_ms"),
+                 fmt::format("must be at least initial_backoff_ms ({})", r.initial_backoff_ms));
+    }
+    if (n["adaptive_concurrency"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(r.adaptive_concurrency,
+                               Bool(n["adaptive_concurrency"], Sub(path, "adaptive_concurrency")));
     }
     return Status::OK();
   }

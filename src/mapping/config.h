@@ -29,6 +29,16 @@ struct CatalogConfig {
   std::map<std::string, std::string> properties;  // passed through to the Iceberg catalog
 };
 
+/// `tigergraph.retry`: how requests survive a flaky TigerGraph (sink/retry.h).
+struct RetryConfig {
+  int max_attempts = 10;
+  int64_t initial_backoff_ms = 250;
+  int64_t max_backoff_ms = 8000;
+  int64_t request_budget_s = 300;
+  int64_t breaker_after_s = 60;
+  bool adaptive_concurrency = true;
+};
+
 struct TigerGraphConfig {
   std::vector<std::string> urls;
   std::string graph;
@@ -39,7 +49,9 @@ struct TigerGraphConfig {
   bool verify_tls = true;
   std::string ca_bundle;
   int timeout_s = 600;
+  int connect_timeout_s = 10;
   int concurrency = 4;
+  RetryConfig retry;
 };
 
 struct StateConfig {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/failpoint.h"
 #include "common/log.h"
 #include "sink/csv_writer.h"
 #include "sink/json_writer.h"
@@ -297,6 +298,7 @@ Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, std::string
     report_.bytes += static_cast<int64_t>(body.size());
     if (resend) ++report_.resent_requests;
   }
+  failpoint::Pass("sink.request_done");
   const bool too_large = !stats.ok() && TooLarge(stats.status());
   if (!stats.ok() && !too_large) return stats.status().WithContext(fmt::format("loading job {}", b.job));
   const auto lines = static_cast<int64_t>(rows.size());
@@ -336,6 +338,7 @@ Status GraphSink::RunUpsert(const Batch& b, const std::vector<int64_t>& rows, bo
     report_.bytes += static_cast<int64_t>(body.size());
     if (resend) ++report_.resent_requests;
   }
+  failpoint::Pass("sink.request_done");
   if (!result.ok() && !TooLarge(result.status()) && RequestLevelError(result.status())) {
     return result.status().WithContext(fmt::format("upsert of {} {}", b.is_edge ? "edge" : "vertex", b.type));
   }
@@ -405,9 +408,9 @@ Status GraphSink::DeleteRows(bool is_edge, const std::string& type, const std::s
     idle_.wait(lock, [this] { return queue_.empty() && active_ == 0; });
     if (!error_.ok()) return error_;
   }
-  std::string body;
   std::vector<mapping::DeadLetter> refused;
-  int64_t lines = 0;
+  std::vector<int64_t> keep;
+  keep.reserve(static_cast<size_t>(rows));
   for (int64_t r = 0; r < rows; ++r) {
     if (csv.NeedsJson(r)) {
       // A key holding the field or line separator cannot be named in the job's input.
@@ -415,26 +418,47 @@ Status GraphSink::DeleteRows(bool is_edge, const std::string& type, const std::s
                          "the key holds a 0x1E/0x1F byte or an empty value, which a delete job cannot carry", "{}"});
       continue;
     }
-    csv.AppendRange(r, r + 1, &body);
-    ++lines;
+    keep.push_back(r);
   }
+  const auto lines = static_cast<int64_t>(keep.size());
   if (options_.discard || lines == 0) {
     const std::lock_guard<std::mutex> lock(mu_);
     report_.deleted[type] += lines;
     for (auto& d : refused) report_.dead_letters.push_back(std::move(d));
     return Status::OK();
   }
-  auto stats = client_.PostLoadingJob(job.first, job.second, body, std::string_view(&kCsvSeparator, 1),
-                                      std::string_view(&kCsvEol, 1));
-  if (!stats.ok()) return stats.status().WithContext("delete job " + job.first);
-  if (stats->valid_line != lines) {
-    return Status::IOError(fmt::format("delete job {} accepted {} of {} lines ({})", job.first, stats->valid_line,
-                                       lines, stats->RejectReasons()));
-  }
+  // Requests of at most chunk_bytes; a request refused as too large (413) is split in halves.
+  std::function<Status(std::vector<int64_t>)> post = [&](std::vector<int64_t> part) -> Status {
+    std::string body;
+    csv.AppendRows(part, &body);
+    if (part.size() > 1 && static_cast<int64_t>(body.size()) > options_.chunk_bytes) {
+      const auto mid = part.begin() + static_cast<std::ptrdiff_t>(part.size() / 2);
+      ICEGRAPH_RETURN_NOT_OK(post(std::vector<int64_t>(part.begin(), mid)));
+      return post(std::vector<int64_t>(mid, part.end()));
+    }
+    auto stats = client_.PostLoadingJob(job.first, job.second, body, std::string_view(&kCsvSeparator, 1),
+                                        std::string_view(&kCsvEol, 1));
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      ++report_.requests;
+      ++report_.bulk_requests;
+      report_.bytes += static_cast<int64_t>(body.size());
+    }
+    failpoint::Pass("sink.delete_done");
+    if (!stats.ok() && TooLarge(stats.status()) && part.size() > 1) {
+      const auto mid = part.begin() + static_cast<std::ptrdiff_t>(part.size() / 2);
+      ICEGRAPH_RETURN_NOT_OK(post(std::vector<int64_t>(part.begin(), mid)));
+      return post(std::vector<int64_t>(mid, part.end()));
+    }
+    if (!stats.ok()) return stats.status().WithContext("delete job " + job.first);
+    if (stats->valid_line != static_cast<int64_t>(part.size())) {
+      return Status::IOError(fmt::format("delete job {} accepted {} of {} lines ({})", job.first, stats->valid_line,
+                                         part.size(), stats->RejectReasons()));
+    }
+    return Status::OK();
+  };
+  ICEGRAPH_RETURN_NOT_OK(post(std::move(keep)));
   const std::lock_guard<std::mutex> lock(mu_);
-  ++report_.requests;
-  ++report_.bulk_requests;
-  report_.bytes += static_cast<int64_t>(body.size());
   report_.deleted[type] += lines;
   for (auto& d : refused) report_.dead_letters.push_back(std::move(d));
   return Status::OK();

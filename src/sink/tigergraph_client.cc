@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
+#include <random>
 #include <thread>
 
 #include "common/log.h"
@@ -28,6 +30,38 @@ using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
   return size * n;
+}
+
+// Keeps the Retry-After header of an answer (the only header the retry policy reads).
+size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
+  const std::string_view line(data, size * n);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size() && std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    *static_cast<std::string*>(user) = std::string(line.substr(kName.size()));
+  }
+  return size * n;
+}
+
+// How the retry policy sees a transport error; `connected`: the connection was made before it failed.
+FailureKind CurlFailure(CURLcode rc, bool connected) {
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return FailureKind::kConnect;
+    case CURLE_OPERATION_TIMEDOUT: return connected ? FailureKind::kTimeout : FailureKind::kConnect;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_LOGIN_DENIED:
+    case CURLE_OUT_OF_MEMORY: return FailureKind::kFatal;
+    default: return connected ? FailureKind::kReset : FailureKind::kConnect;
+  }
 }
 
 std::string Base64(std::string_view in) {
@@ -164,7 +198,10 @@ class TigerGraphClient::HandlePool {
 };
 
 TigerGraphClient::TigerGraphClient(TigerGraphOptions options)
-    : options_(std::move(options)), pool_(std::make_unique<HandlePool>(options_.concurrency)) {
+    : options_(std::move(options)),
+      pool_(std::make_unique<HandlePool>(options_.concurrency)),
+      breaker_(options_.retry.breaker_after_ms),
+      limiter_(options_.concurrency, options_.retry.adaptive_concurrency) {
   token_ = options_.token;
 }
 
@@ -174,6 +211,7 @@ Result<std::unique_ptr<TigerGraphClient>> TigerGraphClient::Make(TigerGraphOptio
   if (options.urls.empty()) return Status::Invalid("TigerGraph: no URL given");
   if (options.graph.empty()) return Status::Invalid("TigerGraph: no graph given");
   if (options.concurrency < 1) return Status::Invalid("TigerGraph: concurrency must be at least 1");
+  if (options.retry.max_attempts < 1) return Status::Invalid("TigerGraph: retry.max_attempts must be at least 1");
   for (std::string& u : options.urls) {
     while (!u.empty() && u.back() == '/') u.pop_back();
   }
@@ -184,19 +222,21 @@ Result<std::unique_ptr<TigerGraphClient>> TigerGraphClient::Make(TigerGraphOptio
 
 int64_t TigerGraphClient::requests_sent() const { return pool_->requests.load(); }
 
-Result<TigerGraphClient::Response> TigerGraphClient::SendOnce(const char* method, const std::string& path,
-                                                              std::string_view body, const char* content_type,
-                                                              const std::string& authorization) {
+TigerGraphClient::Attempt TigerGraphClient::SendOnce(const char* method, const std::string& path, std::string_view body,
+                                                     const char* content_type, const std::string& authorization) {
   const std::string& base = options_.urls[pool_->next_url.fetch_add(1) % options_.urls.size()];
   const std::string url = base + path;
+  Attempt out;
   CurlPtr h = pool_->Take();
   if (!h) {
     pool_->Give(nullptr);
-    return Status::Internal("curl_easy_init failed");
+    out.error = Status::Internal("curl_easy_init failed");
+    out.kind = FailureKind::kFatal;
+    return out;
   }
   CURL* c = h.get();
   curl_easy_reset(c);
-  Response r;
+  Response& r = out.response;
   SlistPtr headers;
   const auto add_header = [&headers](const std::string& line) {
     curl_slist* l = curl_slist_append(headers.get(), line.c_str());
@@ -218,6 +258,8 @@ Result<TigerGraphClient::Response> TigerGraphClient::SendOnce(const char* method
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &ReadHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.retry_after);
   if (std::string_view(method) == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
@@ -229,17 +271,31 @@ Result<TigerGraphClient::Response> TigerGraphClient::SendOnce(const char* method
   pool_->requests.fetch_add(1);
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_off_t connect_us = 0;
+  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   pool_->Give(std::move(h));
   if (rc != CURLE_OK) {
-    return Status::Unavailable(fmt::format("{} {}: {}", method, path, curl_easy_strerror(rc)));
+    out.kind = CurlFailure(rc, connect_us > 0);
+    out.error = Status::Unavailable(fmt::format("{} {}: {}", method, path, curl_easy_strerror(rc)));
+    return out;
   }
-  return r;
+  if (r.status == 503 || r.status == 429) {
+    out.kind = FailureKind::kOverloaded;
+  } else if (r.status == 502 || r.status == 504) {
+    out.kind = FailureKind::kGateway;
+  }
+  if (out.kind != FailureKind::kNone) {
+    out.error = Status::Unavailable(fmt::format("{} {}: HTTP {}", method, path, r.status));
+  }
+  return out;
 }
 
-Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh) {
+Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh, const std::string& failed) {
   const std::lock_guard<std::mutex> lock(token_mu_);
   if (!token_.empty() && !(refresh && token_from_credentials_)) return "Bearer " + token_;
+  // Several requests can find one token expired at once: the first renews it, the others use the new one.
+  if (refresh && !token_.empty() && "Bearer " + token_ != failed) return "Bearer " + token_;
   if (options_.secret.empty() && options_.username.empty()) return std::string();
   json body = {{"graph", options_.graph}};
   std::string basic;
@@ -249,11 +305,12 @@ Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh) {
     basic = "Basic " + Base64(options_.username + ":" + options_.password);
   }
   const std::string path = "/gsql/v1/tokens";
-  ICEGRAPH_ASSIGN_OR_RAISE(Response r, SendOnce("POST", path, body.dump(), "application/json", basic));
+  ICEGRAPH_ASSIGN_OR_RAISE(Response r,
+                           Send("POST", path, body.dump(), "application/json", AuthMode::kNone, true, basic));
   if (r.status == 400 && r.body.find("does not exist") != std::string::npos) {
     // The graph is yet to be created (a schema run): a token not bound to a graph serves GSQL.
     body.erase("graph");
-    ICEGRAPH_ASSIGN_OR_RAISE(r, SendOnce("POST", path, body.dump(), "application/json", basic));
+    ICEGRAPH_ASSIGN_OR_RAISE(r, Send("POST", path, body.dump(), "application/json", AuthMode::kNone, true, basic));
   }
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
   const auto it = j.find("token");
@@ -268,39 +325,93 @@ Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh) {
 
 Status TigerGraphClient::Authenticate() { return CurrentAuthorization(false).status(); }
 
+void TigerGraphClient::CountRetry(FailureKind kind) {
+  const std::lock_guard<std::mutex> lock(stats_mu_);
+  ++stats_.retries;
+  ++stats_.reasons[std::string(FailureName(kind))];
+}
+
+RetryStats TigerGraphClient::retry_stats() const {
+  RetryStats out;
+  {
+    const std::lock_guard<std::mutex> lock(stats_mu_);
+    out = stats_;
+  }
+  out.attempts = pool_->requests.load();
+  out.concurrency_cuts = limiter_.cuts();
+  out.min_concurrency = limiter_.min_limit();
+  out.breaker_opened = breaker_.open();
+  return out;
+}
+
 Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, const std::string& path,
                                                           std::string_view body, const char* content_type,
-                                                          AuthMode auth) {
-  constexpr int kAttempts = 4;
-  bool refreshed = false;
-  Status last;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-    std::string authorization;
-    if (auth == AuthMode::kBearer) {
-      ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(false));
-    }
-    auto r = SendOnce(method, path, body, content_type, authorization);
-    if (!r.ok()) {
-      last = r.status();
-      log::Warn("tigergraph.retry", {{"path", path}, {"attempt", attempt + 1}, {"error", last.message()}});
-      continue;
-    }
-    // An expired token obtained from credentials is renewed once.
-    if (r->status == 401 && token_from_credentials_ && !refreshed) {
-      refreshed = true;
-      ICEGRAPH_RETURN_NOT_OK(CurrentAuthorization(true).status());
-      --attempt;
-      continue;
-    }
-    if (r->status == 502 || r->status == 503 || r->status == 504) {
-      last = Status::Unavailable(fmt::format("{} {}: HTTP {}", method, path, r->status));
-      log::Warn("tigergraph.retry", {{"path", path}, {"attempt", attempt + 1}, {"http", r->status}});
-      continue;
-    }
-    return r;
+                                                          AuthMode auth, bool idempotent,
+                                                          const std::string& fixed_authorization) {
+  const RetryOptions& policy = options_.retry;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(policy.request_budget_ms);
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::string authorization = fixed_authorization;
+  if (auth == AuthMode::kBearer) {
+    ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(false));
   }
-  return last;
+  for (int attempt = 1;; ++attempt) {
+    ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
+    limiter_.Acquire();
+    Attempt a = SendOnce(method, path, body, content_type, authorization);
+    // A refused token is no sign of overload: the server answered.
+    if (a.kind == FailureKind::kNone && a.response.status == 401 && auth == AuthMode::kBearer &&
+        token_from_credentials_) {
+      a.kind = FailureKind::kTokenExpired;
+    }
+    limiter_.Release(a.kind == FailureKind::kTokenExpired ? FailureKind::kNone : a.kind);
+    if (a.kind == FailureKind::kNone) {
+      breaker_.OnSuccess();
+      return std::move(a.response);
+    }
+    if (a.kind == FailureKind::kTokenExpired) {
+      breaker_.OnSuccess();
+      if (attempt >= policy.max_attempts) {
+        return Status::Unauthorized(
+            fmt::format("{} {}: the token was refused {} times in a row", method, path, attempt));
+      }
+      CountRetry(a.kind);
+      log::Info("tigergraph.retry", {{"path", path}, {"attempt", attempt}, {"reason", "token_expired"}});
+      ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(true, authorization));
+      continue;
+    }
+    if (!Retryable(a.kind, idempotent)) {
+      // A final HTTP answer goes back to the caller, who reads TigerGraph's message from it.
+      if (a.response.status != 0 && a.kind != FailureKind::kFatal) return std::move(a.response);
+      return a.error;
+    }
+    if (breaker_.OnFailure(a.error)) {
+      log::Error("tigergraph.breaker_open", {{"path", path}, {"error", a.error.message()}});
+    }
+    ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
+    if (attempt >= policy.max_attempts) {
+      return a.error.WithContext(fmt::format("gave up after {} attempts", attempt));
+    }
+    auto wait = Backoff(policy, attempt, std::uniform_real_distribution<double>(0, 1)(rng));
+    if (!a.response.retry_after.empty()) {
+      if (const auto ra = ParseRetryAfter(a.response.retry_after, static_cast<int64_t>(std::time(nullptr)))) {
+        wait = std::max(wait, *ra);
+      }
+    }
+    if (std::chrono::steady_clock::now() + wait > deadline) {
+      return a.error.WithContext(
+          fmt::format("gave up after {} attempts: the request's time budget of {} ms would "
+                      "run out before the next",
+                      attempt, policy.request_budget_ms));
+    }
+    CountRetry(a.kind);
+    log::Warn("tigergraph.retry", {{"path", path},
+                                   {"attempt", attempt},
+                                   {"reason", std::string(FailureName(a.kind))},
+                                   {"wait_ms", static_cast<int64_t>(wait.count())},
+                                   {"error", a.error.message()}});
+    std::this_thread::sleep_for(wait);
+  }
 }
 
 Result<nlohmann::json> TigerGraphClient::JsonReply(const std::string& path, const Response& r) {
@@ -321,7 +432,9 @@ Result<nlohmann::json> TigerGraphClient::JsonReply(const std::string& path, cons
 
 Result<std::string> TigerGraphClient::RunGsql(const std::string& statement) {
   const std::string path = "/gsql/v1/statements";
-  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, statement, "text/plain", AuthMode::kBearer));
+  // A GSQL statement is not repeated once it may have run (CREATE would then fail as existing).
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r,
+                           Send("POST", path, statement, "text/plain", AuthMode::kBearer, /*idempotent=*/false));
   if (r.status < 200 || r.status >= 300) return JsonReply(path, r).status();
   if (GsqlOutputFailed(r.body)) return Status::Invalid(fmt::format("{}: GSQL failed: {}", path, r.body));
   return r.body;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "sink/retry.h"
 
 namespace icegraph::sink {
 
@@ -23,7 +24,8 @@ struct TigerGraphOptions {
   std::string ca_bundle;  // PEM file; empty: the system's
   int64_t connect_timeout_ms = 10000;
   int64_t request_timeout_ms = 600000;
-  int concurrency = 4;
+  int concurrency = 4;  // most requests in flight (the adaptive limit moves below it under overload)
+  RetryOptions retry;
 };
 
 /// Statistics of one loading-job post (REST++ /ddl), per TigerGraph's response.
@@ -102,24 +104,38 @@ class TigerGraphClient {
 
   /// Requests sent so far (each HTTP attempt counts once).
   int64_t requests_sent() const;
+  /// What the retry policy did so far: attempts, retries per reason, concurrency cuts, breaker.
+  RetryStats retry_stats() const;
 
  private:
   struct Response {
     long status = 0;
     std::string body;
+    std::string retry_after;  // the Retry-After header, when sent
+  };
+  /// One HTTP exchange: the answer, or the transport error and how retrying sees it.
+  struct Attempt {
+    Response response;
+    Status error;
+    FailureKind kind = FailureKind::kNone;
   };
   class HandlePool;
   enum class AuthMode { kBearer, kNone };
 
   explicit TigerGraphClient(TigerGraphOptions options);
-  /// Sends one request with retries on connection failures and 502/503/504, and one token refresh on 401.
+  /// Sends one request under the retry policy (retry.h): retryable failures are retried with backoff within the
+  /// request's time budget, an expired token is renewed, and the circuit breaker stops everything when TigerGraph
+  /// stays down. `idempotent`: the request may be repeated even when it may have been applied.
   Result<Response> Send(const char* method, const std::string& path, std::string_view body, const char* content_type,
-                        AuthMode auth);
-  Result<Response> SendOnce(const char* method, const std::string& path, std::string_view body,
-                            const char* content_type, const std::string& authorization);
+                        AuthMode auth, bool idempotent = true, const std::string& fixed_authorization = {});
+  Attempt SendOnce(const char* method, const std::string& path, std::string_view body, const char* content_type,
+                   const std::string& authorization);
+  void CountRetry(FailureKind kind);
   /// Parses a REST++/GSQL JSON answer; errors carry the path, HTTP status and TigerGraph's code and message.
   Result<nlohmann::json> JsonReply(const std::string& path, const Response& r);
-  Result<std::string> CurrentAuthorization(bool refresh);
+  /// "Bearer <token>", getting one first when needed; `refresh` renews it unless another thread already replaced
+  /// `failed`, the authorization that was refused.
+  Result<std::string> CurrentAuthorization(bool refresh, const std::string& failed = {});
   Result<int64_t> Count(const char* function, const std::string& type);
 
   const TigerGraphOptions options_;
@@ -127,6 +143,10 @@ class TigerGraphClient {
   std::mutex token_mu_;
   std::string token_;  // guarded by token_mu_
   std::atomic<bool> token_from_credentials_{false};
+  CircuitBreaker breaker_;
+  ConcurrencyLimiter limiter_;
+  mutable std::mutex stats_mu_;
+  RetryStats stats_;  // guarded by stats_mu_
 };
 
 /// Percent-encodes a query parameter value or path segment.
