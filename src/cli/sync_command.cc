@@ -1,6 +1,7 @@
-// `icegraph sync|plan|schema|check|dead-letters`: the pipeline commands, all driven by icegraph.yaml.
+// `icegraph sync|plan|schema|check|validate|dead-letters`: the pipeline commands, all driven by icegraph.yaml.
 // Exit codes: 0 success; 1 the run failed (TigerGraph, IO); 2 bad config or usage; 3 the live schema differs from
-// the mapping (check, sync); 4 the sync succeeded but left dead letters (only with --fail-on-dead-letters).
+// the mapping (check, sync); 4 the sync succeeded but left dead letters (only with --fail-on-dead-letters); 5 the
+// graph does not match the tables at their checkpoints (validate, and sync with `sync.validate: after_sync`).
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "common/log.h"
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
+#include "engine/validate.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/scan.h"
 #include "iceberg/snapshot_diff.h"
@@ -35,6 +37,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitConfig = 2;
 constexpr int kExitSchemaMismatch = 3;
 constexpr int kExitDeadLetters = 4;
+constexpr int kExitValidationMismatch = 5;
 
 int Fail(const Status& st, int code) {
   std::cerr << "icegraph: " << st.ToString() << "\n";
@@ -198,6 +201,11 @@ void PrintSummary(const engine::SyncReport& r) {
                 static_cast<long long>(r.concurrency_cuts));
   }
   if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
+  if (r.validation.is_object()) {
+    std::printf("validation: %s\n", r.validation.contains("error")    ? r.validation["error"].dump().c_str()
+                                    : r.validation.value("ok", false) ? "graph matches the tables"
+                                                                      : "MISMATCH (icegraph history --json)");
+  }
 }
 
 struct SyncArgs {
@@ -261,8 +269,42 @@ int Sync(const SyncArgs& a) {
     PrintSummary(*report);
   }
   if (report->outcome != "succeeded") return kExitFailed;
+  if (report->validation.is_object()) {
+    if (report->validation.contains("error")) return kExitFailed;
+    if (!report->validation.value("ok", false)) return kExitValidationMismatch;
+  }
   if (a.fail_on_dead_letters && report->dead_letters > 0) return kExitDeadLetters;
   return 0;
+}
+
+struct ValidateArgs {
+  std::string config;
+  int64_t sample = 100;
+  uint64_t seed = 1;
+  bool json_out = false;
+};
+
+int ValidateGraph(const ValidateArgs& a) {
+  auto p = OpenPipeline(a.config);
+  if (!p.ok()) return FailOpen(p.status());
+  auto client = (*p)->Connect();
+  if (!client.ok()) return FailOpen(client.status());
+  auto store = (*p)->OpenState();
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  // A sync in flight would move the graph and the checkpoints under the comparison.
+  auto lock = (*store)->LockPipeline((*p)->name(), 0);
+  if (!lock.ok()) return Fail(lock.status(), kExitFailed);
+  engine::ValidateOptions options;
+  options.sample = a.sample;
+  options.seed = a.seed;
+  auto report = engine::Validate(**p, **store, **client, options);
+  if (!report.ok()) return Fail(report.status(), kExitFailed);
+  if (a.json_out) {
+    std::cout << report->ToJson().dump(2) << "\n";
+  } else {
+    std::cout << report->ToTable();
+  }
+  return report->ok ? 0 : kExitValidationMismatch;
 }
 
 json LetterJson(const state::DeadLetterRecord& r) {
@@ -516,6 +558,18 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   s->add_flag("--discard", sync->discard,
               "Read, map and serialise everything but send nothing and move no checkpoint (measures icegraph alone)");
   s->callback([sync, exit_code] { *exit_code = Sync(*sync); });
+
+  auto va = std::make_shared<ValidateArgs>();
+  CLI::App* v = app.add_subcommand(
+      "validate",
+      "Compare the graph with the tables at their checkpoints: counts, sampled attributes (exit 5 if differ)");
+  AddConfigOption(v, &va->config);
+  v->add_option("--sample", va->sample, "Keys per type whose attributes are compared")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  v->add_option("--seed", va->seed, "Picks the sampled keys")->capture_default_str();
+  v->add_flag("--json", va->json_out, "Print the report as JSON");
+  v->callback([va, exit_code] { *exit_code = ValidateGraph(*va); });
 
   auto plan_config = std::make_shared<std::string>();
   auto plan_json = std::make_shared<bool>(false);

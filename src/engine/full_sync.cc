@@ -10,6 +10,7 @@
 #include "common/failpoint.h"
 #include "common/log.h"
 #include "engine/sync_internal.h"
+#include "engine/validate.h"
 #include "iceberg/reader.h"
 #include "iceberg/scan.h"
 #include "mapping/gsql_gen.h"
@@ -334,6 +335,14 @@ Status RunTables(RunContext& ctx) {
   return Status::OK();
 }
 
+nlohmann::json ValidateAfterSync(const Pipeline& p, state::StateStore& store) {
+  auto client = p.Connect();
+  const Result<ValidationReport> r =
+      client.ok() ? Validate(p, store, **client, ValidateOptions{.record = false}) : client.status();
+  if (!r.ok()) return {{"ok", false}, {"error", r.status().ToString()}};
+  return r->ToJson();
+}
+
 }  // namespace
 
 nlohmann::json SyncReport::ToJson() const {
@@ -345,6 +354,7 @@ nlohmann::json SyncReport::ToJson() const {
   j["retry_reasons"] = retry_reasons;
   j["concurrency_cuts"] = concurrency_cuts;
   if (breaker_opened) j["breaker_opened"] = true;
+  if (!validation.is_null()) j["validation"] = validation;
   j["tables"] = nlohmann::json::array();
   for (const auto& t : tables) {
     j["tables"].push_back({{"table", t.table},
@@ -429,6 +439,11 @@ Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, c
     report.retry_reasons = rs.reasons;
     report.concurrency_cuts = rs.concurrency_cuts;
     report.breaker_opened = rs.breaker_opened;
+  }
+  // sync.validate: after_sync, still under the lock; the result is kept with the run (a --since run moves no
+  // checkpoint, so the graph is ahead of what validation compares with).
+  if (st.ok() && !options.discard && options.since.empty() && pipeline.config().sync.validate_after_sync) {
+    report.validation = ValidateAfterSync(pipeline, store);
   }
   for (const auto& t : report.tables) report.dead_letters += t.dead_letters;
   report.outcome = st.ok() ? "succeeded" : "failed";

@@ -71,6 +71,8 @@ struct SyncReport {
   std::map<std::string, int64_t> retry_reasons;  // per reason: connect, reset, timeout, overloaded, gateway...
   int64_t concurrency_cuts = 0;                  // times overload halved the requests in flight
   bool breaker_opened = false;                   // TigerGraph stayed down and the circuit breaker stopped the run
+  /// `sync.validate: after_sync`: the ValidationReport's JSON, or {"ok": false, "error": ...}; null when not run.
+  nlohmann::json validation;
   nlohmann::json ToJson() const;
 };
 

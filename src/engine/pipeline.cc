@@ -79,6 +79,11 @@ iceberg::Field WithOldNames(const iceberg::Field& field, const iceberg::Schema& 
 
 Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::SchemasAsOfCheckpoints(
     const std::map<std::string, iceberg::Schema>& current) {
+  // A SQLite state database not created yet holds no checkpoint: a refused config must not create it.
+  const std::string& url = config_.state.url;
+  if (url.rfind("sqlite://", 0) == 0 && !std::filesystem::exists(url.substr(9))) {
+    return std::unique_ptr<std::map<std::string, iceberg::Schema>>();
+  }
   ICEGRAPH_ASSIGN_OR_RAISE(auto store, OpenStateStore(config_));
   auto out = std::make_unique<std::map<std::string, iceberg::Schema>>(current);
   bool changed = false;
@@ -98,6 +103,9 @@ Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::Schema
 
 Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
   const mapping::TigerGraphConfig& t = config_.tigergraph;
+  if (!t.verify_tls) {
+    log::Warn("tigergraph_tls_unverified", {{"hint", "verify_tls: false accepts any certificate; set ca_bundle"}});
+  }
   sink::TigerGraphOptions o;
   o.urls = t.urls;
   o.graph = t.graph;

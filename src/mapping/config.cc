@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "mapping/gsql_gen.h"
 #include "mapping/type_matrix.h"
 
 namespace icegraph::mapping {
@@ -206,6 +207,27 @@ constexpr std::string_view kReserved[] = {"ABORT",
                                           "GSQL_SYS_TAG",
                                           "OPENCYPHER",
                                           "BITWISE_AND"};
+// Also in the DDL list of the current docs (gsql-ref/current/appendix/keywords-and-reserved-words) and of 3.x.
+constexpr std::string_view kReservedDdl[] = {"ADMIN",
+                                             "DATA_SOURCE",
+                                             "DATETIME_DIFF",
+                                             "DATETIME_FORMAT",
+                                             "DATETIME_TO_EPOCH",
+                                             "DAY",
+                                             "EPOCH_TO_DATETIME",
+                                             "EXPRFUNCTIONS",
+                                             "EXPRUTIL",
+                                             "FILENAME",
+                                             "FLATTEN_JSON_ARRAY",
+                                             "FUNCTION",
+                                             "HOUR",
+                                             "TOKEN",
+                                             "TOKENBANK",
+                                             "TOKEN_LEN",
+                                             "TO_FLOAT",
+                                             "TO_INT"};
+// Identifiers starting with a reserved prefix are refused like reserved words (same docs page).
+constexpr std::string_view kReservedPrefixes[] = {"GSQL_SYS_"};
 
 using Strings = std::vector<std::string>;
 
@@ -243,17 +265,69 @@ class Reader {
     for (const auto& kv : n) {
       const std::string key = kv.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        return Err(kv.first, Sub(path, key), fmt::format("unknown key (allowed: {})", Join(allowed)));
+        const std::string near = Nearest(key, allowed);
+        return Err(kv.first, Sub(path, key),
+                   fmt::format("unknown key ({}allowed: {})", near.empty() ? "" : "did you mean '" + near + "'? ",
+                               Join(allowed)));
       }
     }
+    return UniqueKeys(n, path);
+  }
+
+  // yaml-cpp keeps both entries of a key written twice and reads the first: refuse it instead.
+  Status UniqueKeys(const YAML::Node& n, const std::string& path) const {
+    std::map<std::string, int> seen;
+    for (const auto& kv : n) {
+      const std::string key = kv.first.Scalar();
+      const auto [it, inserted] = seen.emplace(key, kv.first.Mark().line + 1);
+      if (!inserted) return Err(kv.first, Sub(path, key), fmt::format("given twice (first at line {})", it->second));
+    }
     return Status::OK();
+  }
+
+  // The allowed key within two edits of `key` (a typo), or "".
+  static std::string Nearest(const std::string& key, const Strings& allowed) {
+    std::string best;
+    size_t best_d = 3;
+    for (const std::string& a : allowed) {
+      // Levenshtein distance, one row at a time.
+      std::vector<size_t> row(a.size() + 1);
+      for (size_t j = 0; j <= a.size(); ++j) row[j] = j;
+      for (size_t i = 1; i <= key.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= a.size(); ++j) {
+          const size_t up = row[j];
+          row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (key[i - 1] == a[j - 1] ? 0 : 1)});
+          diag = up;
+        }
+      }
+      if (row[a.size()] < best_d) {
+        best_d = row[a.size()];
+        best = a;
+      }
+    }
+    return best;
   }
 
   Result<std::string> Str(const YAML::Node& n, const std::string& path) const {
     if (!n.IsScalar()) return Err(n, path, "expected a scalar value");
     auto v = InterpolateEnv(n.Scalar(), env_);
-    if (!v.ok()) return Err(n, path, v.status().message());
+    if (!v.ok()) {
+      // These errors quote the value or part of it: never a secret's (only a missing variable's name is safe).
+      if (IsSecretPath(path) && v.status().message().rfind("environment variable ", 0) != 0) {
+        return Err(n, path, "invalid ${...} in the value (not shown: it is a secret)");
+      }
+      return Err(n, path, v.status().message());
+    }
     return v;
+  }
+
+  static bool IsSecretPath(const std::string& path) {
+    for (const char* s : {"password", "secret", "token", "state.url", "credential"}) {
+      if (path.find(s) != std::string::npos) return true;
+    }
+    return false;
   }
 
   Result<std::string> RequiredStr(const YAML::Node& parent, const std::string& parent_path, const char* key) const {
@@ -315,6 +389,7 @@ class Reader {
     if (const YAML::Node p = n["properties"]; p) {
       const std::string ppath = Sub(path, "properties");
       if (!p.IsMap()) return Err(p, ppath, "expected a mapping");
+      ICEGRAPH_RETURN_NOT_OK(UniqueKeys(p, ppath));
       for (const auto& kv : p) {
         const std::string key = kv.first.Scalar();
         ICEGRAPH_ASSIGN_OR_RAISE(c.properties[key], Str(kv.second, Sub(ppath, key)));
@@ -360,6 +435,15 @@ class Reader {
     }
     if (n["verify_tls"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(t.verify_tls, Bool(n["verify_tls"], Sub(path, "verify_tls")));
+    }
+    if (!t.ca_bundle.empty()) {
+      // Relative to the config file, as the state database is; checked now rather than at the first request.
+      std::filesystem::path ca(t.ca_bundle);
+      if (ca.is_relative()) ca = std::filesystem::path(cfg_->config_dir) / ca;
+      t.ca_bundle = ca.lexically_normal().string();
+      if (!std::ifstream(t.ca_bundle).good()) {
+        return Err(n["ca_bundle"], Sub(path, "ca_bundle"), fmt::format("cannot read '{}'", t.ca_bundle));
+      }
     }
     if (n["timeout_s"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["timeout_s"], Sub(path, "timeout_s"), 1));
@@ -413,13 +497,21 @@ class Reader {
     const std::string& url = cfg_->state.url;
     if (!url.empty() && url.rfind("sqlite://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
         url.rfind("postgres://", 0) != 0) {
-      return Err(n["url"], Sub(path, "url"), fmt::format("'{}' is not a sqlite:// or postgresql:// URL", url));
+      // The URL is not quoted: it may hold a password.
+      return Err(n["url"], Sub(path, "url"), "must start with sqlite://, postgresql:// or postgres://");
     }
     return Status::OK();
   }
 
   Status Sync(const YAML::Node& n, const std::string& path) {
-    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"on_gap", "verify_deletes", "updated_at_column"}));
+    ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"on_gap", "verify_deletes", "updated_at_column", "validate"}));
+    if (n["validate"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string v, Str(n["validate"], Sub(path, "validate")));
+      if (v != "after_sync" && v != "off") {
+        return Err(n["validate"], Sub(path, "validate"), fmt::format("must be after_sync or off, got '{}'", v));
+      }
+      cfg_->sync.validate_after_sync = v == "after_sync";
+    }
     if (n["updated_at_column"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.updated_at_column,
                                Str(n["updated_at_column"], Sub(path, "updated_at_column")));
@@ -528,6 +620,7 @@ class Reader {
   Status Defaults(const YAML::Node& n, const std::string& path, const std::vector<AttributeSpec>& attrs,
                   std::map<std::string, std::string>* out, std::map<std::string, ConfigLoc>* locs) const {
     if (!n.IsMap()) return Err(n, path, "expected a mapping of attribute: value");
+    ICEGRAPH_RETURN_NOT_OK(UniqueKeys(n, path));
     for (const auto& kv : n) {
       const std::string name = kv.first.Scalar();
       const std::string dpath = Sub(path, name);
@@ -660,6 +753,7 @@ class Reader {
 
   Status Aliases(const YAML::Node& n, const std::string& path) {
     if (!n.IsMap()) return Err(n, path, "expected a mapping of alias: type");
+    ICEGRAPH_RETURN_NOT_OK(UniqueKeys(n, path));
     for (const auto& kv : n) {
       const std::string alias = kv.first.Scalar();
       const std::string apath = Sub(path, alias);
@@ -711,10 +805,24 @@ class Reader {
       }
     }
     for (size_t i = 0; i < cfg_->aliases.size(); ++i) {
-      const std::string& type = cfg_->aliases[i].second;
+      const auto& [alias, type] = cfg_->aliases[i];
       if (vertices.count(type) == 0 && edges.count(type) == 0) {
-        return Err(alias_nodes_[i], Sub("aliases", cfg_->aliases[i].first),
+        return Err(alias_nodes_[i], Sub("aliases", alias),
                    fmt::format("'{}' is not a mapped vertex or edge type", type));
+      }
+      if (alias != type && (vertices.count(alias) > 0 || edges.count(alias) > 0)) {
+        return Err(alias_nodes_[i], Sub("aliases", alias),
+                   fmt::format("'{}' is the name of a mapped type; it cannot be an alias of '{}'", alias, type));
+      }
+    }
+    // Loading-job names are the table names with other characters as '_': two tables must not share one.
+    std::map<std::string, const MappingSpec*> jobs;
+    for (const MappingSpec& m : cfg_->mappings) {
+      const auto [it, inserted] = jobs.emplace(LoadingJobName(m.table), &m);
+      if (!inserted) {
+        return cfg_->ErrorAt(ConfigLoc{m.loc.line, Sub(m.loc.path, "table")},
+                             fmt::format("tables '{}' (line {}) and '{}' both get the loading job name {}",
+                                         it->second->table, it->second->loc.line, m.table, it->first));
       }
     }
     return Status::OK();
@@ -754,7 +862,11 @@ Status Config::ErrorAt(const ConfigLoc& loc, std::string_view message) const {
 bool IsGsqlReservedWord(std::string_view name) {
   std::string upper(name);
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  return std::find(std::begin(kReserved), std::end(kReserved), upper) != std::end(kReserved);
+  for (const std::string_view prefix : kReservedPrefixes) {
+    if (upper.rfind(prefix, 0) == 0) return true;
+  }
+  return std::find(std::begin(kReserved), std::end(kReserved), upper) != std::end(kReserved) ||
+         std::find(std::begin(kReservedDdl), std::end(kReservedDdl), upper) != std::end(kReservedDdl);
 }
 
 bool IsValidGsqlIdentifier(std::string_view name) {

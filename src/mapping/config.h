@@ -69,6 +69,8 @@ struct SyncConfig {
   // unique in the table); costs a scan of the table per snapshot that deletes. Off when keys are unique.
   bool verify_deletes = true;
   std::string updated_at_column = "updated_at";  // `sync --since`: the column telling when a row last changed
+  // `validate: after_sync`: reconcile the graph with the tables after every successful sync (engine/validate.h).
+  bool validate_after_sync = false;
 };
 
 struct SinkConfig {

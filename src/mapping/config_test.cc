@@ -37,7 +37,7 @@ constexpr const char* kShop = R"yaml(mappings:
     vertices:
       - type: Sale
         id: order_id
-        attributes: {amount: amount, day: "cast(ordered_at as datetime)", email: "lower(email)"}
+        attributes: {amount: amount, sold_on: "cast(ordered_at as datetime)", email: "lower(email)"}
         defaults: {email: "none"}
       - type: User
         id: {columns: [country, user_id], separator: ":"}
@@ -73,10 +73,10 @@ TEST(ConfigTest, ParsesAFullConfig) {
   ASSERT_EQ(m.vertices.size(), 2u);
   EXPECT_EQ(m.vertices[0].id.columns, std::vector<std::string>{"order_id"});
   ASSERT_EQ(m.vertices[0].attributes.size(), 3u);
-  EXPECT_EQ(m.vertices[0].attributes[1].name, "day");
+  EXPECT_EQ(m.vertices[0].attributes[1].name, "sold_on");
   EXPECT_EQ(m.vertices[0].attributes[1].expr, "cast(ordered_at as datetime)");
   EXPECT_EQ(m.vertices[0].attributes[1].loc.line, 9);
-  EXPECT_EQ(m.vertices[0].attributes[1].loc.path, "mappings[0].vertices[0].attributes.day");
+  EXPECT_EQ(m.vertices[0].attributes[1].loc.path, "mappings[0].vertices[0].attributes.sold_on");
   EXPECT_EQ(m.vertices[0].defaults.at("email"), "none");
   EXPECT_EQ(m.vertices[1].id.columns, (std::vector<std::string>{"country", "user_id"}));
   EXPECT_EQ(m.vertices[1].id.separator, ":");
@@ -154,6 +154,158 @@ TEST(ConfigTest, ErrorsNameFileLineAndPath) {
               "icegraph.yaml:6: end of sequence flow not found");
 }
 
+TEST(ConfigTest, UnknownKeysAtEveryLevelSuggestTheNearestOne) {
+  const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
+  ExpectError("sinc: {}\n" + v,
+              "icegraph.yaml:3: sinc: unknown key (did you mean 'sink'? allowed: catalog, tigergraph, state, sink, "
+              "sync, mappings, aliases)");
+  const auto r = ParseConfig(
+      "catalog: {type: sql, uri: u, warehous: w}\ntigergraph: {urls: http://h, graph: g}\nmappings:\n  - table: t\n    "
+      "vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(r.status().message(),
+            "cfg.yaml:1: catalog.warehous: unknown key (did you mean 'warehouse'? allowed: "
+            "type, uri, warehouse, name, properties)");
+  const auto t = ParseConfig(
+      "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: g, pasword: x}\nmappings:\n  - table: t\n    "
+      "vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(t.status().message(),
+            "cfg.yaml:2: tigergraph.pasword: unknown key (did you mean 'password'? allowed: urls, graph, username, "
+            "password, secret, token, verify_tls, ca_bundle, timeout_s, concurrency)");
+  ExpectError("state: {uri: x}\n" + v, "icegraph.yaml:3: state.uri: unknown key (did you mean 'url'? allowed: url)");
+  ExpectError("sink: {mod: bulk}\n" + v,
+              "icegraph.yaml:3: sink.mod: unknown key (did you mean 'mode'? allowed: mode, bulk_threshold_rows, "
+              "chunk_mb, vertex_must_exist)");
+  ExpectError("sync: {validat: after_sync}\n" + v,
+              "icegraph.yaml:3: sync.validat: unknown key (did you mean 'validate'? allowed: on_gap, verify_deletes, "
+              "updated_at_column, validate)");
+  ExpectError("mappings:\n  - tabel: t\n",
+              "icegraph.yaml:4: mappings[0].tabel: unknown key (did you mean 'table'? allowed: table, where, "
+              "vertices, edges)");
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a, attribute: {}}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].attribute: unknown key (did you mean 'attributes'? allowed: "
+              "type, id, attributes, defaults, owner)");
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: {column: [a]}}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].id.column: unknown key (did you mean 'columns'? allowed: "
+              "columns, separator)");
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a, attributes: {n: {exp: x}}}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].attributes.n.exp: unknown key (did you mean 'expr'? allowed: "
+              "expr, type)");
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n    edges:\n"
+      "      - {type: E, form: {type: A, id: a}, to: {type: A, id: b}}\n",
+      "icegraph.yaml:7: mappings[0].edges[0].form: unknown key (did you mean 'from'? allowed: type, from, to, "
+      "attributes, defaults, discriminator, directed, owner)");
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n    edges:\n"
+      "      - {type: E, from: {typ: A, id: a}, to: {type: A, id: b}}\n",
+      "icegraph.yaml:7: mappings[0].edges[0].from.typ: unknown key (did you mean 'type'? allowed: type, id)");
+}
+
+TEST(ConfigTest, KeysGivenTwiceAreRefused) {
+  const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a, attributes: {n: x}}]\n";
+  ExpectError("sink: {mode: bulk}\nsink: {mode: upsert}\n" + v, "icegraph.yaml:4: sink: given twice (first at line 3)");
+  ExpectError(v + "aliases: {as: A, as: A}\n", "icegraph.yaml:6: aliases.as: given twice (first at line 6)");
+  ExpectError("mappings:\n  - table: t\n    vertices:\n      - {type: A, id: a, id: b}\n",
+              "icegraph.yaml:6: mappings[0].vertices[0].id: given twice (first at line 6)");
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices:\n      - {type: A, id: a, attributes: {n: x}, defaults: {n: 1, "
+      "n: 2}}\n",
+      "icegraph.yaml:6: mappings[0].vertices[0].defaults.n: given twice (first at line 6)");
+  const auto r = ParseConfig(
+      "catalog: {type: rest, uri: u, properties: {a: 1, a: 2}}\ntigergraph: {urls: http://h, graph: g}\nmappings:\n  - "
+      "table: t\n    vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(r.status().message(), "cfg.yaml:1: catalog.properties.a: given twice (first at line 1)");
+}
+
+TEST(ConfigTest, InvalidAndMaliciousIdentifiersAreRefusedEverywhere) {
+  const auto graph = ParseConfig(
+      "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: \"x; DROP ALL\"}\nmappings:\n  - table: t\n   "
+      " vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(graph.status().message(),
+            "cfg.yaml:2: tigergraph.graph: 'x; DROP ALL' is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  const std::string bad = "'x; DROP ALL' is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)";
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: \"x; DROP ALL\", id: a}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].type: " + bad);
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a, attributes: {\"x; DROP ALL\": a}}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].attributes.x; DROP ALL: " + bad);
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n    edges:\n"
+      "      - {type: \"x; DROP ALL\", from: {type: A, id: a}, to: {type: A, id: b}}\n",
+      "icegraph.yaml:7: mappings[0].edges[0].type: " + bad);
+  ExpectError(
+      "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n    edges:\n"
+      "      - {type: E, from: {type: \"x; DROP ALL\", id: a}, to: {type: A, id: b}}\n",
+      "icegraph.yaml:7: mappings[0].edges[0].from.type: " + bad);
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\naliases: {\"x; DROP ALL\": A}\n",
+              "icegraph.yaml:6: aliases.x; DROP ALL: 'x; DROP ALL' is not a valid alias ([A-Za-z0-9_-]+)");
+  // Reserved words in any case, and the reserved prefix gsql_sys_.
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: Vertex, id: a}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].type: 'Vertex' is a GSQL reserved word");
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: gsql_sys_x, id: a}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].type: 'gsql_sys_x' is a GSQL reserved word");
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a, attributes: {day: a}}]\n",
+              "icegraph.yaml:5: mappings[0].vertices[0].attributes.day: 'day' is a GSQL reserved word");
+}
+
+TEST(ConfigTest, DuplicateNamesAreRefused) {
+  ExpectError("mappings:\n  - table: t\n    vertices: [{type: A, id: a}, {type: B, id: b}]\naliases: {A: B}\n",
+              "icegraph.yaml:6: aliases.A: 'A' is the name of a mapped type; it cannot be an alias of 'B'");
+  ExpectError(
+      "mappings:\n  - table: s.a_b\n    vertices: [{type: A, id: a}]\n  - table: s_a.b\n"
+      "    vertices: [{type: B, id: b}]\n",
+      "icegraph.yaml:6: mappings[1].table: tables 's.a_b' (line 4) and 's_a.b' both get the loading job name "
+      "icegraph_s_a_b");
+}
+
+TEST(ConfigTest, SyncValidate) {
+  const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
+  EXPECT_FALSE(Parse(v)->sync.validate_after_sync);
+  EXPECT_TRUE(Parse("sync: {validate: after_sync}\n" + v)->sync.validate_after_sync);
+  EXPECT_FALSE(Parse("sync: {validate: \"off\"}\n" + v)->sync.validate_after_sync);
+  ExpectError("sync: {validate: always}\n" + v,
+              "icegraph.yaml:3: sync.validate: must be after_sync or off, got 'always'");
+}
+
+TEST(ConfigTest, SecretsAreNeverQuotedInErrors) {
+  const auto pw = ParseConfig(
+      "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: g, password: "
+      "\"hunter2${oops\"}\nmappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(pw.status().message(),
+            "cfg.yaml:2: tigergraph.password: invalid ${...} in the value (not shown: it is a secret)");
+  const auto state =
+      Parse("state: {url: \"mysql://u:hunter2@h/db\"}\nmappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n");
+  EXPECT_EQ(state.status().message(),
+            "icegraph.yaml:3: state.url: must start with sqlite://, postgresql:// or postgres://");
+  const auto missing = ParseConfig(
+      "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: g, token: \"${NOPE}\"}\nmappings:\n  - table: "
+      "t\n    vertices: [{type: A, id: a}]\n",
+      "cfg.yaml", "/", &FakeEnv);
+  EXPECT_EQ(missing.status().message(),
+            "cfg.yaml:2: tigergraph.token: environment variable NOPE is not set (write ${NOPE:-default} for a "
+            "default)");
+}
+
+TEST(ConfigTest, CaBundleIsRelativeToTheConfigAndMustBeReadable) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "icegraph_config_test_ca";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "ca.pem") << "-----BEGIN CERTIFICATE-----\n";
+  const std::string body = "catalog: {type: sql, uri: u}\ntigergraph: {urls: https://h, graph: g, ca_bundle: ";
+  const std::string tail = "}\nmappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
+  const auto ok = ParseConfig(body + "ca.pem" + tail, "cfg.yaml", dir.string(), &FakeEnv);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->tigergraph.ca_bundle, (dir / "ca.pem").string());
+  EXPECT_TRUE(ok->tigergraph.verify_tls);
+  const auto missing = ParseConfig(body + "nope.pem" + tail, "cfg.yaml", dir.string(), &FakeEnv);
+  EXPECT_EQ(missing.status().message(),
+            "cfg.yaml:2: tigergraph.ca_bundle: cannot read '" + (dir / "nope.pem").string() + "'");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ConfigTest, TopLevelErrors) {
   const auto r = ParseConfig("catalog: {type: glue}\ntigergraph: {urls: http://h, graph: g}\nmappings: []\n",
                              "cfg.yaml", "/", &FakeEnv);
@@ -173,6 +325,11 @@ TEST(ConfigTest, IdentifierRules) {
   EXPECT_FALSE(IsValidGsqlIdentifier("a-b"));
   EXPECT_FALSE(IsValidGsqlIdentifier(""));
   EXPECT_FALSE(IsValidGsqlIdentifier("caf\xc3\xa9"));
+  EXPECT_FALSE(IsValidGsqlIdentifier("x; DROP ALL"));
+  EXPECT_FALSE(IsValidGsqlIdentifier("GSQL_SYS_x"));
+  EXPECT_FALSE(IsValidGsqlIdentifier("Hour"));
+  EXPECT_TRUE(IsGsqlReservedWord("token"));
+  EXPECT_FALSE(IsGsqlReservedWord("Person"));
 }
 
 TEST(ConfigTest, LoadsTheEcommerceExample) {

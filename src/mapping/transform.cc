@@ -302,9 +302,31 @@ Status DropBad(const std::shared_ptr<arrow::Array>& mask, std::vector<std::share
   return Status::OK();
 }
 
+// Every name gsql_gen.h builds GSQL text from passes the one identifier check (config.h), also for a Config built
+// in code rather than loaded.
+Status CheckGsqlNames(const Config& cfg) {
+  const auto check = [&](const std::string& name, const ConfigLoc& loc) {
+    if (IsValidGsqlIdentifier(name)) return Status::OK();
+    return cfg.ErrorAt(loc, fmt::format("'{}' is not a valid GSQL identifier", name));
+  };
+  ICEGRAPH_RETURN_NOT_OK(check(cfg.tigergraph.graph, ConfigLoc{0, "tigergraph.graph"}));
+  for (const MappingSpec& m : cfg.mappings) {
+    for (const VertexSpec& v : m.vertices) {
+      ICEGRAPH_RETURN_NOT_OK(check(v.type, v.loc));
+      for (const AttributeSpec& a : v.attributes) ICEGRAPH_RETURN_NOT_OK(check(a.name, a.loc));
+    }
+    for (const EdgeSpec& e : m.edges) {
+      for (const std::string* name : {&e.type, &e.from.type, &e.to.type}) ICEGRAPH_RETURN_NOT_OK(check(*name, e.loc));
+      for (const AttributeSpec& a : e.attributes) ICEGRAPH_RETURN_NOT_OK(check(a.name, a.loc));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::string, iceberg::Schema>& schemas) {
+  ICEGRAPH_RETURN_NOT_OK(CheckGsqlNames(cfg));
   MappingPlan plan;
   plan.graph_ = cfg.tigergraph.graph;
   for (const MappingSpec& m : cfg.mappings) {

@@ -61,6 +61,19 @@ TEST(TransformTest, PlanRefusesBadMappings) {
             "icegraph.yaml:6: mappings[0].vertices[0].id: 'tags' is a collection and cannot be an id");
 }
 
+TEST(TransformTest, PlanRefusesGsqlNamesOfAConfigBuiltInCode) {
+  // A Config need not come from YAML (the HTTP service builds one): the plan checks every name GSQL is built from.
+  Config cfg = ParseOk(
+      "mappings:\n  - table: shop.purchases\n    vertices:\n      - type: A\n        id: order_id\n"
+      "        attributes: {q: qty}\n");
+  cfg.mappings[0].vertices[0].attributes[0].name = "q) ; DROP ALL";
+  EXPECT_EQ(MappingPlan::Make(cfg, Schemas()).status().message(),
+            "icegraph.yaml:8: mappings[0].vertices[0].attributes.q: 'q) ; DROP ALL' is not a valid GSQL identifier");
+  cfg.tigergraph.graph = "g; DROP ALL";
+  EXPECT_EQ(MappingPlan::Make(cfg, Schemas()).status().message(),
+            "icegraph.yaml:0: tigergraph.graph: 'g; DROP ALL' is not a valid GSQL identifier");
+}
+
 constexpr const char* kMapping = R"yaml(mappings:
   - table: shop.purchases
     where: "qty > 0 or qty is null"
@@ -69,7 +82,7 @@ constexpr const char* kMapping = R"yaml(mappings:
         id: order_id
         attributes:
           amount: amount
-          day: "cast(ordered_at as datetime)"
+          sold_on: "cast(ordered_at as datetime)"
           email: "lower(email)"
           city: address.city
           note: "coalesce(note, 'none')"
@@ -185,7 +198,7 @@ TEST(TransformTest, ApplyMapsGoodRowsAndDeadLettersBadOnes) {
       "shop.purchases/vertex:Sale | 3 | invalid_utf8 | attribute 'email' from expression 'lower(email)' value "
       "'bad\\xff' cannot be stored as STRING: not valid UTF-8 | " +
           row2,
-      "shop.purchases/vertex:Sale | 5 | out_of_range | attribute 'day' from expression 'cast(ordered_at as "
+      "shop.purchases/vertex:Sale | 5 | out_of_range | attribute 'sold_on' from expression 'cast(ordered_at as "
       "datetime)' value '1558-01-18 00:53:20.000000Z' cannot be stored as DATETIME: outside TigerGraph's "
       "DATETIME "
       "range 1582-10-15 .. 9999-12-31 | " +
@@ -252,7 +265,7 @@ TEST(TransformTest, ApplyThroughput) {
     vertices:
       - type: Sale
         id: order_id
-        attributes: {amount: amount, day: ordered_at, email: "lower(email)", qty: qty}
+        attributes: {amount: amount, sold_on: ordered_at, email: "lower(email)", qty: qty}
     edges:
       - type: PLACED
         from: {type: Sale, id: order_id}

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -44,6 +45,15 @@ size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// A URL as it may be logged: credentials written into it (http://user:pass@host) are dropped.
+std::string WithoutUserinfo(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  const size_t slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
+  return url.substr(0, scheme + 3) + url.substr(at + 1);
+}
+
 // How the retry policy sees a transport error; `connected`: the connection was made before it failed.
 FailureKind CurlFailure(CURLcode rc, bool connected) {
   switch (rc) {
@@ -55,6 +65,7 @@ FailureKind CurlFailure(CURLcode rc, bool connected) {
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_ISSUER_ERROR:
@@ -260,6 +271,8 @@ TigerGraphClient::Attempt TigerGraphClient::SendOnce(const char* method, const s
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &ReadHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.retry_after);
+  std::array<char, CURL_ERROR_SIZE> detail{};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail.data());
   if (std::string_view(method) == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
@@ -274,10 +287,16 @@ TigerGraphClient::Attempt TigerGraphClient::SendOnce(const char* method, const s
   curl_off_t connect_us = 0;
   curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
   pool_->Give(std::move(h));
   if (rc != CURLE_OK) {
     out.kind = CurlFailure(rc, connect_us > 0);
-    out.error = Status::Unavailable(fmt::format("{} {}: {}", method, path, curl_easy_strerror(rc)));
+    const std::string why = detail[0] != '\0' ? std::string(detail.data()) : curl_easy_strerror(rc);
+    const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+                     rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
+    out.error = Status::Unavailable(
+        fmt::format("{} {}{}: {}{}", method, WithoutUserinfo(base), path, why,
+                    tls ? " (TLS: give the server's CA as tigergraph.ca_bundle, or set verify_tls: false)" : ""));
     return out;
   }
   if (r.status == 503 || r.status == 429) {
