@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo bench reliability clean
+.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability clean
 
 all: build
 
@@ -49,6 +49,10 @@ format:
 
 demo: build
 	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/demo.sh
+
+# The HTTP service and dashboard on the demo warehouse, in the foreground (SERVE_HOST, SERVE_PORT; Ctrl-C stops).
+serve: build
+	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/serve.sh
 
 bench: build
 	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/bench.sh

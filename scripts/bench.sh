@@ -17,6 +17,9 @@ taskset -c 0 "$bench_bin" --benchmark_out="$out_dir/micro.json" --benchmark_out_
 # Full sync: (a) icegraph without the network, (b) pyarrow's floor, (c) into the emulator, (d) pyTigerGraph; appends
 # one JSON line to bench/results.jsonl. BENCH_SYNC_ROWS scales it (default 10 M).
 "${PY:-python3}" "$root/scripts/bench_sync.py" --bin "$bin" --rows "${BENCH_SYNC_ROWS:-10000000}"
+# icegraph serve: 200 concurrent GET /api/v1/tables during a full sync of the demo warehouse; appends to
+# bench/results.jsonl.
+"${PY:-python3}" "$root/scripts/bench_service.py" --bin "$bin"
 
 "${PY:-python3}" - "$out_dir/micro.json" "$out_dir/http.json" "$results" "$out_dir/scan.json" <<'PY'
 import json, sys, platform, datetime

@@ -14,5 +14,6 @@ void AddEmulatorCommand(CLI::App& app, int* exit_code);
 void AddVersionCommand(CLI::App& app, int* exit_code);
 void AddIcebergCommand(CLI::App& app, int* exit_code);
 void AddSyncCommands(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
 
 }  // namespace icegraph::cli

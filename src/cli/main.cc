@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   icegraph::cli::AddEmulatorCommand(app, &exit_code);
   icegraph::cli::AddIcebergCommand(app, &exit_code);
   icegraph::cli::AddSyncCommands(app, &exit_code);
+  icegraph::cli::AddServeCommand(app, &exit_code);
   icegraph::cli::AddVersionCommand(app, &exit_code);
 
   CLI11_PARSE(app, argc, argv);

@@ -532,6 +532,40 @@ class Reader {
     return Status::OK();
   }
 
+  Status Service(const YAML::Node& n, const std::string& path) {
+    ICEGRAPH_RETURN_NOT_OK(
+        CheckMap(n, path, {"token", "auth_reads", "cors_origins", "sync_wait_s", "page_limit_max", "threads"}));
+    ServiceConfig& s = cfg_->service;
+    if (n["token"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(s.token, Str(n["token"], Sub(path, "token")));
+    }
+    if (n["auth_reads"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(s.auth_reads, Bool(n["auth_reads"], Sub(path, "auth_reads")));
+    }
+    if (const YAML::Node o = n["cors_origins"]; o) {
+      if (!o.IsSequence()) return Err(o, Sub(path, "cors_origins"), "expected a list of origins");
+      for (size_t i = 0; i < o.size(); ++i) {
+        const std::string opath = fmt::format("{}[{}]", Sub(path, "cors_origins"), i);
+        ICEGRAPH_ASSIGN_OR_RAISE(std::string origin, Str(o[i], opath));
+        if (origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+          return Err(o[i], opath, fmt::format("'{}' is not an origin like https://host[:port]", origin));
+        }
+        s.cors_origins.push_back(std::move(origin));
+      }
+    }
+    if (n["sync_wait_s"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(s.sync_wait_s, Int(n["sync_wait_s"], Sub(path, "sync_wait_s"), 0));
+    }
+    if (n["page_limit_max"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(s.page_limit_max, Int(n["page_limit_max"], Sub(path, "page_limit_max"), 1));
+    }
+    if (n["threads"]) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["threads"], Sub(path, "threads"), 1));
+      s.threads = static_cast<int>(std::min<int64_t>(v, 1024));
+    }
+    return Status::OK();
+  }
+
   Status Sink(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"mode", "bulk_threshold_rows", "chunk_mb", "vertex_must_exist"}));
     SinkConfig& s = cfg_->sink;
@@ -830,7 +864,7 @@ class Reader {
 
   Status Root(const YAML::Node& root) {
     ICEGRAPH_RETURN_NOT_OK(
-        CheckMap(root, "", {"catalog", "tigergraph", "state", "sink", "sync", "mappings", "aliases"}));
+        CheckMap(root, "", {"catalog", "tigergraph", "state", "sink", "sync", "service", "mappings", "aliases"}));
     for (const char* key : {"catalog", "tigergraph", "mappings"}) {
       if (!root[key]) return Err(root, key, "required");
     }
@@ -842,6 +876,7 @@ class Reader {
     }
     if (root["sink"]) ICEGRAPH_RETURN_NOT_OK(Sink(root["sink"], "sink"));
     if (root["sync"]) ICEGRAPH_RETURN_NOT_OK(Sync(root["sync"], "sync"));
+    if (root["service"]) ICEGRAPH_RETURN_NOT_OK(Service(root["service"], "service"));
     ICEGRAPH_RETURN_NOT_OK(Mappings(root["mappings"], "mappings"));
     if (root["aliases"]) ICEGRAPH_RETURN_NOT_OK(Aliases(root["aliases"], "aliases"));
     return CrossCheck();

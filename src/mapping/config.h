@@ -73,6 +73,16 @@ struct SyncConfig {
   bool validate_after_sync = false;
 };
 
+/// `service:`, read by `icegraph serve`.
+struct ServiceConfig {
+  std::string token;                      // bearer token; empty: $ICEGRAPH_SERVICE_TOKEN, else none
+  bool auth_reads = true;                 // GETs of /api and /metrics need the token too
+  std::vector<std::string> cors_origins;  // origins allowed cross-site; none by default
+  int64_t sync_wait_s = 30;               // how long the skeleton's sync calls wait before answering 202
+  int64_t page_limit_max = 1000;          // largest `limit` of paged endpoints
+  int threads = 16;                       // HTTP worker threads
+};
+
 struct SinkConfig {
   SinkMode mode = SinkMode::kAuto;
   int64_t bulk_threshold_rows = 2000;
@@ -143,6 +153,7 @@ struct Config {
   StateConfig state;
   SinkConfig sink;
   SyncConfig sync;
+  ServiceConfig service;
   std::vector<MappingSpec> mappings;
   std::vector<std::pair<std::string, std::string>> aliases;  // alias → type, in file order
 

@@ -158,7 +158,7 @@ TEST(ConfigTest, UnknownKeysAtEveryLevelSuggestTheNearestOne) {
   const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
   ExpectError("sinc: {}\n" + v,
               "icegraph.yaml:3: sinc: unknown key (did you mean 'sink'? allowed: catalog, tigergraph, state, sink, "
-              "sync, mappings, aliases)");
+              "sync, service, mappings, aliases)");
   const auto r = ParseConfig(
       "catalog: {type: sql, uri: u, warehous: w}\ntigergraph: {urls: http://h, graph: g}\nmappings:\n  - table: t\n    "
       "vertices: [{type: A, id: a}]\n",
@@ -172,7 +172,7 @@ TEST(ConfigTest, UnknownKeysAtEveryLevelSuggestTheNearestOne) {
       "cfg.yaml", "/", &FakeEnv);
   EXPECT_EQ(t.status().message(),
             "cfg.yaml:2: tigergraph.pasword: unknown key (did you mean 'password'? allowed: urls, graph, username, "
-            "password, secret, token, verify_tls, ca_bundle, timeout_s, concurrency)");
+            "password, secret, token, verify_tls, ca_bundle, timeout_s, connect_timeout_s, concurrency, retry)");
   ExpectError("state: {uri: x}\n" + v, "icegraph.yaml:3: state.uri: unknown key (did you mean 'url'? allowed: url)");
   ExpectError("sink: {mod: bulk}\n" + v,
               "icegraph.yaml:3: sink.mod: unknown key (did you mean 'mode'? allowed: mode, bulk_threshold_rows, "
@@ -311,8 +311,9 @@ TEST(ConfigTest, TopLevelErrors) {
                              "cfg.yaml", "/", &FakeEnv);
   EXPECT_EQ(r.status().message(), "cfg.yaml:1: catalog.type: must be sql, rest or hadoop, got 'glue'");
   const auto r2 = ParseConfig("extra: 1\n", "cfg.yaml", "/", &FakeEnv);
-  EXPECT_EQ(r2.status().message(),
-            "cfg.yaml:1: extra: unknown key (allowed: catalog, tigergraph, state, sink, sync, mappings, aliases)");
+  EXPECT_EQ(
+      r2.status().message(),
+      "cfg.yaml:1: extra: unknown key (allowed: catalog, tigergraph, state, sink, sync, service, mappings, aliases)");
   const auto r3 = ParseConfig(std::string(kHead), "cfg.yaml", "/", &FakeEnv);
   EXPECT_EQ(r3.status().message(), "cfg.yaml:1: mappings: required");
 }
@@ -334,7 +335,7 @@ TEST(ConfigTest, IdentifierRules) {
 
 TEST(ConfigTest, LoadsTheEcommerceExample) {
   const std::filesystem::path example =
-      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "examples/ecommerce/icegraph.yaml";
+      std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
   const auto r = LoadConfig(example.string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->mappings.size(), 3u);

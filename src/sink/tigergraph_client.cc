@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/metrics.h"
 
 namespace icegraph::sink {
 namespace {
@@ -43,6 +44,20 @@ size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
     *static_cast<std::string*>(user) = std::string(line.substr(kName.size()));
   }
   return size * n;
+}
+
+// The `kind` label of TigerGraph request metrics, from the path.
+const char* RequestKind(std::string_view path) {
+  if (path.rfind("/restpp/ddl/", 0) == 0) return "loading_job";
+  if (path.rfind("/restpp/builtins/", 0) == 0) return "count";
+  if (path.rfind("/restpp/graph/", 0) == 0)
+    return path.find("/vertices/") != std::string_view::npos || path.find("/edges/") != std::string_view::npos
+               ? "read"
+               : "upsert";
+  if (path.rfind("/gsql/v1/tokens", 0) == 0) return "token";
+  if (path.rfind("/gsql/v1/schema", 0) == 0) return "schema";
+  if (path.rfind("/gsql/", 0) == 0) return "gsql";
+  return "other";
 }
 
 // A URL as it may be logged: credentials written into it (http://user:pass@host) are dropped.
@@ -344,7 +359,8 @@ Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh, const s
 
 Status TigerGraphClient::Authenticate() { return CurrentAuthorization(false).status(); }
 
-void TigerGraphClient::CountRetry(FailureKind kind) {
+void TigerGraphClient::CountRetry(const std::string& path, FailureKind kind) {
+  metrics::Std().tg_retries.With({RequestKind(path)}).Inc();
   const std::lock_guard<std::mutex> lock(stats_mu_);
   ++stats_.retries;
   ++stats_.reasons[std::string(FailureName(kind))];
@@ -377,7 +393,13 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
   for (int attempt = 1;; ++attempt) {
     ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
     limiter_.Acquire();
+    const auto sent_at = std::chrono::steady_clock::now();
     Attempt a = SendOnce(method, path, body, content_type, authorization);
+    const std::vector<std::string> kind_label{RequestKind(path)};
+    metrics::Std().tg_requests.With(kind_label).Inc();
+    metrics::Std()
+        .tg_request_seconds.With(kind_label)
+        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent_at).count());
     // A refused token is no sign of overload: the server answered.
     if (a.kind == FailureKind::kNone && a.response.status == 401 && auth == AuthMode::kBearer &&
         token_from_credentials_) {
@@ -394,7 +416,7 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
         return Status::Unauthorized(
             fmt::format("{} {}: the token was refused {} times in a row", method, path, attempt));
       }
-      CountRetry(a.kind);
+      CountRetry(path, a.kind);
       log::Info("tigergraph.retry", {{"path", path}, {"attempt", attempt}, {"reason", "token_expired"}});
       ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(true, authorization));
       continue;
@@ -423,7 +445,7 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
                       "run out before the next",
                       attempt, policy.request_budget_ms));
     }
-    CountRetry(a.kind);
+    CountRetry(path, a.kind);
     log::Warn("tigergraph.retry", {{"path", path},
                                    {"attempt", attempt},
                                    {"reason", std::string(FailureName(a.kind))},

@@ -130,7 +130,7 @@ class TigerGraphClient {
                         AuthMode auth, bool idempotent = true, const std::string& fixed_authorization = {});
   Attempt SendOnce(const char* method, const std::string& path, std::string_view body, const char* content_type,
                    const std::string& authorization);
-  void CountRetry(FailureKind kind);
+  void CountRetry(const std::string& path, FailureKind kind);
   /// Parses a REST++/GSQL JSON answer; errors carry the path, HTTP status and TigerGraph's code and message.
   Result<nlohmann::json> JsonReply(const std::string& path, const Response& r);
   /// "Bearer <token>", getting one first when needed; `refresh` renews it unless another thread already replaced

@@ -1,0 +1,59 @@
+#include "service/service.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace icegraph::service {
+namespace {
+
+TEST(ParseIsoTimestampTest, AcceptsDatesAndDateTimesAndConvertsToUtc) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"2026-01-20", "2026-01-20T00:00:00"},
+      {"2026-01-20T10:00", "2026-01-20T10:00:00"},
+      {"2026-01-20T10:00:05", "2026-01-20T10:00:05"},
+      {"2026-01-20 10:00:05", "2026-01-20T10:00:05"},
+      {"2026-01-20T10:00:05.999999", "2026-01-20T10:00:05"},
+      {"2026-01-20T10:00:05Z", "2026-01-20T10:00:05"},
+      {"2026-01-20T01:30:00+02:00", "2026-01-19T23:30:00"},
+      {"2026-12-31T23:00:00-0130", "2027-01-01T00:30:00"},
+      {"2024-02-29T00:00:00", "2024-02-29T00:00:00"},
+  };
+  for (const auto& [in, want] : cases) {
+    auto got = ParseIsoTimestamp(in);
+    ASSERT_TRUE(got.ok()) << in << ": " << got.status().ToString();
+    EXPECT_EQ(*got, want) << in;
+  }
+}
+
+TEST(ParseIsoTimestampTest, RefusesWhatIsNotIso8601) {
+  for (const char* bad :
+       {"", "yesterday", "2026-1-20", "2026-02-30", "2025-02-29", "2026-13-01", "2026-01-20T24:00", "2026-01-20T10:61",
+        "2026-01-20T10:00:00+2", "2026-01-20T10:00:00.", "2026-01-20T", "2026-01-20T10:00:00Zjunk", "20260120"}) {
+    auto got = ParseIsoTimestamp(bad);
+    ASSERT_FALSE(got.ok()) << bad;
+    EXPECT_EQ(got.status().code(), StatusCode::kInvalid);
+    EXPECT_NE(got.status().message().find("is not an ISO 8601 date or date-time"), std::string::npos);
+  }
+}
+
+TEST(ConstantTimeEqualsTest, ComparesWholeStrings) {
+  EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secret2"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", ""));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+}
+
+TEST(ServiceRoutesTest, EveryRouteIsUniqueAndUnderAKnownPrefix) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const RouteInfo& r : Service::Routes()) {
+    EXPECT_TRUE(seen.emplace(r.method, r.path).second) << r.method << " " << r.path;
+    EXPECT_TRUE(r.method == "GET" || r.method == "POST") << r.method;
+  }
+  EXPECT_EQ(seen.size(), 15u);
+}
+
+}  // namespace
+}  // namespace icegraph::service
