@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability clean
+.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability fuzz clean
 
 all: build
 
@@ -62,6 +62,11 @@ reliability: build
 	@rm -f build/reliability/results.jsonl
 	@ICEGRAPH_RELIABILITY=full ICEGRAPH_BIN=$(BIN) $(PY) -m pytest -q tests/reliability
 	@$(PY) scripts/reliability_table.py build/reliability/results.jsonl
+
+# libFuzzer (Debian's clang) on the config loader, the GSQL parser and the CSV/JSON writers, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: venv
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) PY=$(PY) JOBS=$(JOBS) scripts/fuzz.sh
 
 clean:
 	rm -rf build

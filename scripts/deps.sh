@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages icegraph needs that are missing: with apt-get when root, else prints the command.
+# Usage: deps.sh [package-list-file]   (default scripts/debian-packages.txt; `make fuzz` passes debian-packages-fuzz.txt)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(grep -v '^\s*#' "$here/debian-packages.txt" | sed '/^\s*$/d')
+list=${1:-"$here/debian-packages.txt"}
+mapfile -t wanted < <(grep -v '^\s*#' "$list" | sed '/^\s*$/d')
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -291,7 +291,8 @@ json FloatingToJson(Kind kind, double d) {
   char buf[64];
   const std::string_view text = FormatFloating(kind, d, buf, sizeof(buf));
   double shown = 0;
-  std::from_chars(text.data(), text.data() + text.size(), shown);
+  // Near DBL_MAX the rounded text overflows (1.797693134862316e+308): show the stored value itself, not 0.
+  if (std::from_chars(text.data(), text.data() + text.size(), shown).ec != std::errc()) shown = d;
   if (!std::isfinite(shown)) return nullptr;  // JSON has no inf/nan; conversions never store them
   // Integral values print without a fraction (25, not 25.0), as REST++ does.
   if (std::trunc(shown) == shown && std::fabs(shown) < 1e16) return static_cast<int64_t>(shown);

@@ -170,6 +170,23 @@ TEST(MappingTypeMatrixTest, Decimals) {
   ExpectValues(to_int, kInt, "[12, -12]");
 }
 
+// Found by tests/reliability/test_type_roundtrip.py: Arrow's Decimal128::ToDouble is not correctly rounded
+// (-0.008611 came out as -0.008610999999999999), and its text is scientific for small values ("0E-10").
+TEST(MappingTypeMatrixTest, DecimalsGiveTheNearestDoubleAndPlainText) {
+  const auto d = Convert(A(arrow::decimal128(15, 6), R"(["-0.008611", "0.000831", "-999999999.999999"])"),
+                         F("decimal(15,6)"), kDouble);
+  ExpectValues(d, kDouble, "[-0.008611, 0.000831, -999999999.999999]");
+  const auto big = Convert(A(arrow::decimal128(38, 10), R"(["-1234567890123450000000000000.0000000000"])"),
+                           F("decimal(38,10)"), kDouble);
+  ExpectValues(big, kDouble, "[-1.23456789012345e27]");
+  const auto text =
+      Convert(A(arrow::decimal128(38, 10), R"(["0.0000000000", "0.0000000001", "-0.0000003621", "12.5000000000"])"),
+              F("decimal(38,10)"), kString);
+  ExpectValues(text, kString, R"(["0.0000000000", "0.0000000001", "-0.0000003621", "12.5000000000"])");
+  const auto integral = Convert(A(arrow::decimal128(20, 0), R"(["-5", "0"])"), F("decimal(20,0)"), kString);
+  ExpectValues(integral, kString, R"(["-5", "0"])");
+}
+
 TEST(MappingTypeMatrixTest, DatesAndTimestamps) {
   // 2024-02-29 (leap day) = 19782 days; 1582-10-15 = -141427 days; 1582-10-14 is outside TigerGraph's range.
   const auto d = Convert(A(arrow::date32(), "[19782, -141427, -141428, 2932896, 2932897, null]"), F("date"), kDatetime);
