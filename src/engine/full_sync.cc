@@ -171,6 +171,7 @@ void Merge(const sink::SinkReport& r, SyncReport* out) {
   out->requests += r.requests;
   out->bytes += r.bytes;
   out->bulk_rows += r.bulk_rows;
+  out->resent_requests += r.resent_requests;
   out->upsert_rows += r.upsert_rows;
 }
 
@@ -350,6 +351,7 @@ nlohmann::json SyncReport::ToJson() const {
       {"run_id", run_id},     {"outcome", outcome}, {"seconds", seconds},     {"dead_letters", dead_letters},
       {"requests", requests}, {"bytes", bytes},     {"bulk_rows", bulk_rows}, {"upsert_rows", upsert_rows}};
   if (!error.empty()) j["error"] = error;
+  j["resent_requests"] = resent_requests;
   j["retries"] = retries;
   j["retry_reasons"] = retry_reasons;
   j["concurrency_cuts"] = concurrency_cuts;

@@ -67,6 +67,7 @@ struct SyncReport {
   int64_t bytes = 0;
   int64_t bulk_rows = 0;
   int64_t upsert_rows = 0;
+  int64_t resent_requests = 0;  // halves re-sent to name refused rows or because a body was too large (413)
   int64_t retries = 0;                           // TigerGraph requests repeated by the retry policy
   std::map<std::string, int64_t> retry_reasons;  // per reason: connect, reset, timeout, overloaded, gateway...
   int64_t concurrency_cuts = 0;                  // times overload halved the requests in flight

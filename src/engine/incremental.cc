@@ -257,7 +257,10 @@ class SnapshotApplier {
     for (const auto& task : at_s) {
       if (added.count(task.data_file.file_path) != 0) upserts.push_back(&task);
     }
-    return Upsert(upserts, removed_rows);
+    ICEGRAPH_RETURN_NOT_OK(Upsert(upserts, removed_rows));
+    // A barrier between snapshots: a later snapshot's value of a key must land after this one's, even when one of
+    // this snapshot's requests is delayed by retries (requests of one snapshot run concurrently, in any order).
+    return FlushInto(ctx_);
   }
 
   // Candidates from a whole snapshot that is no longer in the current ancestry (rollback): every key it mapped.

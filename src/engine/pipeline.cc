@@ -135,7 +135,8 @@ sink::SinkOptions Pipeline::SinkOptions() const {
     case mapping::SinkMode::kUpsert: o.mode = sink::SinkOptions::Mode::kUpsert; break;
   }
   o.bulk_threshold_rows = config_.sink.bulk_threshold_rows;
-  o.chunk_bytes = int64_t{config_.sink.chunk_mb} << 20;
+  o.chunk_bytes = static_cast<int64_t>(config_.sink.chunk_mb * (1 << 20));
+  o.upsert_batch_bytes = std::min(o.upsert_batch_bytes, o.chunk_bytes);
   o.vertex_must_exist = config_.sink.vertex_must_exist;
   return o;
 }

@@ -586,8 +586,13 @@ class Reader {
                                Int(n["bulk_threshold_rows"], Sub(path, "bulk_threshold_rows"), 0));
     }
     if (n["chunk_mb"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["chunk_mb"], Sub(path, "chunk_mb"), 1));
-      s.chunk_mb = static_cast<int>(std::min<int64_t>(v, 1024));
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string v, Str(n["chunk_mb"], Sub(path, "chunk_mb")));
+      char* end = nullptr;
+      const double mb = std::strtod(v.c_str(), &end);
+      if (end != v.c_str() + v.size() || v.empty() || !(mb >= 0.01 && mb <= 1024)) {
+        return Err(n["chunk_mb"], Sub(path, "chunk_mb"), fmt::format("expected a number from 0.01 to 1024, got '{}'", v));
+      }
+      s.chunk_mb = mb;
     }
     if (n["vertex_must_exist"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(s.vertex_must_exist, Bool(n["vertex_must_exist"], Sub(path, "vertex_must_exist")));

@@ -86,7 +86,7 @@ struct ServiceConfig {
 struct SinkConfig {
   SinkMode mode = SinkMode::kAuto;
   int64_t bulk_threshold_rows = 2000;
-  int chunk_mb = 4;
+  double chunk_mb = 4;  // target size of one request (a fraction for small requests: 0.25 is 256 KB)
   bool vertex_must_exist = false;
 };
 

@@ -69,7 +69,7 @@ std::string WithoutUserinfo(const std::string& url) {
   return url.substr(0, scheme + 3) + url.substr(at + 1);
 }
 
-// How the retry policy sees a transport error; `connected`: the connection was made before it failed.
+// How the retry policy sees a transport error; `connected`: the request went out before it failed.
 FailureKind CurlFailure(CURLcode rc, bool connected) {
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
@@ -299,13 +299,15 @@ TigerGraphClient::Attempt TigerGraphClient::SendOnce(const char* method, const s
   pool_->requests.fetch_add(1);
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  curl_off_t connect_us = 0;
-  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
+  // Bytes of the request that went out: none means it never reached the server (also on a reused connection,
+  // whose connect time reads 0).
+  long request_bytes = 0;
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
   pool_->Give(std::move(h));
   if (rc != CURLE_OK) {
-    out.kind = CurlFailure(rc, connect_us > 0);
+    out.kind = CurlFailure(rc, request_bytes > 0);
     const std::string why = detail[0] != '\0' ? std::string(detail.data()) : curl_easy_strerror(rc);
     const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
                      rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
