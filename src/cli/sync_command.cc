@@ -25,7 +25,6 @@
 #include "engine/validate.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/scan.h"
-#include "iceberg/snapshot_diff.h"
 #include "mapping/gsql_gen.h"
 
 namespace icegraph::cli {
@@ -424,24 +423,10 @@ int Status_(const std::string& config, bool as_json) {
     json j = {{"table", t.name},
               {"current_snapshot_id", t.snapshot_id() ? json(*t.snapshot_id()) : json(nullptr)},
               {"checkpoint_snapshot_id", *cp ? json((*cp)->snapshot_id) : json(nullptr)}};
-    int64_t behind = 0;
-    int64_t seconds_behind = 0;
-    if (t.snapshot_id() && (!*cp || (*cp)->snapshot_id != *t.snapshot_id())) {
-      // Snapshots after the checkpoint in the current snapshot's ancestry; lag counted from the oldest of them.
-      auto diff = iceberg::DiffSnapshots(
-          *t.io, t.metadata, *cp ? std::optional<int64_t>((*cp)->snapshot_id) : std::nullopt, *t.snapshot_id());
-      if (diff.ok() && diff->gap == iceberg::GapKind::kNone) {
-        behind = static_cast<int64_t>(diff->snapshots.size());
-        if (!diff->snapshots.empty()) {
-          const iceberg::Snapshot* first = t.metadata.SnapshotById(diff->snapshots.front().snapshot_id);
-          if (first != nullptr) seconds_behind = std::max<int64_t>(0, (now - first->timestamp_ms) / 1000);
-        }
-      } else {
-        j["gap"] = diff.ok() ? std::string(iceberg::GapKindName(diff->gap)) : diff.status().ToString();
-      }
-    }
-    j["snapshots_behind"] = behind;
-    j["seconds_behind"] = seconds_behind;
+    const engine::SnapshotLag lag = engine::LagOf(t, *cp, now);
+    if (lag.gap) j["gap"] = *lag.gap;
+    j["snapshots_behind"] = lag.snapshots;
+    j["seconds_behind"] = lag.seconds;
     j["checkpoint_updated_ms"] = *cp ? json((*cp)->updated_ms) : json(nullptr);
     out.push_back(j);
   }

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/log.h"
+#include "iceberg/snapshot_diff.h"
 
 namespace icegraph::engine {
 
@@ -101,11 +102,7 @@ Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::Schema
   return out;
 }
 
-Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
-  const mapping::TigerGraphConfig& t = config_.tigergraph;
-  if (!t.verify_tls) {
-    log::Warn("tigergraph_tls_unverified", {{"hint", "verify_tls: false accepts any certificate; set ca_bundle"}});
-  }
+sink::TigerGraphOptions TigerGraphOptionsFrom(const mapping::TigerGraphConfig& t) {
   sink::TigerGraphOptions o;
   o.urls = t.urls;
   o.graph = t.graph;
@@ -124,7 +121,32 @@ Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
   o.retry.request_budget_ms = t.retry.request_budget_s * 1000;
   o.retry.breaker_after_ms = t.retry.breaker_after_s * 1000;
   o.retry.adaptive_concurrency = t.retry.adaptive_concurrency;
-  return sink::TigerGraphClient::Make(std::move(o));
+  return o;
+}
+
+SnapshotLag LagOf(const SourceTable& t, const std::optional<state::Checkpoint>& checkpoint, int64_t now_ms) {
+  SnapshotLag lag;
+  if (!t.snapshot_id() || (checkpoint && checkpoint->snapshot_id == *t.snapshot_id())) return lag;
+  const auto from = checkpoint ? std::optional<int64_t>(checkpoint->snapshot_id) : std::nullopt;
+  auto diff = iceberg::DiffSnapshots(*t.io, t.metadata, from, *t.snapshot_id());
+  if (!diff.ok() || diff->gap != iceberg::GapKind::kNone) {
+    lag.gap = diff.ok() ? std::string(iceberg::GapKindName(diff->gap)) : diff.status().ToString();
+    return lag;
+  }
+  lag.snapshots = static_cast<int64_t>(diff->snapshots.size());
+  // Counted from the oldest snapshot not yet applied.
+  if (!diff->snapshots.empty()) {
+    const iceberg::Snapshot* first = t.metadata.SnapshotById(diff->snapshots.front().snapshot_id);
+    if (first != nullptr) lag.seconds = std::max<int64_t>(0, (now_ms - first->timestamp_ms) / 1000);
+  }
+  return lag;
+}
+
+Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
+  if (!config_.tigergraph.verify_tls) {
+    log::Warn("tigergraph_tls_unverified", {{"hint", "verify_tls: false accepts any certificate; set ca_bundle"}});
+  }
+  return sink::TigerGraphClient::Make(TigerGraphOptionsFrom(config_.tigergraph));
 }
 
 sink::SinkOptions Pipeline::SinkOptions() const {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,17 @@ class Pipeline {
   mapping::MappingPlan plan_;
   std::vector<SourceTable> tables_;
 };
+
+/// Client options from a `tigergraph:` section (retry policy included).
+sink::TigerGraphOptions TigerGraphOptionsFrom(const mapping::TigerGraphConfig& config);
+
+/// How far a table's checkpoint is behind its current snapshot.
+struct SnapshotLag {
+  int64_t snapshots = 0;           // snapshots of the current ancestry after the checkpoint
+  int64_t seconds = 0;             // age of the oldest of them
+  std::optional<std::string> gap;  // why they cannot be counted (the checkpoint left the ancestry...)
+};
+SnapshotLag LagOf(const SourceTable& table, const std::optional<state::Checkpoint>& checkpoint, int64_t now_ms);
 
 /// The state database of a config (`state.url`, default sqlite:///<config dir>/.icegraph/state.db).
 Result<std::unique_ptr<state::StateStore>> OpenStateStore(const mapping::Config& config);

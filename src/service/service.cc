@@ -22,7 +22,6 @@
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
 #include "engine/validate.h"
-#include "iceberg/snapshot_diff.h"
 #include "mapping/config.h"
 #include "mapping/gsql_gen.h"
 #include "service/assets.h"
@@ -420,19 +419,14 @@ const std::vector<ServiceImpl::Route>& ServiceImpl::RouteTable() {
 
 Status ServiceImpl::Init() {
   ICEGRAPH_ASSIGN_OR_RAISE(store_, engine::OpenStateStore(config_));
-  const mapping::TigerGraphConfig& t = config_.tigergraph;
-  sink::TigerGraphOptions o;
-  o.urls = t.urls;
-  o.graph = t.graph;
-  o.username = t.username;
-  o.password = t.password;
-  o.secret = t.secret;
-  o.token = t.token;
-  o.verify_tls = t.verify_tls;
-  o.ca_bundle = t.ca_bundle;
-  o.connect_timeout_ms = 5000;
-  o.request_timeout_ms = int64_t{t.timeout_s} * 1000;
-  o.concurrency = std::max(t.concurrency, 4);
+  sink::TigerGraphOptions o = engine::TigerGraphOptionsFrom(config_.tigergraph);
+  // This client lives as long as the service and answers HTTP callers: it fails fast and never trips for good
+  // (a sync job opens its own client, with the configured policy and breaker).
+  o.connect_timeout_ms = std::min<int64_t>(o.connect_timeout_ms, 5000);
+  o.concurrency = std::max(o.concurrency, 4);
+  o.retry.max_attempts = std::min(o.retry.max_attempts, 3);
+  o.retry.request_budget_ms = std::min<int64_t>(o.retry.request_budget_ms, 15000);
+  o.retry.breaker_after_ms = int64_t{10} * 365 * 24 * 3600 * 1000;  // ten years: never
   ICEGRAPH_ASSIGN_OR_RAISE(client_, sink::TigerGraphClient::Make(std::move(o)));
   return Status::OK();
 }
@@ -761,26 +755,12 @@ Result<json> ServiceImpl::ComputeTables() {
               {"checkpoint_snapshot_id", cp ? json(cp->snapshot_id) : json(nullptr)},
               {"checkpoint_updated_ms", cp ? json(cp->updated_ms) : json(nullptr)},
               {"gap", nullptr}};
-    int64_t behind = 0;
-    int64_t seconds_behind = 0;
-    if (t.snapshot_id() && (!cp || cp->snapshot_id != *t.snapshot_id())) {
-      // Snapshots after the checkpoint in the current snapshot's ancestry; lag counted from the oldest of them.
-      auto diff = iceberg::DiffSnapshots(*t.io, t.metadata, cp ? std::optional<int64_t>(cp->snapshot_id) : std::nullopt,
-                                         *t.snapshot_id());
-      if (diff.ok() && diff->gap == iceberg::GapKind::kNone) {
-        behind = static_cast<int64_t>(diff->snapshots.size());
-        if (!diff->snapshots.empty()) {
-          const iceberg::Snapshot* first = t.metadata.SnapshotById(diff->snapshots.front().snapshot_id);
-          if (first != nullptr) seconds_behind = std::max<int64_t>(0, (now - first->timestamp_ms) / 1000);
-        }
-      } else {
-        j["gap"] = diff.ok() ? std::string(iceberg::GapKindName(diff->gap)) : diff.status().ToString();
-      }
-    }
-    j["snapshots_behind"] = behind;
-    j["seconds_behind"] = seconds_behind;
-    metrics::Std().lag_snapshots.With({t.name}).Set(static_cast<double>(behind));
-    metrics::Std().lag_seconds.With({t.name}).Set(static_cast<double>(seconds_behind));
+    const engine::SnapshotLag lag = engine::LagOf(t, cp, now);
+    if (lag.gap) j["gap"] = *lag.gap;
+    j["snapshots_behind"] = lag.snapshots;
+    j["seconds_behind"] = lag.seconds;
+    metrics::Std().lag_snapshots.With({t.name}).Set(static_cast<double>(lag.snapshots));
+    metrics::Std().lag_seconds.With({t.name}).Set(static_cast<double>(lag.seconds));
     // The newest run that read this table.
     j["last_run"] = nullptr;
     for (const auto& r : runs) {
