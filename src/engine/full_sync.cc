@@ -41,6 +41,7 @@ class Phase {
     const auto start = Clock::now();
     std::vector<std::thread> pool;
     const int n = std::max(1, std::min<int>(threads, static_cast<int>(items.size())));
+    pool.reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) pool.emplace_back([this] { Work(); });
     std::jthread progress;
     if (options_.on_progress) {
@@ -386,8 +387,8 @@ std::string MappingFingerprint(const mapping::Config& config, const std::string&
     if (m.table != table) continue;
     text += "|where=" + m.where.value_or("");
     auto attrs = [&](const std::vector<mapping::AttributeSpec>& list, const std::map<std::string, std::string>& d) {
-      for (const auto& a : list) text += "|" + a.name + "=" + a.expr + ":" + a.type.value_or("");
-      for (const auto& [k, v] : d) text += "|default:" + k + "=" + v;
+      for (const auto& a : list) text += fmt::format("|{}={}:{}", a.name, a.expr, a.type.value_or(""));
+      for (const auto& [k, v] : d) text += fmt::format("|default:{}={}", k, v);
     };
     auto id = [&](const mapping::IdSpec& s) {
       text += "|id=";

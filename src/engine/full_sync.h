@@ -14,13 +14,13 @@
 namespace icegraph::engine {
 
 struct SyncOptions {
-  int threads = 0;                 // scan/transform threads; 0: one per core
-  int64_t batch_rows = 64 * 1024;  // rows per Arrow batch (memory is bounded by batch × threads)
-  std::string kind = "full";       // recorded in run history
-  bool discard = false;            // map and serialise everything, send nothing, move no checkpoint (benchmarks)
-  bool full = false;               // read every table in full even where a checkpoint exists
-  int64_t lock_wait_ms = 0;        // how long to wait for another worker's lock on the pipeline
-  std::string since;               // micro-batch: only rows whose sync.updated_at_column is later (no deletes)
+  int threads = 0;                          // scan/transform threads; 0: one per core
+  int64_t batch_rows = int64_t{64} * 1024;  // rows per Arrow batch (memory is bounded by batch × threads)
+  std::string kind = "full";                // recorded in run history
+  bool discard = false;      // map and serialise everything, send nothing, move no checkpoint (benchmarks)
+  bool full = false;         // read every table in full even where a checkpoint exists
+  int64_t lock_wait_ms = 0;  // how long to wait for another worker's lock on the pipeline
+  std::string since;         // micro-batch: only rows whose sync.updated_at_column is later (no deletes)
   /// Called about once a second from a background thread with the progress so far.
   std::function<void(const struct SyncProgress&)> on_progress;
 };
@@ -68,7 +68,7 @@ struct SyncReport {
   int64_t bulk_rows = 0;
   int64_t upsert_rows = 0;
   int64_t resent_requests = 0;  // halves re-sent to name refused rows or because a body was too large (413)
-  int64_t retries = 0;                           // TigerGraph requests repeated by the retry policy
+  int64_t retries = 0;          // TigerGraph requests repeated by the retry policy
   std::map<std::string, int64_t> retry_reasons;  // per reason: connect, reset, timeout, overloaded, gateway...
   int64_t concurrency_cuts = 0;                  // times overload halved the requests in flight
   bool breaker_opened = false;                   // TigerGraph stayed down and the circuit breaker stopped the run

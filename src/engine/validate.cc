@@ -430,7 +430,9 @@ class Validator {
         }
       } else {
         for (const auto& k : keys) {
-          const auto [f, t] = EdgeEndpoints(k);
+          const auto endpoints = EdgeEndpoints(k);
+          const auto& f = endpoints.first;  // not structured bindings: clang 14 cannot capture those
+          const auto& t = endpoints.second;
           ICEGRAPH_ASSIGN_OR_RAISE(const json edges, reader_.EdgesFrom(ts.from_type, std::string(f), type));
           const bool held = std::any_of(edges.begin(), edges.end(), [&](const json& e) {
             return e.value("to_id", "") == t && EdgeKeyOf(ts, f, e) == k;

@@ -106,7 +106,7 @@ Status GraphSink::WriteVertices(const mapping::VertexBatch& batch, const std::st
   b->type = batch.type;
   b->mapping = mapping_name;
   b->vertices = batch;
-  return Write(std::move(b));
+  return Write(b);
 }
 
 Status GraphSink::WriteEdges(const mapping::EdgeBatch& batch, const std::string& mapping_name) {
@@ -115,10 +115,10 @@ Status GraphSink::WriteEdges(const mapping::EdgeBatch& batch, const std::string&
   b->type = batch.type;
   b->mapping = mapping_name;
   b->edges = batch;
-  return Write(std::move(b));
+  return Write(b);
 }
 
-Status GraphSink::Write(std::shared_ptr<Batch> b) {
+Status GraphSink::Write(const std::shared_ptr<Batch>& b) {
   {
     const std::lock_guard<std::mutex> lock(mu_);
     if (!error_.ok()) return error_;
@@ -287,7 +287,7 @@ Status GraphSink::RunJob(const Job& job) {
   return Status::OK();
 }
 
-Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, std::string body, bool resend) {
+Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, const std::string& body, bool resend) {
   if (options_.discard) return Discarded(body.size(), true);
   auto stats = client_.PostLoadingJob(b.job, b.filename_var, body, std::string_view(&kCsvSeparator, 1),
                                       std::string_view(&kCsvEol, 1));
@@ -319,7 +319,7 @@ Status GraphSink::RunBulk(const Batch& b, std::vector<int64_t> rows, std::string
                               half == 0 ? rows.begin() + mid : rows.end());
     std::string part_body;
     b.csv->AppendRows(part, &part_body);
-    ICEGRAPH_RETURN_NOT_OK(RunBulk(b, std::move(part), std::move(part_body), true));
+    ICEGRAPH_RETURN_NOT_OK(RunBulk(b, std::move(part), part_body, true));
   }
   return Status::OK();
 }

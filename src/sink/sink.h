@@ -87,14 +87,14 @@ class GraphSink {
   struct Batch;
   struct Job;
 
-  Status Write(std::shared_ptr<Batch> batch);
+  Status Write(const std::shared_ptr<Batch>& batch);
   Status Enqueue(Job job);
   void Worker();
   Status RunJob(const Job& job);
   Status Discarded(size_t bytes, bool bulk);
   Status DeleteRows(bool is_edge, const std::string& type, const std::string& mapping_name, const CsvWriter& csv,
                     int64_t rows, const std::function<std::string(int64_t)>& key_of);
-  Status RunBulk(const Batch& b, std::vector<int64_t> rows, std::string body, bool resend);
+  Status RunBulk(const Batch& b, std::vector<int64_t> rows, const std::string& body, bool resend);
   Status RunUpsert(const Batch& b, const std::vector<int64_t>& rows, bool resend);
   void AddDeadLetter(const Batch& b, int64_t row, std::string reason_code, std::string message);
 
