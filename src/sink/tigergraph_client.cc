@@ -392,6 +392,8 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
   if (auth == AuthMode::kBearer) {
     ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(false));
   }
+  constexpr int kMaxTokenRefusals = 5;
+  int token_refusals = 0;
   for (int attempt = 1;; ++attempt) {
     ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
     limiter_.Acquire();
@@ -414,15 +416,19 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
     }
     if (a.kind == FailureKind::kTokenExpired) {
       breaker_.OnSuccess();
-      if (attempt >= policy.max_attempts) {
-        return Status::Unauthorized(
-            fmt::format("{} {}: the token was refused {} times in a row", method, path, attempt));
+      // A renewal is not a failed attempt; only a token refused again and again right after renewals is.
+      if (++token_refusals > kMaxTokenRefusals) {
+        return Status::Unauthorized(fmt::format("{} {}: the token was refused {} times in a row, each time just "
+                                                "after it was renewed",
+                                                method, path, token_refusals));
       }
+      --attempt;
       CountRetry(path, a.kind);
       log::Info("tigergraph.retry", {{"path", path}, {"attempt", attempt}, {"reason", "token_expired"}});
       ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(true, authorization));
       continue;
     }
+    token_refusals = 0;
     if (!Retryable(a.kind, idempotent)) {
       // A final HTTP answer goes back to the caller, who reads TigerGraph's message from it.
       if (a.response.status != 0 && a.kind != FailureKind::kFatal) return std::move(a.response);
