@@ -2,12 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "common/log.h"
 #include "emulator/server.h"
 
@@ -40,34 +40,21 @@ int RunEmulator(const EmulatorArgs& args) {
     std::cerr << "icegraph emulator: " << st.ToString() << "\n";
     return 1;
   }
-  // Signals are waited for on a thread of their own so Stop() runs outside a signal handler.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // sent by this thread to wake the waiter once serving ends
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const sigset_t set = BlockStopSignals();
   emulator::EmulatorServer* raw = server->get();
-  std::atomic<bool> served{false};
-  std::thread waiter([set, raw, &served] {
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (served.load()) return;
-    log::Info("emulator.stopping", {{"signal", sig}});
-    raw->Stop();
-    // Idle keep-alive connections hold workers for seconds; every acknowledged write is already in the
-    // journal, so a stop that takes longer than this ends the process.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    if (!served.load()) {
-      log::Info("emulator.stopped", {{"forced", true}});
-      std::_Exit(0);
-    }
-  });
   std::cout << "icegraph emulator listening on http://" << options.host << ":" << (*server)->port() << std::endl;
-  const Status result = (*server)->Serve();
-  served = true;
-  pthread_kill(waiter.native_handle(), SIGUSR1);
-  waiter.join();
+  const Status result = ServeUntilStopSignal(
+      set, "emulator.stopping", [raw] { return raw->Serve(); },
+      [raw](const std::atomic<bool>& served) {
+        raw->Stop();
+        // Idle keep-alive connections hold workers for seconds; every acknowledged write is already in the
+        // journal, so a stop that takes longer than this ends the process.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        if (!served.load()) {
+          log::Info("emulator.stopped", {{"forced", true}});
+          std::_Exit(0);
+        }
+      });
   if (!result.ok()) {
     std::cerr << "icegraph emulator: " << result.ToString() << "\n";
     return 1;

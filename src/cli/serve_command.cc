@@ -1,13 +1,10 @@
 // `icegraph serve`: the HTTP API, metrics and dashboard until SIGINT or SIGTERM (a running sync finishes first).
-#include <pthread.h>
-
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "common/log.h"
 #include "engine/pipeline.h"
 #include "service/service.h"
@@ -28,14 +25,8 @@ int RunServe(const ServeArgs& args) {
   }
   service::ServiceOptions options = args.options;
   options.config_path = engine::ResolveConfigPath(args.config);
-  // Signals are waited for on a thread of their own so Stop() runs outside a signal handler; block them before
-  // any thread starts so every thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // sent by this thread to wake the waiter once serving ends
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Before Create: the service starts threads, which must inherit the mask.
+  const sigset_t set = BlockStopSignals();
   auto server = service::Service::Create(options);
   if (!server.ok()) {
     std::cerr << "icegraph serve: " << server.status().ToString() << "\n";
@@ -46,19 +37,9 @@ int RunServe(const ServeArgs& args) {
     return 1;
   }
   service::Service* raw = server->get();
-  std::atomic<bool> served{false};
-  std::thread waiter([set, raw, &served] {
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (served.load()) return;
-    log::Info("service.stopping", {{"signal", sig}});
-    raw->Stop();
-  });
   std::cout << "icegraph serve listening on http://" << options.host << ":" << (*server)->port() << std::endl;
-  const Status result = (*server)->Serve();
-  served = true;
-  pthread_kill(waiter.native_handle(), SIGUSR1);
-  waiter.join();
+  const Status result = ServeUntilStopSignal(
+      set, "service.stopping", [raw] { return raw->Serve(); }, [raw](const std::atomic<bool>&) { raw->Stop(); });
   server->reset();
   log::Info("service.stopped");
   if (!result.ok()) {

@@ -306,20 +306,6 @@ int ValidateGraph(const ValidateArgs& a) {
   return report->ok ? 0 : kExitValidationMismatch;
 }
 
-json LetterJson(const state::DeadLetterRecord& r) {
-  json row = json::parse(r.letter.row_json, nullptr, false);
-  return {{"id", r.id},
-          {"run_id", r.run_id},
-          {"source_table", r.source_table},
-          {"snapshot_id", r.snapshot_id},
-          {"mapping", r.letter.mapping},
-          {"row_key", r.letter.row_key},
-          {"reason_code", r.letter.reason_code},
-          {"message", r.letter.message},
-          {"row_json", r.letter.row_json},
-          {"created_ms", r.created_ms}};
-}
-
 struct DeadLetterArgs {
   std::string config;
   std::string format = "table";
@@ -396,7 +382,7 @@ int DeadLetters(const DeadLetterArgs& a) {
   }
   std::ostream& out = a.output.empty() ? std::cout : file;
   if (a.format == "jsonl") {
-    for (const auto& r : all) out << LetterJson(r).dump() << "\n";
+    for (const auto& r : all) out << r.ToJson().dump() << "\n";
     return 0;
   }
   out << fmt::format("{:>6} {:>5} {:<22} {:<30} {:<16} {:<14} {}\n", "id", "run", "table", "mapping", "key", "reason",

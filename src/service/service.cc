@@ -867,18 +867,7 @@ void ServiceImpl::DeadLetters(const httplib::Request& req, httplib::Response& re
   auto total = store_->CountDeadLetters(q.run_id);
   if (!total.ok()) return SendError(res, 503, total.status().WithContext("reading the state database").message());
   json items = json::array();
-  for (const auto& r : *page) {
-    items.push_back({{"id", r.id},
-                     {"run_id", r.run_id},
-                     {"source_table", r.source_table},
-                     {"snapshot_id", r.snapshot_id},
-                     {"mapping", r.letter.mapping},
-                     {"row_key", r.letter.row_key},
-                     {"reason_code", r.letter.reason_code},
-                     {"message", r.letter.message},
-                     {"row_json", r.letter.row_json},
-                     {"created_ms", r.created_ms}});
-  }
+  for (const auto& r : *page) items.push_back(r.ToJson());
   // A full page may be followed by more; the next one may then be empty.
   json next = nullptr;
   if (static_cast<int64_t>(page->size()) == *limit)

@@ -375,6 +375,19 @@ class SqliteStateStore final : public StateStore {
 
 }  // namespace
 
+nlohmann::json DeadLetterRecord::ToJson() const {
+  return {{"id", id},
+          {"run_id", run_id},
+          {"source_table", source_table},
+          {"snapshot_id", snapshot_id},
+          {"mapping", letter.mapping},
+          {"row_key", letter.row_key},
+          {"reason_code", letter.reason_code},
+          {"message", letter.message},
+          {"row_json", letter.row_json},
+          {"created_ms", created_ms}};
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -34,6 +34,8 @@ struct DeadLetterRecord {
   int64_t snapshot_id = 0;
   mapping::DeadLetter letter;
   int64_t created_ms = 0;
+  /// The shape `dead-letters --export jsonl` and GET /api/v1/dead-letters both give.
+  nlohmann::json ToJson() const;
 };
 
 /// The last snapshot of a table applied to the graph by a pipeline.
