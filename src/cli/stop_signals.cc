@@ -28,7 +28,7 @@ Status ServeUntilStopSignal(const sigset_t& set, const char* stopping_event, con
     log::Info(stopping_event, {{"signal", sig}});
     stop(served);
   });
-  const Status result = serve();
+  Status result = serve();
   served = true;
   pthread_kill(waiter.native_handle(), SIGUSR1);
   waiter.join();

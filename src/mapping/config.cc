@@ -590,7 +590,8 @@ class Reader {
       char* end = nullptr;
       const double mb = std::strtod(v.c_str(), &end);
       if (end != v.c_str() + v.size() || v.empty() || !(mb >= 0.01 && mb <= 1024)) {
-        return Err(n["chunk_mb"], Sub(path, "chunk_mb"), fmt::format("expected a number from 0.01 to 1024, got '{}'", v));
+        return Err(n["chunk_mb"], Sub(path, "chunk_mb"),
+                   fmt::format("expected a number from 0.01 to 1024, got '{}'", v));
       }
       s.chunk_mb = mb;
     }

@@ -334,8 +334,7 @@ TEST(ConfigTest, IdentifierRules) {
 }
 
 TEST(ConfigTest, LoadsTheEcommerceExample) {
-  const std::filesystem::path example =
-      std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
+  const std::filesystem::path example = std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
   const auto r = LoadConfig(example.string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->mappings.size(), 3u);

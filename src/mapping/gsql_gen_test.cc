@@ -260,8 +260,7 @@ TEST(GsqlGenTest, CheckSchemaListsEveryDifference) {
 }
 
 TEST(GsqlGenTest, EcommerceExamplePlansAndItsDdlRunsOnTheEmulator) {
-  const std::filesystem::path example =
-      std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
+  const std::filesystem::path example = std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
   auto cfg = LoadConfig(example.string());
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
   iceberg::Schema users;

@@ -418,9 +418,10 @@ Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, co
       breaker_.OnSuccess();
       // A renewal is not a failed attempt; only a token refused again and again right after renewals is.
       if (++token_refusals > kMaxTokenRefusals) {
-        return Status::Unauthorized(fmt::format("{} {}: the token was refused {} times in a row, each time just "
-                                                "after it was renewed",
-                                                method, path, token_refusals));
+        return Status::Unauthorized(
+            fmt::format("{} {}: the token was refused {} times in a row, each time just "
+                        "after it was renewed",
+                        method, path, token_refusals));
       }
       --attempt;
       CountRetry(path, a.kind);
