@@ -25,6 +25,10 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Create(const EmulatorOpt
   http.set_payload_max_length(static_cast<size_t>(options.max_body_mb) * 1024 * 1024);
   http.set_read_timeout(60, 0);
   http.set_write_timeout(60, 0);
+  // As TigerGraph's nginx: tcp_nodelay on (without it every kept-alive response waits ~40 ms for the client's
+  // delayed ACK), keepalive_timeout 75 s and keepalive_requests 1000 (nginx defaults).
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_timeout(75);
   http.set_keep_alive_max_count(1000);
   server->emulator_->RegisterRoutes(http);
   return server;
