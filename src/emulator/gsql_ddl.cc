@@ -7,6 +7,29 @@
 #include "emulator/gsql_executor.h"
 
 namespace icegraph::emulator {
+
+Status ResolveDefaultValues(std::vector<Attribute>* attrs) {
+  for (Attribute& a : *attrs) {
+    if (!a.default_text) continue;
+    auto v = ValueFromToken(a.type, *a.default_text);
+    if (!v.ok()) {
+      return Status::Invalid(fmt::format("The default value \"{}\" of attribute '{}' is not a valid {}: {}",
+                                         *a.default_text, a.name, a.type.ToGsql(), v.status().message()));
+    }
+    a.default_value = std::move(v).ValueOrDie();
+  }
+  return Status::OK();
+}
+
+EdgeType MakeReverseEdge(const EdgeType& e) {
+  EdgeType r = e;
+  r.name = e.reverse_edge;
+  r.reverse_edge = e.name;
+  r.is_reverse = true;
+  for (EdgePair& p : r.pairs) std::swap(p.from, p.to);
+  return r;
+}
+
 namespace {
 
 std::string AttrDdl(const Attribute& a) {
@@ -81,39 +104,77 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
           }
         }
       }
+      // WITH REVERSE_EDGE creates the twin type here as CREATE DIRECTED EDGE does: writes look it up by name.
+      if (!e.reverse_edge.empty()) {
+        if (!e.directed) return Status::Invalid("The undirected edge " + e.name + " cannot have a reverse edge.");
+        if (e.reverse_edge == e.name || c.vertex_types.count(e.reverse_edge) || c.edge_types.count(e.reverse_edge) ||
+            c.graphs.count(e.reverse_edge)) {
+          return Status::AlreadyExists("The reverse edge name " + e.reverse_edge + " is used by another object!");
+        }
+      }
+      ICEGRAPH_RETURN_NOT_OK(ResolveDefaultValues(&e.attributes));
       *out += "Trying to add edge " + e.name + ".\n";
       if (graph != nullptr) graph->edge_types.push_back(e.name);
+      if (!e.reverse_edge.empty()) {
+        EdgeType rev = MakeReverseEdge(e);
+        if (graph != nullptr) graph->edge_types.push_back(rev.name);
+        c.edge_types.emplace(rev.name, std::move(rev));
+      }
       c.edge_types.emplace(e.name, std::move(e));
       return Status::OK();
     }
     case K::kDropVertex:
     case K::kDropEdge: {
       const bool vertex = act.kind == K::kDropVertex;
-      if (vertex ? c.FindVertex(act.type_name) == nullptr : c.FindEdge(act.type_name) == nullptr) {
+      const EdgeType* et = vertex ? nullptr : c.FindEdge(act.type_name);
+      if (vertex ? c.FindVertex(act.type_name) == nullptr : et == nullptr) {
         return Status::NotFound(
             fmt::format("The {} type {} does not exist.", vertex ? "vertex" : "edge", act.type_name));
       }
-      *out += fmt::format("Trying to drop {} {}.\n", vertex ? "vertex" : "edge", act.type_name);
-      for (auto& [gname, g] : c.graphs) {
-        auto& list = vertex ? g.vertex_types : g.edge_types;
-        list.erase(std::remove(list.begin(), list.end(), act.type_name), list.end());
+      if (et != nullptr && et->is_reverse) {
+        return Status::Invalid("The edge type " + act.type_name + " is the reverse of " + et->reverse_edge + ": drop " +
+                               et->reverse_edge + " instead.");
       }
       if (vertex) {
-        db.store.DropVertexType(act.type_name);
-        c.vertex_types.erase(act.type_name);
-      } else {
-        db.store.DropEdgeType(act.type_name);
-        c.edge_types.erase(act.type_name);
+        for (const auto& [ename, e] : c.edge_types) {
+          for (const EdgePair& p : e.pairs) {
+            if (p.from == act.type_name || p.to == act.type_name) {
+              return Status::Invalid(fmt::format("The vertex type {} is used by the edge type {}: drop {} first.",
+                                                 act.type_name, ename, ename));
+            }
+          }
+        }
+      }
+      *out += fmt::format("Trying to drop {} {}.\n", vertex ? "vertex" : "edge", act.type_name);
+      std::vector<std::string> names{act.type_name};
+      if (et != nullptr && !et->reverse_edge.empty()) names.push_back(et->reverse_edge);
+      for (const std::string& name : names) {
+        for (auto& [gname, g] : c.graphs) {
+          auto& list = vertex ? g.vertex_types : g.edge_types;
+          list.erase(std::remove(list.begin(), list.end(), name), list.end());
+        }
+        if (vertex) {
+          db.store.DropVertexType(name);
+          c.vertex_types.erase(name);
+        } else {
+          db.store.DropEdgeType(name);
+          c.edge_types.erase(name);
+        }
       }
       return Status::OK();
     }
     case K::kAlterAddAttributes:
     case K::kAlterDropAttributes: {
       std::vector<Attribute>* attrs = nullptr;
+      EdgeType* twin = nullptr;  // the reverse (or forward) twin shares the attribute list
       if (act.on_edge) {
         auto it = c.edge_types.find(act.type_name);
         if (it == c.edge_types.end()) return Status::NotFound("The edge type " + act.type_name + " does not exist.");
         attrs = &it->second.attributes;
+        if (!it->second.reverse_edge.empty()) {
+          auto tw = c.edge_types.find(it->second.reverse_edge);
+          if (tw != c.edge_types.end()) twin = &tw->second;
+        }
       } else {
         auto it = c.vertex_types.find(act.type_name);
         if (it == c.vertex_types.end())
@@ -129,12 +190,24 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
       }
       SchemaChangeAction resolved = act;
       resolved.add = added;
-      AlterData(db.store, act.on_edge, act.type_name, *attrs, resolved);
       for (const std::string& d : act.drop) {
-        attrs->erase(std::remove_if(attrs->begin(), attrs->end(), [&](const Attribute& a) { return a.name == d; }),
-                     attrs->end());
+        if (act.on_edge && std::find(c.edge_types.at(act.type_name).discriminator.begin(),
+                                     c.edge_types.at(act.type_name).discriminator.end(),
+                                     d) != c.edge_types.at(act.type_name).discriminator.end()) {
+          return Status::Invalid("The attribute " + d + " is part of the DISCRIMINATOR of " + act.type_name +
+                                 " and cannot be dropped.");
+        }
       }
-      attrs->insert(attrs->end(), added.begin(), added.end());
+      AlterData(db.store, act.on_edge, act.type_name, *attrs, resolved);
+      if (twin != nullptr) AlterData(db.store, true, twin->name, twin->attributes, resolved);
+      for (std::vector<Attribute>* list : {attrs, twin != nullptr ? &twin->attributes : nullptr}) {
+        if (list == nullptr) continue;
+        for (const std::string& d : act.drop) {
+          list->erase(std::remove_if(list->begin(), list->end(), [&](const Attribute& a) { return a.name == d; }),
+                      list->end());
+        }
+        list->insert(list->end(), added.begin(), added.end());
+      }
       *out += fmt::format("Trying to alter {} {}.\n", act.on_edge ? "edge" : "vertex", act.type_name);
       return Status::OK();
     }

@@ -7,6 +7,11 @@
 
 namespace icegraph::emulator {
 
+/// Converts each attribute's DEFAULT text to its value; the error names the attribute and type.
+Status ResolveDefaultValues(std::vector<Attribute>* attrs);
+/// The twin type of a directed edge WITH REVERSE_EDGE: pairs turned around, is_reverse set.
+EdgeType MakeReverseEdge(const EdgeType& e);
+
 /// Applies a stored schema change job to catalog and data, all or nothing.
 Status RunSchemaChangeJob(Database& db, const std::string& name, std::string* output);
 

@@ -22,25 +22,12 @@ bool NameTaken(const Catalog& c, const std::string& name) {
   return c.vertex_types.count(name) > 0 || c.edge_types.count(name) > 0 || c.graphs.count(name) > 0;
 }
 
-Status ResolveDefaults(std::vector<Attribute>* attrs) {
-  for (Attribute& a : *attrs) {
-    if (!a.default_text) continue;
-    auto v = ValueFromToken(a.type, *a.default_text);
-    if (!v.ok()) {
-      return Status::Invalid(fmt::format("The default value \"{}\" of attribute '{}' is not a valid {}: {}",
-                                         *a.default_text, a.name, a.type.ToGsql(), v.status().message()));
-    }
-    a.default_value = std::move(v).ValueOrDie();
-  }
-  return Status::OK();
-}
-
 Status CheckVertexType(const Catalog& c, VertexType* v) {
   if (NameTaken(c, v->name)) {
     return Status::AlreadyExists(
         fmt::format("The vertex name {} is used by another object! Please use a different name.", v->name));
   }
-  return ResolveDefaults(&v->attributes);
+  return ResolveDefaultValues(&v->attributes);
 }
 
 Status CheckEdgeType(const Catalog& c, EdgeType* e) {
@@ -59,17 +46,7 @@ Status CheckEdgeType(const Catalog& c, EdgeType* e) {
       }
     }
   }
-  return ResolveDefaults(&e->attributes);
-}
-
-// A directed edge WITH REVERSE_EDGE gets a twin type with the pairs turned around.
-EdgeType MakeReverse(const EdgeType& e) {
-  EdgeType r = e;
-  r.name = e.reverse_edge;
-  r.reverse_edge = e.name;
-  r.is_reverse = true;
-  for (EdgePair& p : r.pairs) std::swap(p.from, p.to);
-  return r;
+  return ResolveDefaultValues(&e->attributes);
 }
 
 StmtResult CreateVertex(Database& db, CreateVertexStmt s) {
@@ -87,7 +64,7 @@ StmtResult CreateEdge(Database& db, CreateEdgeStmt s) {
   }
   std::string out = "Successfully created edge types: [" + s.edge.name + "].";
   if (!s.edge.reverse_edge.empty()) {
-    EdgeType rev = MakeReverse(s.edge);
+    EdgeType rev = MakeReverseEdge(s.edge);
     out += "\nSuccessfully created reverse edge types: [" + rev.name + "].";
     db.catalog.edge_types.emplace(rev.name, std::move(rev));
   }

@@ -296,9 +296,8 @@ class JobRun {
       const EdgeKey key = MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, EncodeDiscriminator(*et, full));
       if (db_.store.DeleteEdge(key)) {
         ++stats_->delete_edge[s.type_name];
-        if (!et->reverse_edge.empty()) {
-          db_.store.DeleteEdge(MakeEdgeKey(*db_.catalog.FindEdge(et->reverse_edge), {to_type, *to_id},
-                                           {from_type, *from_id}, key.discriminator));
+        if (const EdgeType* rev = db_.catalog.FindEdge(et->reverse_edge)) {
+          db_.store.DeleteEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, key.discriminator));
         }
       }
       ++ts.valid_object;
@@ -322,8 +321,7 @@ class JobRun {
         if (set_[i]) stored[i] = attrs_[i];
       }
     }
-    if (!et->reverse_edge.empty()) {
-      const EdgeType* rev = db_.catalog.FindEdge(et->reverse_edge);
+    if (const EdgeType* rev = db_.catalog.FindEdge(et->reverse_edge)) {
       Attrs& rstored =
           db_.store.UpsertEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, disc), full, &created);
       rstored = stored;

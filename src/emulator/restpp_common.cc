@@ -12,6 +12,52 @@ Reply ErrorReply(int status, const std::string& message, const std::string& code
   return r;
 }
 
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX and '+' decoding; a malformed escape stays as written, as lenient servers keep it.
+std::string DecodeComponent(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Params ParseQuery(std::string_view query) {
+  Params out;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const size_t eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace(DecodeComponent(part), "");
+    } else {
+      out.emplace(DecodeComponent(part.substr(0, eq)), DecodeComponent(part.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
 std::string Param(const Params& p, const std::string& key, const std::string& fallback) {
   const auto it = p.find(key);
   return it == p.end() ? fallback : it->second;

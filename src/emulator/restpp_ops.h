@@ -20,6 +20,10 @@ struct Reply {
   bool changed = false;  // a write happened: journal it
 };
 
+/// Parses a raw query string as TigerGraph's REST++ does: parameters split at '&', each split only at its first
+/// '=' (so `filter=age>=3` keeps its operator unencoded, as pyTigerGraph sends it), then percent-decoded.
+Params ParseQuery(std::string_view query);
+
 /// First value of a query parameter, or `fallback`.
 std::string Param(const Params& p, const std::string& key, const std::string& fallback = "");
 bool ParamTrue(const Params& p, const std::string& key);

@@ -17,7 +17,11 @@ constexpr const char* kVersionText =
     "gpe release_4.1.0_09-01-2024 icegraph-emulator 2024-09-01 00:00:00 -0000\n"
     "gse release_4.1.0_09-01-2024 icegraph-emulator 2024-09-01 00:00:00 -0000\n";
 
-Params ToParams(const httplib::Params& p) { return Params(p.begin(), p.end()); }
+// The raw query string, not httplib's parse: that splits `filter=age>=3` at every '='.
+Params ToParams(const httplib::Request& req) {
+  const size_t q = req.target.find('?');
+  return q == std::string::npos ? Params() : ParseQuery(std::string_view(req.target).substr(q + 1));
+}
 
 std::string EncodeParams(const Params& p) {
   json j = json::array();
@@ -99,7 +103,7 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
                                    const std::string& body) {
     if (!Authorize(req, res, true) || InjectFault(req, res, can_be_too_large)) return;
     const std::string graph = req.matches[1];
-    const Params params = ToParams(req.params);
+    const Params params = ToParams(req);
     Reply r;
     {
       const std::unique_lock<std::shared_mutex> lock(db_.mu);
@@ -120,10 +124,13 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
     reply(res, op(db_));
   };
 
-  server.Get("/restpp/echo", [this](const httplib::Request& req, httplib::Response& res) {
+  // pyTigerGraph's echo() asks GET and POST /restpp/echo/ (trailing slash); REST++ serves both forms.
+  const auto echo = [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     SendJson(res, 200, {{"error", false}, {"message", "Hello GSQL"}});
-  });
+  };
+  server.Get("/restpp/echo/?", echo);
+  server.Post("/restpp/echo/?", echo);
   server.Get("/restpp/version", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     SendJson(res, 200, {{"error", false}, {"message", kVersionText}, {"results", json::array()}});
@@ -131,19 +138,33 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   server.Get("/api/ping", [this](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, {{"error", false}, {"message", "pong"}, {"results", nullptr}});
   });
-  server.Get("/restpp/endpoints", [this](const httplib::Request& req, httplib::Response& res) {
+  // GET /endpoints[/{graph}]: a map of "METHOD /path" to parameter specs, without the envelope (server-docs
+  // built-in-endpoints "List all endpoints"); `dynamic=true` lists installed queries (none here), `static=true`
+  // the static ones (none), `builtin=true` or no flag the built-ins.
+  const auto endpoints = [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
+    const Params p = ToParams(req);
+    const bool any_flag = p.count("builtin") || p.count("dynamic") || p.count("static");
     json eps = json::object();
-    for (const char* e :
-         {"GET /echo", "GET /version", "GET /endpoints", "POST /graph/{graph_name}",
-          "GET /graph/{graph_name}/vertices/{vertex_type}", "DELETE /graph/{graph_name}/vertices/{vertex_type}",
-          "GET /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
-          "DELETE /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}", "POST /builtins/{graph_name}",
-          "POST /ddl/{graph_name}", "POST /requesttoken"}) {
-      eps[e] = json::object();
+    if (!any_flag || ParamTrue(p, "builtin")) {
+      for (const char* e :
+           {"GET /echo", "POST /echo", "GET /version", "GET /endpoints/{graph_name}", "POST /graph/{graph_name}",
+            "GET /graph/{graph_name}/vertices/{vertex_type}",
+            "GET /graph/{graph_name}/vertices/{vertex_type}/{vertex_id}",
+            "DELETE /graph/{graph_name}/vertices/{vertex_type}",
+            "DELETE /graph/{graph_name}/vertices/{vertex_type}/{vertex_id}",
+            "GET /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
+            "GET /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}/{edge_type}",
+            "DELETE /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}",
+            "DELETE /graph/{graph_name}/edges/{source_vertex_type}/{source_vertex_id}/{edge_type}",
+            "POST /builtins/{graph_name}", "POST /ddl/{graph_name}", "POST /requesttoken", "GET /requesttoken"}) {
+        eps[e] = json::object();
+      }
     }
     SendJson(res, 200, eps);
-  });
+  };
+  server.Get("/restpp/endpoints/?", endpoints);
+  server.Get(R"(/restpp/endpoints/([^/]+)/?)", endpoints);
 
   // 3.x token endpoint: secret (query or JSON body) or Basic credentials.
   const auto request_token = [this](const httplib::Request& req, httplib::Response& res, const std::string& raw) {
@@ -196,17 +217,17 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
                 [write](const httplib::Request& q, httplib::Response& s) {
                   write(q, s, "delete_edges", Captures(q, 2), false, q.body);
                 });
-  server.Get(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)", [read](const httplib::Request& q,
-                                                                              httplib::Response& s) {
-    const std::vector<std::string> path = Captures(q, 2);
-    read(q, s, [&](const Database& db) {
-      return GetVertices(db, q.matches[1], path[0], path.size() > 1 ? &path[1] : nullptr, ToParams(q.params));
-    });
-  });
+  server.Get(R"(/restpp/graph/([^/]+)/vertices/([^/]+)(?:/([^/]+))?)",
+             [read](const httplib::Request& q, httplib::Response& s) {
+               const std::vector<std::string> path = Captures(q, 2);
+               read(q, s, [&](const Database& db) {
+                 return GetVertices(db, q.matches[1], path[0], path.size() > 1 ? &path[1] : nullptr, ToParams(q));
+               });
+             });
   server.Get(R"(/restpp/graph/([^/]+)/edges/([^/]+)/([^/]+)(?:/([^/]+))?(?:/([^/]+))?(?:/([^/]+))?)",
              [read](const httplib::Request& q, httplib::Response& s) {
                const std::vector<std::string> path = Captures(q, 2);
-               read(q, s, [&](const Database& db) { return GetEdges(db, q.matches[1], path, ToParams(q.params)); });
+               read(q, s, [&](const Database& db) { return GetEdges(db, q.matches[1], path, ToParams(q)); });
              });
   PostRaw(server, R"(/restpp/builtins/([^/]+))",
           [read](const httplib::Request& q, httplib::Response& s, const std::string& b) {

@@ -221,8 +221,8 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
       if (created) break;
       ApplyUpdate(op.type->attributes[u.index], stored[u.index], u, true);
     }
-    if (!op.type->reverse_edge.empty()) {
-      const EdgeType* rev = db.catalog.FindEdge(op.type->reverse_edge);
+    // The twin may be absent only through a catalog bug; a missing twin must not take the server down.
+    if (const EdgeType* rev = db.catalog.FindEdge(op.type->reverse_edge)) {
       bool rc = false;
       db.store.UpsertEdge(MakeEdgeKey(*rev, op.to, op.from, disc), stored, &rc) = stored;
     }
@@ -318,9 +318,8 @@ Reply DeleteEdges(Database& db, const std::string& graph, const std::vector<std:
     if (db.store.DeleteEdge(k)) {
       ++deleted[k.type];
       const EdgeType* et = db.catalog.FindEdge(k.type);
-      if (!et->reverse_edge.empty()) {
-        db.store.DeleteEdge(MakeEdgeKey(*db.catalog.FindEdge(et->reverse_edge), k.to, k.from, k.discriminator));
-      }
+      const EdgeType* rev = et == nullptr ? nullptr : db.catalog.FindEdge(et->reverse_edge);
+      if (rev != nullptr) db.store.DeleteEdge(MakeEdgeKey(*rev, k.to, k.from, k.discriminator));
     }
   }
   Reply r;
