@@ -33,6 +33,7 @@ size_t ReplayCorpus(const std::string& name, Target target) {
 
 TEST(FuzzCorpusReplayTest, Config) { EXPECT_GE(ReplayCorpus("config", &FuzzConfig), 3u); }
 TEST(FuzzCorpusReplayTest, Gsql) { EXPECT_GE(ReplayCorpus("gsql", &FuzzGsql), 3u); }
+TEST(FuzzCorpusReplayTest, Emulator) { EXPECT_GE(ReplayCorpus("emulator", &FuzzEmulator), 3u); }
 TEST(FuzzCorpusReplayTest, Writers) { EXPECT_GE(ReplayCorpus("writers", &FuzzWriters), 3u); }
 
 }  // namespace

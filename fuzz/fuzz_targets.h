@@ -17,6 +17,8 @@ int FuzzGsql(const uint8_t* data, size_t size);
 /// A vertex or edge batch decoded from the bytes, through the CSV and JSON writers, checked against the documented
 /// output formats.
 int FuzzWriters(const uint8_t* data, size_t size);
+/// The emulator's request surface in process: GSQL, upserts, /ddl loads, reads, deletes, built-ins in sequence.
+int FuzzEmulator(const uint8_t* data, size_t size);
 
 /// Aborts with `what` on stderr when `ok` is false (libFuzzer's crash report then holds the input).
 inline void Check(bool ok, const char* what) {

@@ -17,7 +17,7 @@ rm -rf "$out/corpus-work" "$out/artifacts"
 mkdir -p "$out/corpus-work" "$out/artifacts"
 failed=0
 records=()
-for t in config gsql writers; do
+for t in ${FUZZ_TARGETS:-config gsql writers emulator}; do
   work=$out/corpus-work/$t
   art=$out/artifacts/$t
   mkdir -p "$art"

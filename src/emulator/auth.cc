@@ -117,10 +117,13 @@ void Auth::ExpireToken(const std::string& token) {
   }
 }
 
-std::string Auth::CreateSecret(const std::string& user, std::string alias, std::string* secret_out) {
+std::string Auth::CreateSecret(const std::string& user, std::string alias, std::string* secret_out,
+                               const std::string& value) {
   const std::lock_guard<std::mutex> lock(mu_);
-  *secret_out = NewRandom(32);
   if (alias.empty()) alias = "AUTO_GENERATED_ALIAS_" + NewRandom(7);
+  // TigerGraph refuses an alias in use rather than replacing the secret others may rely on.
+  if (secrets_.count(alias) > 0) return "";
+  *secret_out = value.empty() ? NewRandom(32) : value;
   secrets_[alias] = {user, *secret_out};
   return alias;
 }

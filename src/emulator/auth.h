@@ -50,7 +50,10 @@ class Auth {
   void ExpireToken(const std::string& token);
 
   /// Secrets: alias -> secret.
-  std::string CreateSecret(const std::string& user, std::string alias, std::string* secret_out);
+  /// Returns the alias, or "" when the alias is already in use (nothing changes then). `value`: the secret chosen
+  /// by the caller (4.x `value` parameter), else a random one.
+  std::string CreateSecret(const std::string& user, std::string alias, std::string* secret_out,
+                           const std::string& value = "");
   void RestoreSecret(const std::string& user, const std::string& alias, const std::string& secret);
   std::optional<std::string> UserOfSecret(const std::string& secret) const;
   std::map<std::string, std::string> Secrets() const;

@@ -184,7 +184,15 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     std::string user;
     if (!Authorize(req, res, true, &user)) return;
     std::string secret;
-    const std::string alias = auth_.CreateSecret(user, req.get_param_value("alias"), &secret);
+    const std::string wanted = req.get_param_value("alias");
+    const std::string alias = auth_.CreateSecret(user, wanted, &secret, req.get_param_value("value"));
+    if (alias.empty()) {
+      SendJson(
+          res, 409,
+          {{"error", true},
+           {"message", "Failed to create secret: the alias " + wanted + " already exists for user " + user + "."}});
+      return;
+    }
     (void)Record({"secret", "", user, alias, secret, ""});
     SendJson(res, 201,
              {{"error", false},

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace icegraph::emulator {
 
 Reply ErrorReply(int status, const std::string& message, const std::string& code) {
@@ -61,6 +63,17 @@ Params ParseQuery(std::string_view query) {
 std::string Param(const Params& p, const std::string& key, const std::string& fallback) {
   const auto it = p.find(key);
   return it == p.end() ? fallback : it->second;
+}
+
+Result<int64_t> Limit(const Params& params) {
+  const std::string text = Param(params, "limit");
+  if (text.empty()) return int64_t{-1};
+  int64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < 0) {
+    return Status::Invalid("limit must be a non-negative integer, got '" + text + "'");
+  }
+  return v;
 }
 
 bool ParamTrue(const Params& p, const std::string& key) {

@@ -27,6 +27,8 @@ Params ParseQuery(std::string_view query);
 /// First value of a query parameter, or `fallback`.
 std::string Param(const Params& p, const std::string& key, const std::string& fallback = "");
 bool ParamTrue(const Params& p, const std::string& key);
+/// `limit`: -1 when absent, else a non-negative integer (an error naming the text otherwise).
+Result<int64_t> Limit(const Params& params);
 
 Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, const std::string& body);
 Reply DeleteVertices(Database& db, const std::string& graph, const std::string& type, const std::string* id,

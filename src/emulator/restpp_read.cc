@@ -12,17 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-Result<int64_t> Limit(const Params& params) {
-  const std::string text = Param(params, "limit");
-  if (text.empty()) return int64_t{-1};
-  int64_t v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v < 0) {
-    return Status::Invalid("limit must be a non-negative integer, got '" + text + "'");
-  }
-  return v;
-}
-
 // Sorts rows by `sort=a,-b` (a minus sign for descending).
 Status SortRows(const std::vector<Attribute>& attrs, const std::string& spec,
                 std::vector<std::pair<std::string, const Attrs*>>* rows) {
@@ -196,7 +185,8 @@ Reply Builtins(const Database& db, const std::string& graph, const std::string& 
     for (const std::string& vt : g->vertex_types) {
       if (type == "*" || type == vt) r.body.push_back({{"v_type", vt}, {"count", db.store.VertexCount(vt)}});
     }
-    if (type != "*" && r.body.empty()) return ErrorReply(400, "Vertex type " + type + " does not exist.", "REST-30000");
+    // 4.x answers GSQL-7004 here (pyTigerGraph tests/test_pyTigerGraphVertex.py); 3.x servers said REST-30000.
+    if (type != "*" && r.body.empty()) return ErrorReply(400, "Vertex type " + type + " does not exist.", "GSQL-7004");
     return r;
   }
   if (fn == "stat_edge_number") {

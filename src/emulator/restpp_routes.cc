@@ -26,7 +26,7 @@ Params ToParams(const httplib::Request& req) {
 std::string EncodeParams(const Params& p) {
   json j = json::array();
   for (const auto& [k, v] : p) j.push_back({k, v});
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);  // bytes that are not UTF-8 never throw
 }
 
 Params DecodeParams(const std::string& text) {
@@ -60,7 +60,7 @@ Reply Dispatch(Database& db, const std::string& kind, const std::string& graph, 
 
 std::string JoinPath(const std::vector<std::string>& path) {
   json j = path;
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -84,7 +84,9 @@ Status Emulator::Replay(const JournalRecord& rec) {
   const std::unique_lock<std::shared_mutex> lock(db_.mu);
   const Reply r =
       Dispatch(db_, rec.method, rec.graph, path.get<std::vector<std::string>>(), DecodeParams(rec.query), rec.body);
-  return r.error ? Status::Internal("journaled request failed on replay: " + r.body.dump()) : Status::OK();
+  return r.error ? Status::Internal("journaled request failed on replay: " +
+                                    r.body.dump(-1, ' ', false, json::error_handler_t::replace))
+                 : Status::OK();
 }
 
 void Emulator::RegisterRestpp(httplib::Server& server) {

@@ -29,6 +29,13 @@ struct EdgeOp {
   std::vector<AttrUpdate> updates;
 };
 
+// Unknown types, attributes, ids and pairs in an upsert answer REST-30200 "invalid upsert data" (REST++ error
+// catalogue; pyTigerGraph's test_04_upsertVertex accepts REST-30200 or REST-10004).
+Reply UpsertError(Reply r) {
+  r.body["code"] = "REST-30200";
+  return r;
+}
+
 Status ParseAttrs(const std::vector<Attribute>& attrs, const json& body, const std::string& where,
                   std::vector<AttrUpdate>* out) {
   if (!body.is_object()) return Status::Invalid(where + ": attributes must be a JSON object");
@@ -116,7 +123,7 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
       return ErrorReply(400, "Invalid payload: \"vertices\" must be an object.", "REST-30000");
     for (const auto& [vtype, ids] : doc["vertices"].items()) {
       const VertexType* vt = FindVertexOr(db, *g, vtype, &err);
-      if (vt == nullptr) return err;
+      if (vt == nullptr) return UpsertError(err);
       if (!ids.is_object())
         return ErrorReply(400, "Invalid payload: vertices of " + vtype + " must be an object.", "REST-30000");
       for (const auto& [id, attrs] : ids.items()) {
@@ -124,11 +131,11 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
         if (!norm.ok()) {
           return ErrorReply(
               400, fmt::format("Invalid vertex id '{}' for vertex type {}: {}", id, vtype, norm.status().message()),
-              "REST-30000");
+              "REST-30200");
         }
         VertexOp op{vt, *norm, {}};
         const Status st = ParseAttrs(vt->attributes, attrs, fmt::format("vertex {} '{}'", vtype, id), &op.updates);
-        if (!st.ok()) return ErrorReply(400, st.message(), "REST-30000");
+        if (!st.ok()) return ErrorReply(400, st.message(), "REST-30200");
         vops.push_back(std::move(op));
       }
     }
@@ -138,35 +145,35 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
       return ErrorReply(400, "Invalid payload: \"edges\" must be an object.", "REST-30000");
     for (const auto& [stype, by_src] : doc["edges"].items()) {
       const VertexType* sv = FindVertexOr(db, *g, stype, &err);
-      if (sv == nullptr) return err;
+      if (sv == nullptr) return UpsertError(err);
       if (!by_src.is_object())
         return ErrorReply(400, "Invalid payload: edges from " + stype + " must be an object.", "REST-30000");
       for (const auto& [sid, by_etype] : by_src.items()) {
         auto src = NormalizeVertexId(*sv, sid);
         if (!src.ok())
-          return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", sid, stype), "REST-30000");
+          return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", sid, stype), "REST-30200");
         for (const auto& [etype, by_ttype] : by_etype.items()) {
           const EdgeType* et = FindEdgeOr(db, *g, etype, &err);
-          if (et == nullptr) return err;
+          if (et == nullptr) return UpsertError(err);
           for (const auto& [ttype, by_tid] : by_ttype.items()) {
             const VertexType* tv = FindVertexOr(db, *g, ttype, &err);
-            if (tv == nullptr) return err;
+            if (tv == nullptr) return UpsertError(err);
             if (!et->AllowsPair(stype, ttype)) {
               return ErrorReply(400, fmt::format("Edge type {} does not connect {} to {}.", etype, stype, ttype),
-                                "REST-30000");
+                                "REST-30200");
             }
             for (const auto& [tid, attrs_or_list] : by_tid.items()) {
               auto dst = NormalizeVertexId(*tv, tid);
               if (!dst.ok())
                 return ErrorReply(400, fmt::format("Invalid vertex id '{}' for vertex type {}.", tid, ttype),
-                                  "REST-30000");
+                                  "REST-30200");
               // Several edges between one pair (discriminated multi-edges) come as a list of attribute objects.
               const json list = attrs_or_list.is_array() ? attrs_or_list : json::array({attrs_or_list});
               for (const json& attrs : list) {
                 EdgeOp op{et, {stype, *src}, {ttype, *dst}, {}};
                 const Status st =
                     ParseAttrs(et->attributes, attrs, fmt::format("edge {} {}->{}", etype, sid, tid), &op.updates);
-                if (!st.ok()) return ErrorReply(400, st.message(), "REST-30000");
+                if (!st.ok()) return ErrorReply(400, st.message(), "REST-30200");
                 eops.push_back(std::move(op));
               }
             }
@@ -256,8 +263,9 @@ Reply DeleteVertices(Database& db, const std::string& graph, const std::string& 
   } else {
     auto filter = ParseFilter(vt->attributes, Param(params, "filter"));
     if (!filter.ok()) return ErrorReply(400, filter.status().message(), "REST-30000");
-    const std::string limit_text = Param(params, "limit");
-    const int64_t limit = limit_text.empty() ? -1 : std::stoll(limit_text);
+    const auto limit_or = Limit(params);
+    if (!limit_or.ok()) return ErrorReply(400, limit_or.status().message(), "REST-30000");
+    const int64_t limit = *limit_or;
     std::vector<std::string> doomed;
     if (const auto* table = db.store.FindVertices(type)) {
       for (const auto& [vid, attrs] : *table) {

@@ -53,3 +53,36 @@ def test_filter_value_keeps_percent_encoding_semantics(shop, emulator):
     enc = requests.get(emulator.url + "/restpp/graph/shop/vertices/User?filter=age%3E%3D35", auth=auth).json()
     raw = requests.get(emulator.url + "/restpp/graph/shop/vertices/User?filter=age>=35", auth=auth).json()
     assert [v["v_id"] for v in enc["results"]] == ["u2"] == [v["v_id"] for v in raw["results"]]
+
+
+def test_secret_alias_in_use_is_refused(shop, emulator):
+    """Creating a secret under an alias that exists is refused; the first secret keeps working (server-docs
+    user-access/managing-credentials "Create a secret": aliases are unique per user; pyTigerGraph
+    pyTigerGraphAuth.createSecret posts /gsql/v1/secrets?alias=...)."""
+    auth = (emulator.user, emulator.password)
+    first = requests.post(emulator.url + "/gsql/v1/secrets?alias=ci", auth=auth)
+    assert first.status_code == 201 and first.json()["alias"] == "ci"
+    again = requests.post(emulator.url + "/gsql/v1/secrets?alias=ci", auth=auth)
+    assert again.status_code == 409 and again.json()["error"] is True
+    assert "ci already exists" in again.json()["message"]
+    tok = requests.post(emulator.url + "/restpp/requesttoken", json={"secret": first.json()["secret"]})
+    assert tok.status_code == 200 and tok.json()["error"] is False
+
+
+def test_upsert_unknown_type_or_attribute_is_rest_30200(shop, emulator):
+    """Unknown vertex types and attributes in an upsert fail the whole request with REST-30200 (REST++ error
+    catalogue "invalid upsert data"; pyTigerGraph tests test_04_upsertVertex accept REST-30200/REST-10004)."""
+    auth = (emulator.user, emulator.password)
+    for body in ({"vertices": {"Nope": {"x": {}}}}, {"vertices": {"User": {"u9": {"nope": {"value": 1}}}}},
+                 {"edges": {"User": {"u1": {"NOPE": {"User": {"u2": {}}}}}}}):
+        r = requests.post(emulator.url + "/restpp/graph/shop", json=body, auth=auth)
+        assert r.status_code == 400 and r.json()["code"] == "REST-30200", (body, r.text)
+    assert shop.getVertexCount("User") == 0
+
+
+def test_count_of_unknown_vertex_type_is_gsql_7004(shop, emulator):
+    """POST /builtins stat_vertex_number for an unknown type answers GSQL-7004 on 4.x (pyTigerGraph
+    tests/test_pyTigerGraphVertex.py; older servers said REST-30000)."""
+    r = requests.post(emulator.url + "/restpp/builtins/shop", auth=(emulator.user, emulator.password),
+                      json={"function": "stat_vertex_number", "type": "Nope"})
+    assert r.status_code == 400 and r.json()["error"] is True and r.json()["code"] == "GSQL-7004"
