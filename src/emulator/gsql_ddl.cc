@@ -87,6 +87,7 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
           ICEGRAPH_ASSIGN_OR_RAISE(a.default_value, ValueFromToken(a.type, *a.default_text));
         }
       }
+      v.is_local = graph != nullptr;
       *out += "Trying to add vertex " + v.name + ".\n";
       if (graph != nullptr) graph->vertex_types.push_back(v.name);
       c.vertex_types.emplace(v.name, std::move(v));
@@ -113,6 +114,7 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
         }
       }
       ICEGRAPH_RETURN_NOT_OK(ResolveDefaultValues(&e.attributes));
+      e.is_local = graph != nullptr;
       *out += "Trying to add edge " + e.name + ".\n";
       if (graph != nullptr) graph->edge_types.push_back(e.name);
       if (!e.reverse_edge.empty()) {

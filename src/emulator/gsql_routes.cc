@@ -33,7 +33,7 @@ json VertexJson(const VertexType& v) {
             {"PrimaryId", {{"AttributeName", v.primary_id_name}, {"AttributeType", AttrTypeJson(v.primary_id_type)}}},
             {"Attributes", attrs},
             {"Config", {{"STATS", v.stats}, {"PRIMARY_ID_AS_ATTRIBUTE", v.primary_id_as_attribute}}},
-            {"IsLocal", false}};
+            {"IsLocal", v.is_local}};
   if (v.primary_id_as_attribute) j["PrimaryId"]["PrimaryIdAsAttribute"] = true;
   if (!v.composite_key.empty()) j["CompositeKeys"] = v.composite_key;
   return j;
@@ -51,11 +51,14 @@ json EdgeJson(const EdgeType& e) {
             {"IsDirected", e.directed},
             {"FromVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].from : "*"},
             {"ToVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].to : "*"},
-            {"EdgePairs", pairs},
             {"Attributes", attrs},
             {"Config", json::object()},
             {"DiscriminatorCount", e.discriminator.size()},
-            {"IsLocal", false}};
+            {"IsLocal", e.is_local}};
+  // TigerGraph lists EdgePairs only for multi-pair and wildcard edge types (From/To are "*" then).
+  const bool wildcard =
+      std::any_of(e.pairs.begin(), e.pairs.end(), [](const EdgePair& p) { return p.from == "*" || p.to == "*"; });
+  if (e.pairs.size() != 1 || wildcard) j["EdgePairs"] = pairs;
   if (!e.discriminator.empty()) j["CompositeDiscriminator"] = e.discriminator.size() > 1;
   if (!e.reverse_edge.empty()) j["Config"]["REVERSE_EDGE"] = e.reverse_edge;
   return j;

@@ -197,7 +197,7 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
     const bool existed = it != table.end();
     if ((new_only && existed) || (update_only && !existed)) {
       ++skipped_v;
-      if (existed) already.push_back({{"v_type", op.type->name}, {"v_id", op.id}});
+      already.push_back({{"v_type", op.type->name}, {"v_id", op.id}});  // existing (new_only) or missing (update_only)
       continue;
     }
     Attrs& attrs = existed ? it->second : table.emplace(op.id, DefaultAttrs(op.type->attributes)).first->second;
@@ -238,11 +238,14 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
   json result = {{"accepted_vertices", accepted_v}, {"accepted_edges", accepted_e}};
   if (new_only || update_only) {
     result["skipped_vertices"] = skipped_v;
-    result["vertices_already_exist"] = already;
+    // update_vertex_only lists the vertices it skipped for not existing (server-docs upsert example).
+    result[update_only && !new_only ? "vertices_not_exist" : "vertices_already_exist"] = already;
   }
   if (src_must_exist || tgt_must_exist) {
     result["skipped_edges"] = skipped_e;
-    result["miss_vertices"] = missing;
+    // The docs' prose says miss_vertices, their example and live 4.x servers edge_vertices_not_exist: the newest
+    // documented server behaviour wins (docs/emulator.md, disagreements).
+    result["edge_vertices_not_exist"] = missing;
   }
   r.body = json::array({result});
   return r;

@@ -26,6 +26,7 @@ struct VertexType {
   std::vector<std::string> composite_key;  // PRIMARY KEY (a, b, ...) attribute names; empty for PRIMARY_ID
   bool primary_id_as_attribute = false;    // WITH primary_id_as_attribute="true"
   std::string stats = "OUTDEGREE_BY_EDGETYPE";
+  bool is_local = false;              // added to one graph by a local schema change job (schema JSON "IsLocal")
   std::vector<Attribute> attributes;  // in declaration order; for PRIMARY KEY includes the key attributes
 
   /// Index of attribute `name`, or -1.
@@ -45,6 +46,7 @@ struct EdgeType {
   std::vector<std::string> discriminator;  // attribute names forming the DISCRIMINATOR, in order
   std::string reverse_edge;                // WITH REVERSE_EDGE="name"; empty if none
   bool is_reverse = false;                 // this type is the generated reverse of another
+  bool is_local = false;                   // added to one graph by a local schema change job
 
   int AttributeIndex(std::string_view attr) const;
   bool AllowsPair(std::string_view from, std::string_view to) const;

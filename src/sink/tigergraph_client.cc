@@ -566,7 +566,13 @@ Result<UpsertResult> TigerGraphClient::Upsert(std::string_view json_body, const 
   out.accepted_edges = Int(first, "accepted_edges");
   out.skipped_vertices = Int(first, "skipped_vertices");
   out.skipped_edges = Int(first, "skipped_edges");
-  if (first.contains("miss_vertices")) out.miss_vertices = first["miss_vertices"];
+  // Servers name the list edge_vertices_not_exist (4.x, the docs' example) or miss_vertices (the docs' prose).
+  for (const char* key : {"edge_vertices_not_exist", "miss_vertices"}) {
+    if (first.contains(key)) {
+      out.miss_vertices = first[key];
+      break;
+    }
+  }
   return out;
 }
 

@@ -86,3 +86,13 @@ def test_count_of_unknown_vertex_type_is_gsql_7004(shop, emulator):
     r = requests.post(emulator.url + "/restpp/builtins/shop", auth=(emulator.user, emulator.password),
                       json={"function": "stat_vertex_number", "type": "Nope"})
     assert r.status_code == 400 and r.json()["error"] is True and r.json()["code"] == "GSQL-7004"
+
+
+def test_update_vertex_only_lists_vertices_not_exist(shop, emulator):
+    """`update_vertex_only=true` skips vertices that do not exist and lists them as vertices_not_exist
+    (server-docs upsert-data-to-graph example; pyTigerGraph common/vertex.py sends updateVertexOnly)."""
+    shop.upsertVertices("User", [("u1", {"age": 1})])
+    r = requests.post(emulator.url + "/restpp/graph/shop?update_vertex_only=true", auth=(emulator.user, emulator.password),
+                      json={"vertices": {"User": {"u1": {"age": {"value": 2}}, "u9": {}}}}).json()["results"][0]
+    assert r == {"accepted_vertices": 1, "accepted_edges": 0, "skipped_vertices": 1,
+                 "vertices_not_exist": [{"v_type": "User", "v_id": "u9"}]}

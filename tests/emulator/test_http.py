@@ -85,7 +85,8 @@ def test_auth_required_and_token_lifecycle(bank):
 
 def test_upsert_flags_and_response_counts(bank):
     """`new_vertex_only` adds skipped_vertices/vertices_already_exist; `vertex_must_exist` adds skipped_edges/
-    miss_vertices; missing endpoints are otherwise created with defaults (server-docs upsert-rest)."""
+    edge_vertices_not_exist (the docs' example and 4.x; their prose says miss_vertices); missing endpoints are
+    otherwise created with defaults (server-docs upsert-rest)."""
     h = token(bank)
     url = bank.url + "/restpp/graph/bank"
     requests.post(url, headers=h, json={"vertices": {"Person": {"p1": {"age": {"value": 30}}}}})
@@ -96,7 +97,7 @@ def test_upsert_flags_and_response_counts(bank):
     edge = {"edges": {"Person": {"p1": {"OWNS": {"Account": {"7": {"since": {"value": "2026-01-01"}}}}}}}}
     r = requests.post(url, params={"vertex_must_exist": "true"}, headers=h, json=edge).json()["results"][0]
     assert r == {"accepted_vertices": 0, "accepted_edges": 0, "skipped_edges": 1,
-                 "miss_vertices": [{"v_type": "Account", "v_id": "7"}]}
+                 "edge_vertices_not_exist": [{"v_type": "Account", "v_id": "7"}]}
     r = requests.post(url, headers=h, json=edge).json()["results"][0]
     assert r == {"accepted_vertices": 0, "accepted_edges": 1}
     acct = requests.get(bank.url + "/restpp/graph/bank/vertices/Account/7", headers=h).json()["results"]

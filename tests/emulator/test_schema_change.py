@@ -86,3 +86,26 @@ RUN SCHEMA_CHANGE JOB dr""")
     assert sorted(e["Name"] for e in schema["EdgeTypes"]) == ["LIVES_IN"]
     r = requests.get(emulator.url + "/restpp/graph/g/edges/Person/b/KNOWN_BY", headers=h)
     assert r.json()["error"] is True
+
+
+def test_schema_json_is_local_and_edge_pairs(emulator):
+    """Schema JSON as a 4.x server emits it (pyTigerGraph getSchema; reference tigergraph-protocol.md §getSchema,
+    from pyTigerGraph's live tests): types added by a local schema change job have "IsLocal": true, global ones
+    false; single-pair edge types carry no "EdgePairs" key, multi-pair ones list them with From/To "*"."""
+    emulator.gsql(BASE)
+    emulator.gsql("CREATE DIRECTED EDGE MULTI (FROM Person, TO Person | FROM Person, TO City)\n"
+                  "USE GRAPH g\nCREATE SCHEMA_CHANGE JOB m FOR GRAPH g { ADD VERTEX Z (PRIMARY_ID id INT); }\n"
+                  "RUN SCHEMA_CHANGE JOB m")
+    schema = requests.get(emulator.url + "/gsql/v1/schema/graphs/g", headers=auth(emulator)).json()["results"]
+    local = {v["Name"]: v["IsLocal"] for v in schema["VertexTypes"]}
+    assert local == {"Person": False, "City": True, "Z": True}
+    edges = {e["Name"]: e for e in schema["EdgeTypes"]}
+    assert sorted(edges) == ["KNOWS", "LIVES_IN"]  # reverse types are not listed
+    assert edges["KNOWS"]["IsLocal"] is True and "EdgePairs" not in edges["KNOWS"]
+    assert edges["KNOWS"]["Config"] == {"REVERSE_EDGE": "KNOWN_BY"}
+    assert "The graph h is created." in emulator.gsql("CREATE GRAPH h (Person, City, MULTI)")
+    h = requests.get(emulator.url + "/gsql/v1/schema/graphs/h", headers=auth(emulator)).json()["results"]
+    multi = next(e for e in h["EdgeTypes"] if e["Name"] == "MULTI")
+    assert multi["FromVertexTypeName"] == "*" and multi["ToVertexTypeName"] == "*"
+    assert multi["EdgePairs"] == [{"From": "Person", "To": "Person"}, {"From": "Person", "To": "City"}]
+    assert multi["IsLocal"] is False
