@@ -321,6 +321,8 @@ Result<std::vector<Statement>> ParseGsql(std::string_view text) {
   std::vector<Statement> out;
   while (!ts.AtEnd()) {
     if (ts.AcceptSymbol(";")) continue;
+    // BEGIN ... END only groups lines into one command in the GSQL shell; statements here already span lines.
+    if (ts.AcceptKeyword("BEGIN") || ts.AcceptKeyword("END")) continue;
     const Token& first = ts.Peek();
     ICEGRAPH_ASSIGN_OR_RAISE(StatementBody body, ParseStatement(ts));
     // Statements end at ';', a line break or the next statement's keyword; anything else is left over.

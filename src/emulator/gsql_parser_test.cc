@@ -496,6 +496,15 @@ TEST(GsqlParserTest, SchemaChangeJobErrors) {
 
 // ---- unsupported statements and syntax errors ---------------------------------------------------------------
 
+// The GSQL shell's BEGIN ... END only groups lines into one command: the statements inside parse as written.
+TEST(GsqlParserTest, BeginEndBlockHoldsItsStatements) {
+  const std::vector<Statement> stmts = ParseOk("BEGIN\nCREATE VERTEX A (PRIMARY_ID id STRING,\n  n INT)\nEND\nls");
+  ASSERT_EQ(stmts.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<CreateVertexStmt>(stmts[0].body));
+  EXPECT_EQ(stmts[0].line, 2);
+  EXPECT_TRUE(std::holds_alternative<ShowStmt>(stmts[1].body));
+}
+
 TEST(GsqlParserTest, RefusesStatementsItDoesNotImplementByName) {
   ExpectUnsupported("USE GRAPH g\n\nCREATE QUERY q() FOR GRAPH g { PRINT 1; }",
                     "Line 3: the emulator does not support the statement \"CREATE QUERY\"; it runs CREATE "
@@ -507,8 +516,6 @@ TEST(GsqlParserTest, RefusesStatementsItDoesNotImplementByName) {
   ExpectUnsupported("INTERPRET QUERY () FOR GRAPH g { }", "the statement \"INTERPRET QUERY\"");
   ExpectUnsupported("CREATE USER", "the statement \"CREATE USER\"");
   ExpectUnsupported("GRANT ROLE r TO u", "the statement \"GRANT ROLE\"");
-  ExpectUnsupported("BEGIN\nCREATE VERTEX A (PRIMARY_ID id STRING)\nEND",
-                    "Line 1: the emulator does not support the statement \"BEGIN\"");
   ExpectUnsupported("RUN QUERY q()", "the statement \"RUN QUERY\"");
   ExpectUnsupported("CREATE DATA_SOURCE s = \"x\"", "the statement \"CREATE DATA_SOURCE\"");
   ExpectUnsupported("TYPEDEF TUPLE <a INT> T", "the statement \"TYPEDEF TUPLE\"");

@@ -109,3 +109,9 @@ def test_schema_json_is_local_and_edge_pairs(emulator):
     assert multi["FromVertexTypeName"] == "*" and multi["ToVertexTypeName"] == "*"
     assert multi["EdgePairs"] == [{"From": "Person", "To": "Person"}, {"From": "Person", "To": "City"}]
     assert multi["IsLocal"] is False
+
+
+def test_begin_end_block_runs_its_statements(emulator):
+    """The GSQL shell's BEGIN ... END groups a multi-line command (gsql-ref "GSQL shell": multi-line mode)."""
+    out = emulator.gsql("BEGIN\nCREATE VERTEX A (PRIMARY_ID id INT,\n  name STRING)\nEND\nCREATE GRAPH ga (*)")
+    assert "Successfully created vertex types: [A]." in out and "The graph ga is created." in out, out
