@@ -160,6 +160,18 @@ Reply GetEdges(const Database& db, const std::string& graph, const std::vector<s
     std::map<std::string, int64_t> counts;
     for (const json& e : out) ++counts[e["e_type"].get<std::string>()];
     if (!etype.empty() && counts.empty()) counts[etype] = 0;
+    // Without an edge type TigerGraph counts every edge type that can leave this vertex type, 0 included.
+    if (etype.empty()) {
+      for (const std::string& name : g->edge_types) {
+        const EdgeType* e = db.catalog.FindEdge(name);
+        if (e == nullptr) continue;
+        for (const EdgePair& p : e->pairs) {
+          const bool from = p.from == path[0] || p.from == "*";
+          const bool to = !e->directed && (p.to == path[0] || p.to == "*");
+          if (from || to) counts.emplace(name, 0);
+        }
+      }
+    }
     r.body = json::array();
     for (const auto& [t, n] : counts) r.body.push_back({{"e_type", t}, {"count", n}});
     return r;

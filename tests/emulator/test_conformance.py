@@ -96,3 +96,14 @@ def test_update_vertex_only_lists_vertices_not_exist(shop, emulator):
                       json={"vertices": {"User": {"u1": {"age": {"value": 2}}, "u9": {}}}}).json()["results"][0]
     assert r == {"accepted_vertices": 1, "accepted_edges": 0, "skipped_vertices": 1,
                  "vertices_not_exist": [{"v_type": "User", "v_id": "u9"}]}
+
+
+def test_count_only_edges_from_a_vertex_lists_zero_counts(shop, emulator):
+    """GET /graph/{g}/edges/{type}/{id}?count_only=true counts every edge type that can leave the vertex type,
+    including those with 0 edges (server-docs built-in-endpoints "List edges of a vertex", count_only; pyTigerGraph
+    getEdgeCountFrom reads the list)."""
+    shop.upsertVertices("User", [("u1", {}), ("u2", {})])
+    shop.upsertEdge("User", "u1", "FOLLOWS", "User", "u2")
+    r = requests.get(emulator.url + "/restpp/graph/shop/edges/User/u1?count_only=true",
+                     auth=(emulator.user, emulator.password)).json()["results"]
+    assert sorted((x["e_type"], x["count"]) for x in r) == [("FOLLOWED_BY", 0), ("FOLLOWS", 1), ("PURCHASED", 0)]
