@@ -55,6 +55,7 @@ MappingPlan Plan() {
 
 std::vector<std::string> Messages(const std::vector<SchemaDifference>& diffs) {
   std::vector<std::string> out;
+  out.reserve(diffs.size());
   for (const SchemaDifference& d : diffs) out.push_back(d.message);
   return out;
 }
