@@ -26,6 +26,7 @@
 #include "iceberg/metadata_json.h"
 #include "iceberg/scan.h"
 #include "mapping/gsql_gen.h"
+#include "mapping/schema_change.h"
 
 namespace icegraph::cli {
 namespace {
@@ -68,38 +69,80 @@ void PrintDifferences(const std::vector<mapping::SchemaDifference>& diffs) {
   for (const auto& d : diffs) std::cerr << "  - " << d.message << "\n";
 }
 
-int Schema(const std::string& config, bool apply) {
+// Runs a schema change job's statements; a failed run drops the job so the next apply starts clean.
+Status RunSchemaChange(sink::TigerGraphClient& client, const std::string& graph,
+                       const mapping::SchemaChangePlan& change) {
+  for (size_t i = 0; i < change.jobs.size(); ++i) {
+    const std::string scope = change.statements[i].rfind("USE GLOBAL", 0) == 0 ? "USE GLOBAL" : "USE GRAPH " + graph;
+    // A job left behind by an interrupted apply would make CREATE fail; DROP fails when there is none (normal).
+    (void)client.RunGsql(scope + "\nDROP JOB " + change.jobs[i]);
+    auto out = client.RunGsql(change.statements[i]);
+    if (!out.ok()) {
+      (void)client.RunGsql(scope + "\nDROP JOB " + change.jobs[i]);
+      return out.status().WithContext("running schema change job " + change.jobs[i] + " on graph " + graph);
+    }
+    std::cout << *out << "\n";
+  }
+  return Status::OK();
+}
+
+int Schema(const std::string& config, bool apply, bool dry_run) {
   auto p = OpenPipeline(config);
   if (!p.ok()) return FailOpen(p.status());
-  const std::string ddl = mapping::GenerateSchemaDdl((*p)->plan());
-  const std::string jobs = mapping::GenerateLoadingJobs((*p)->plan()) + mapping::GenerateDeleteJobs((*p)->plan());
-  if (!apply) {
-    std::cout << ddl << "\n" << jobs;
+  const mapping::MappingPlan& plan = (*p)->plan();
+  const std::string ddl = mapping::GenerateSchemaDdl(plan);
+  if (!apply && !dry_run) {
+    std::cout << ddl << "\n" << mapping::GenerateLoadingJobs(plan) << mapping::GenerateDeleteJobs(plan);
     return 0;
   }
   auto client = (*p)->Connect();
   if (!client.ok()) return FailOpen(client.status());
-  auto diffs = LiveDifferences(**p, **client);
-  if (!diffs.ok() && diffs.status().code() != StatusCode::kNotFound) return Fail(diffs.status(), kExitFailed);
-  if (!diffs.ok()) {
+  auto live = (*client)->GetSchema();
+  if (!live.ok() && live.status().code() != StatusCode::kNotFound) {
+    return Fail(live.status().WithContext("reading the live schema of graph " + (*p)->name()), kExitFailed);
+  }
+  if (!live.ok()) {
     // No graph yet: create every type and the graph.
+    if (dry_run) {
+      std::cout << "# graph " << (*p)->name() << " does not exist: --apply creates its types and the graph\n" << ddl;
+      return 0;
+    }
     auto out = (*client)->RunGsql(ddl);
     if (!out.ok()) return Fail(out.status(), kExitFailed);
     std::cout << *out << "\n";
-  } else if (!diffs->empty()) {
-    std::cerr << "icegraph: graph " << (*p)->name() << " exists and differs from the mapping:\n";
-    PrintDifferences(*diffs);
-    return kExitSchemaMismatch;
+  } else {
+    auto change = mapping::PlanSchemaChange(plan, live->dump());
+    if (!change.ok()) return Fail(change.status().WithContext("comparing graph " + (*p)->name()), kExitFailed);
+    if (!change->incompatible.empty()) {
+      std::cerr << "icegraph: graph " << (*p)->name()
+                << " has types whose definition differs from the mapping; a schema change job only adds missing "
+                   "types and attributes, so nothing was changed:\n";
+      PrintDifferences(change->incompatible);
+      return kExitSchemaMismatch;
+    }
+    if (dry_run) {
+      if (change->statements.empty()) {
+        std::cout << "# graph " << (*p)->name() << " has every type and attribute of the mapping: nothing to add\n";
+      } else {
+        std::cout << "# graph " << (*p)->name() << " exists: --apply adds what it lacks with\n" << change->Text();
+      }
+      return 0;
+    }
+    if (Status st = RunSchemaChange(**client, (*p)->name(), *change); !st.ok()) return Fail(st, kExitFailed);
   }
+  // Loading job VALUES follow the live attribute order (added attributes come last, others may exist).
+  auto after = (*client)->GetSchema();
+  if (!after.ok()) return Fail(after.status().WithContext("reading the schema of graph " + (*p)->name()), kExitFailed);
+  auto order = mapping::LiveAttributeOrder(after->dump());
+  if (!order.ok()) return Fail(order.status(), kExitFailed);
   // Loading jobs are icegraph's own: replaced on every apply so they always match the mapping.
-  for (const auto& t : (*p)->plan().tables()) {
+  for (const auto& t : plan.tables()) {
     for (const bool del : {false, true}) {
       const std::string name = del ? mapping::DeleteJobName(t.table()) : mapping::LoadingJobName(t.table());
       // DROP fails when the job does not exist yet, which is the normal first run.
       (void)(*client)->RunGsql("USE GRAPH " + (*p)->name() + "\nDROP JOB " + name);
-      const std::string ddl =
-          del ? mapping::GenerateDeleteJob((*p)->plan(), t) : mapping::GenerateLoadingJob((*p)->plan(), t);
-      auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + ddl);
+      const std::string job = del ? mapping::GenerateDeleteJob(plan, t) : mapping::GenerateLoadingJob(plan, t, &*order);
+      auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + job);
       if (!out.ok()) return Fail(out.status(), kExitFailed);
       std::cout << *out << "\n";
     }
@@ -554,8 +597,13 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   auto apply = std::make_shared<bool>(false);
   CLI::App* sc = app.add_subcommand("schema", "Print (or --apply) the GSQL schema and loading jobs of the mapping");
   AddConfigOption(sc, schema_config.get());
-  sc->add_flag("--apply", *apply, "Create the types and graph when missing, and (re)create the loading jobs");
-  sc->callback([schema_config, apply, exit_code] { *exit_code = Schema(*schema_config, *apply); });
+  auto dry_run = std::make_shared<bool>(false);
+  sc->add_flag("--apply", *apply,
+               "Create the graph, or add the types and attributes it lacks with a schema change job; then (re)create "
+               "the loading jobs. Refused (exit 3) when a type exists with another definition");
+  sc->add_flag("--dry-run", *dry_run,
+               "Compare with the live graph and print the GSQL --apply would run; change nothing");
+  sc->callback([schema_config, apply, dry_run, exit_code] { *exit_code = Schema(*schema_config, *apply, *dry_run); });
 
   auto check_config = std::make_shared<std::string>();
   CLI::App* ck = app.add_subcommand("check", "Compare the live TigerGraph schema with the mapping (exit 3 if differ)");

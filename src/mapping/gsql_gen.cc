@@ -144,7 +144,26 @@ std::vector<std::string> LoadingJobFileVars(const TablePlan& table) {
   return vars;
 }
 
-std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table) {
+namespace {
+
+// The type's attributes in the live order when known; attributes the mapping does not define keep their name only
+// (they are never mapped, so they load as `_`).
+std::vector<GraphAttribute> OrderedAttributes(const std::string& type, const std::vector<GraphAttribute>& attrs,
+                                              const AttributeOrder* live) {
+  if (live == nullptr) return attrs;
+  const auto it = live->find(type);
+  if (it == live->end()) return attrs;
+  std::vector<GraphAttribute> out;
+  for (const std::string& name : it->second) {
+    const auto a = std::find_if(attrs.begin(), attrs.end(), [&](const GraphAttribute& g) { return g.name == name; });
+    out.push_back(a == attrs.end() ? GraphAttribute{name, TgType{}} : *a);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table, const AttributeOrder* live) {
   const std::vector<std::string> vars = LoadingJobFileVars(table);
   std::string out = fmt::format("CREATE LOADING JOB {} FOR GRAPH {} {{\n", LoadingJobName(table.table()), plan.graph());
   for (const std::string& v : vars) out += fmt::format("  DEFINE FILENAME {};\n", v);
@@ -152,12 +171,12 @@ std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table) 
   for (const VertexPlan& v : table.vertices()) {
     const VertexTypeDef* def = plan.FindVertexType(v.type);
     out += fmt::format("  LOAD {} TO VERTEX {} VALUES ($0{}) {};\n", vars[var++], v.type,
-                       AttributeValues(def->attributes, v.attributes, 1), kUsing);
+                       AttributeValues(OrderedAttributes(v.type, def->attributes, live), v.attributes, 1), kUsing);
   }
   for (const EdgePlan& e : table.edges()) {
     const EdgeTypeDef* def = plan.FindEdgeType(e.type);
     out += fmt::format("  LOAD {} TO EDGE {} VALUES ($0, $1{}) {};\n", vars[var++], e.type,
-                       AttributeValues(def->attributes, e.attributes, 2), kUsing);
+                       AttributeValues(OrderedAttributes(e.type, def->attributes, live), e.attributes, 2), kUsing);
   }
   out += "}\n";
   return out;

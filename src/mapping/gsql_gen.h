@@ -28,6 +28,7 @@
 // "YYYY-MM-DD hh:mm:ss" in UTC; null an empty field (TigerGraph keeps the stored value).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,13 @@ std::string LoadingJobName(const std::string& table);
 /// The filename variables of a table's loading job, vertex mappings first then edge mappings, in config order.
 std::vector<std::string> LoadingJobFileVars(const TablePlan& table);
 
-/// CREATE LOADING JOB for one table (see the layout above).
-std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table);
+/// Attribute names of live types in their stored order, by type name.
+using AttributeOrder = std::map<std::string, std::vector<std::string>>;
+
+/// CREATE LOADING JOB for one table (see the layout above). VALUES follow each type's attribute order in `live`
+/// when it has the type (a graph whose types were created or altered outside icegraph: attributes the mapping does
+/// not write get `_`), the mapping's order otherwise.
+std::string GenerateLoadingJob(const MappingPlan& plan, const TablePlan& table, const AttributeOrder* live = nullptr);
 
 /// Every loading job of the plan, one after the other.
 std::string GenerateLoadingJobs(const MappingPlan& plan);

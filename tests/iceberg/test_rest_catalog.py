@@ -1,6 +1,7 @@
-"""The REST catalog client against a small server that speaks the Iceberg REST protocol (config, OAuth2 client
-credentials, loadTable), backed by the pyiceberg-written warehouse. It checks icegraph's side of the protocol;
-a real REST catalog (Polaris, Iceberg's REST fixture) is the next step."""
+"""The REST catalog client against a small stub of the Iceberg REST protocol (config, OAuth2 client credentials,
+loadTable), backed by the pyiceberg-written warehouse. Kept only for what Iceberg's own RESTCatalogServer (the real
+server of test_rest_catalog_server.py) cannot produce: a `prefix` override in the /v1/config answer, and 401
+refusals of bad client credentials or a missing token (that server issues a token to any client and checks none)."""
 import json
 import subprocess
 import threading
