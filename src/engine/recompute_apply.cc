@@ -142,17 +142,16 @@ Status DeleteVertices(RunContext& ctx, const Truth& truth, bool must_exist, Coun
       }
     }
     if (ids.empty()) continue;
-    std::string mapping_name;
-    if (any != nullptr) {
-      mapping_name = any->mapping;
-    } else {
-      // A type only edges create: delete through any edge mapping's table job naming it.
-      for (const SourceTable& st : p.tables()) {
-        for (const auto& ep : st.plan->edges()) {
-          if (mapping_name.empty() && (ep.from_type == type || ep.to_type == type)) mapping_name = ep.mapping;
-        }
+    if (any == nullptr) {
+      // A type only edges create has no loading job: delete through REST++, one vertex a request.
+      counts->vertex_deletes += static_cast<int64_t>(ids.size());
+      if (ctx.client == nullptr || ctx.options.discard) continue;
+      for (const auto id : ids) {
+        ICEGRAPH_RETURN_NOT_OK(ctx.client->DeleteVertex(type, std::string(id)).WithContext("deleting " + type));
       }
+      continue;
     }
+    const std::string mapping_name = any->mapping;
     counts->vertex_deletes += static_cast<int64_t>(ids.size());
     mapping::VertexBatch batch;
     batch.type = type;
