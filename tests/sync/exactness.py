@@ -465,6 +465,11 @@ class World:
             d = subset_diff(expect["last_run"], self.last_report, "last_run")
             if d:
                 problems.append(f"last run's report differs: {d}")
+        if "last_run_modes" in expect:  # {table: full|incremental|resync|unchanged} of the last run
+            modes = {t["table"]: t["mode"] for t in self.last_report.get("tables", [])}
+            d = subset_diff(expect["last_run_modes"], modes, "modes")
+            if d:
+                problems.append(f"last run's table modes differ: {d} (all: {modes})")
         if problems:
             raise HistoryError(f"expectation failed {where}:\n" + "\n".join(problems))
 

@@ -330,7 +330,7 @@ def run_histories(emulator_factory, tmp_path, seeds, commits):
             return seed, failure, history_yaml(spec, steps, f"random history seed {seed} (not minimised)")
         small, small_failure = minimise(w, root, spec, steps, failure, MINIMISE_S)
         text = history_yaml(spec, small, f"random history seed {seed}, minimised from {len(steps)} steps to "
-                                         f"{len(small)}; first failure: {first_line(small_failure)}")
+                                         f"{len(small)}; it fails with: " + "; ".join(sorted(signatures(small_failure))))
         return seed, small_failure, text
 
     t0 = time.monotonic()
