@@ -494,23 +494,36 @@ def dead_diff(want, got, what):
 # ---------------------------------------------------------------------------------------------------------- steps
 
 def replace_all_files(tbl):
-    """Compaction: one `replace` snapshot that swaps every data file for one file holding the same rows."""
+    """Compaction: one `replace` snapshot that swaps every data file for one file holding the same rows (pyiceberg
+    has no rewrite action; its overwrite producer commits it, with the summary totals computed as for an
+    overwrite since pyiceberg's summary code refuses `replace`)."""
     from pyiceberg.io.pyarrow import _dataframe_to_data_files
-    from pyiceberg.table.snapshots import Operation
+    from pyiceberg.table.snapshots import Operation, Summary
     from pyiceberg.table.update.snapshot import _OverwriteFiles
+
+    class Replace(_OverwriteFiles):
+        def _summary(self, snapshot_properties=None):
+            self._operation = Operation.OVERWRITE
+            try:
+                s = super()._summary(snapshot_properties or {})
+            finally:
+                self._operation = Operation.REPLACE
+            return Summary(operation=Operation.REPLACE, **s.additional_properties)
+
     df = tbl.scan().to_arrow()
     files = [t.file for t in tbl.scan().plan_files()]
     if not files:
         raise StepSkipped("nothing to compact")
     with tbl.transaction() as tx:
         commit_uuid = uuid.uuid4()
-        producer = _OverwriteFiles(commit_uuid=commit_uuid, operation=Operation.REPLACE, transaction=tx, io=tbl.io,
-                                   branch="main", snapshot_properties={})
+        producer = Replace(commit_uuid=commit_uuid, operation=Operation.REPLACE, transaction=tx, io=tbl.io,
+                           branch="main", snapshot_properties={})
         for f in files:
             producer.delete_data_file(f)
         for f in _dataframe_to_data_files(table_metadata=tx.table_metadata, write_uuid=commit_uuid, df=df, io=tbl.io):
             producer.append_data_file(f)
         producer.commit()
+    assert tbl.catalog.load_table(tbl.name()).current_snapshot().summary.operation == Operation.REPLACE
 
 
 def commit(world: World, kind: str, arg: dict):
