@@ -54,6 +54,7 @@ DATETIME_MIN = datetime.datetime(1582, 10, 15, tzinfo=UTC)
 # ICEGRAPH_EXACT_DEAD_LETTERS=0 leaves the graph's dead letters out of the invariant (to look past a known divergence
 # in them for graph ones); the reference's are always checked.
 CHECK_DEAD_LETTERS = os.environ.get("ICEGRAPH_EXACT_DEAD_LETTERS", "1") != "0"
+SPARK_STEPS = {"mor_delete", "mor_update"}
 FAILPOINTS = ["sink.request_done", "sink.delete_done", "sync.flushed", "sync.checkpoint_before",
               "sync.checkpoint_moved"]
 
@@ -385,6 +386,19 @@ class World:
                 must(run_icegraph(["schema", "--apply"], cfg), f"schema --apply ({cfg.name})")
                 emu.icegraph_schema = key
 
+    # -- Spark, for merge-on-read commits (slow: started once per world, stopped by close())
+    def spark_session(self):
+        if getattr(self, "spark", None) is None:
+            from ..iceberg.fixtures import start_spark
+            self.spark = start_spark(self.wh, self.root / "spark")
+        return self.spark
+
+    def close(self):
+        if getattr(self, "spark", None) is not None:
+            from ..iceberg.fixtures import stop_spark
+            stop_spark(self.spark)
+            self.spark = None
+
     # -- tables
     def table(self, name):
         return self.catalog.load_table(f"{NS}.{name}")
@@ -566,6 +580,13 @@ def commit(world: World, kind: str, arg: dict):
             raise StepSkipped("nothing to expire")
         tbl.maintenance.expire_snapshots().by_ids(old).commit()
         world.labels = {k: v for k, v in world.labels.items() if v[1] not in old}
+    elif kind in ("mor_delete", "mor_update"):  # merge-on-read, written by Spark (pyiceberg cannot)
+        with tbl.transaction() as tx:
+            tx.set_properties({"write.delete.mode": "merge-on-read", "write.update.mode": "merge-on-read"})
+        fq = f"default.{NS}.{name}"
+        sql = (f"DELETE FROM {fq} WHERE {arg['where']}" if kind == "mor_delete" else
+               f"UPDATE {fq} SET {arg['set']} WHERE {arg['where']}")
+        world.spark_session().sql(sql)
     else:
         raise ValueError(f"unknown commit kind {kind}")
     if "label" in arg and name:

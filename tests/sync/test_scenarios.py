@@ -10,6 +10,7 @@ data, not code. Each file gives
       append: {table, rows, label?}            delete: {table, filter, label?}     (pyiceberg filter text)
       overwrite: {table, filter, rows}         upsert: {table, rows, key: [cols]}
       rewrite: {table}                         compact: {table}                     (copy-on-write / replace snapshot)
+      mor_delete: {table, where}               mor_update: {table, set, where}      (Spark SQL, merge-on-read: slow)
       add_column: {table, column, type}        rename_column: {table, from, to}
       rollback: {table, to: label}             expire: {table}                      (every snapshot but the current)
       mapping: [a new mappings list]           drift: {delete_vertex|delete_edge|upsert_vertex|upsert_edge: ...}
@@ -24,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .exactness import World, execute
+from .exactness import SPARK_STEPS, World, execute
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 
@@ -33,9 +34,10 @@ def cases():
     for path in SCENARIOS:
         spec = yaml.safe_load(path.read_text())
         variants = spec.get("variants") or [None]
+        spark = any(next(iter(step)) in SPARK_STEPS for step in spec["steps"])
         for i, v in enumerate(variants):
             label = path.stem if v is None else f"{path.stem}-{(v.get('sink') or {}).get('mode') or i}"
-            yield pytest.param(path, v, id=label)
+            yield pytest.param(path, v, id=label, marks=[pytest.mark.slow] if spark else [])
 
 
 def merged(base: dict, over: dict) -> dict:
@@ -57,4 +59,7 @@ def test_scenario(path, variant, emulator, reference_emulator, tmp_path):
     if variant:
         spec["config"] = merged(spec.get("config") or {}, variant)
     world = World(tmp_path, emulator, reference_emulator, spec)
-    execute(world, spec["steps"])
+    try:
+        execute(world, spec["steps"])
+    finally:
+        world.close()
