@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/datetime.h"
+#include "common/encoding.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "engine/full_sync.h"
@@ -41,75 +43,8 @@ bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp + (mp < 10 ? 3 : -9);
-  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
-std::string Base64UrlEncode(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n =
-        (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-  } else if (i + 2 == in.size()) {
-    const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-  }
-  return out;
-}
-
-std::optional<std::string> Base64UrlDecode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-  };
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : in) {
-    const int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
+using encoding::Base64UrlDecode;
+using encoding::Base64UrlEncode;
 
 // A cursor is base64url(JSON) so clients treat it as opaque; `kind` ties it to the endpoint that issued it.
 std::string EncodeCursor(const json& state) { return Base64UrlEncode(state.dump()); }
@@ -244,71 +179,15 @@ class Coalescer {
 }  // namespace
 
 Result<std::string> ParseIsoTimestamp(const std::string& text) {
-  auto bad = [&] {
+  const auto t = datetime::ParseTimestamp(text);
+  const int64_t year = t.ok() ? datetime::CivilFromDays(datetime::FloorDiv(t->seconds, 86'400)).year : 0;
+  if (!t.ok() || year < 1 || year > 9999) {
     return Status::Invalid(
         fmt::format("last_timestamp '{}' is not an ISO 8601 date or date-time (e.g. 2026-01-20, 2026-01-20T10:00:00, "
                     "2026-01-20T10:00:00Z or 2026-01-20T10:00:00+02:00)",
                     text));
-  };
-  size_t pos = 0;
-  auto digits = [&](size_t n, int64_t* out) {
-    if (pos + n > text.size()) return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const char c = text[pos + i];
-      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-      v = v * 10 + (c - '0');
-    }
-    pos += n;
-    *out = v;
-    return true;
-  };
-  auto lit = [&](char c) {
-    if (pos < text.size() && text[pos] == c) {
-      ++pos;
-      return true;
-    }
-    return false;
-  };
-  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, offset_min = 0;
-  if (!digits(4, &y) || !lit('-') || !digits(2, &mo) || !lit('-') || !digits(2, &d)) return bad();
-  if (pos < text.size()) {
-    if (!lit('T') && !lit(' ')) return bad();
-    if (!digits(2, &h) || !lit(':') || !digits(2, &mi)) return bad();
-    if (lit(':')) {
-      if (!digits(2, &s)) return bad();
-      if (lit('.') || lit(',')) {
-        size_t n = 0;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos, ++n;
-        if (n == 0) return bad();
-      }
-    }
-    if (lit('Z') || lit('z')) {
-      offset_min = 0;
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-      const int sign = text[pos] == '-' ? -1 : 1;
-      ++pos;
-      int64_t oh = 0, om = 0;
-      if (!digits(2, &oh)) return bad();
-      lit(':');
-      if (!digits(2, &om)) return bad();
-      if (oh > 23 || om > 59) return bad();
-      offset_min = sign * (oh * 60 + om);
-    }
-    if (pos != text.size()) return bad();
   }
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0) || h > 23 || mi > 59 || s > 59) {
-    return bad();
-  }
-  const int64_t epoch = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_min * 60;
-  const int64_t days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
-  const int64_t rem = epoch - days * 86400;
-  int64_t uy = 0, um = 0, ud = 0;
-  CivilFromDays(days, &uy, &um, &ud);
-  if (uy < 1 || uy > 9999) return bad();
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", uy, um, ud, rem / 3600, rem % 3600 / 60, rem % 60);
+  return datetime::FormatSeconds(t->seconds, 'T');
 }
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
