@@ -93,6 +93,19 @@ class SqliteStateStore final : public StateStore {
 
   Status Migrate() {
     ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    // The version is read and every migration run inside one write transaction: processes that first open one new
+    // database together otherwise all read version 0 and all run migration 0 ("table runs already exists").
+    ICEGRAPH_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
+    const Status st = MigrateLocked();
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    return Exec("COMMIT");
+  }
+
+  // Called by Migrate with the write lock held.
+  Status MigrateLocked() {
     ICEGRAPH_RETURN_NOT_OK(Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
     ICEGRAPH_ASSIGN_OR_RAISE(auto stmt, Prepare("SELECT version FROM schema_version"));
     int version = 0;
@@ -104,17 +117,12 @@ class SqliteStateStore final : public StateStore {
                              ", newer than this icegraph knows (" + std::to_string(kLatest) + "): upgrade icegraph");
     }
     for (int v = version; v < kLatest; ++v) {
-      ICEGRAPH_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
       Status st = Exec(std::string(kMigrations[v]));
       if (st.ok()) {
         st = Exec(v == 0 ? "INSERT INTO schema_version VALUES (1)"
                          : "UPDATE schema_version SET version = " + std::to_string(v + 1));
       }
-      if (!st.ok()) {
-        (void)Exec("ROLLBACK");
-        return st.WithContext("migrating state database " + path_ + " to version " + std::to_string(v + 1));
-      }
-      ICEGRAPH_RETURN_NOT_OK(Exec("COMMIT"));
+      if (!st.ok()) return st.WithContext("migrating state database " + path_ + " to version " + std::to_string(v + 1));
     }
     version_ = kLatest;
     return Status::OK();
@@ -393,8 +401,8 @@ int64_t NowMs() {
       .count();
 }
 
-Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& url) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return OpenPostgresStateStore(url);
+// sqlite:///abs/path.db, sqlite://relative.db or a bare path; registered with the state store registry.
+Result<std::unique_ptr<StateStore>> OpenSqliteStateStore(const std::string& url) {
   std::string path = url;
   if (path.rfind("sqlite://", 0) == 0) path = path.substr(9);  // sqlite:///abs keeps its leading '/'
   if (path.empty()) return Status::Invalid("state url is empty");
