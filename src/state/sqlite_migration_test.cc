@@ -57,7 +57,7 @@ TEST(SqliteMigrationTest, ProcessesOpeningOneNewDatabaseTogetherAllSucceed) {
     latest = (*probe)->schema_version();
   }
   constexpr int kProcesses = 8;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 10; ++round) {
     const std::string url = "sqlite://" + (dir / ("state-" + std::to_string(round) + ".db")).string();
     EXPECT_EQ(OpenTogether(url, kProcesses, latest), std::vector<int>(kProcesses, 0)) << "round " << round;
     auto store = StateStore::Open(url);

@@ -92,16 +92,32 @@ class SqliteStateStore final : public StateStore {
       : db_(std::move(db)), path_(std::move(path)) {}
 
   Status Migrate() {
-    ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    ICEGRAPH_RETURN_NOT_OK(ExecWaitingForLocks("PRAGMA journal_mode=WAL"));
+    ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     // The version is read and every migration run inside one write transaction: processes that first open one new
     // database together otherwise all read version 0 and all run migration 0 ("table runs already exists").
-    ICEGRAPH_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
+    ICEGRAPH_RETURN_NOT_OK(ExecWaitingForLocks("BEGIN IMMEDIATE"));
     const Status st = MigrateLocked();
     if (!st.ok()) {
       (void)Exec("ROLLBACK");
       return st;
     }
     return Exec("COMMIT");
+  }
+
+  // `sql` retried while the database is locked, for up to 10 s. Connections that all hold a shared lock and want an
+  // exclusive one (a new database switched to WAL by several processes at once) get SQLITE_BUSY at once, without
+  // the busy handler, since waiting could deadlock.
+  Status ExecWaitingForLocks(const std::string& sql) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return Status::OK();
+      if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) break;
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Exec(sql);  // once more, for its error message
   }
 
   // Called by Migrate with the write lock held.
