@@ -38,7 +38,7 @@ void MergeStrings(const json& obj, CatalogProperties* into) {
   for (const auto& [k, v] : obj.items()) (*into)[k] = v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-struct HttpAnswer {
+struct HttpAnswer {  // NOLINT(bugprone-exception-escape): its implicit move (string, nlohmann::json) is noexcept
   long status = 0;
   json body;  // null when the answer is not JSON
   std::string text;

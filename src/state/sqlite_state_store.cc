@@ -97,7 +97,7 @@ class SqliteStateStore final : public StateStore {
     // The version is read and every migration run inside one write transaction: processes that first open one new
     // database together otherwise all read version 0 and all run migration 0 ("table runs already exists").
     ICEGRAPH_RETURN_NOT_OK(ExecWaitingForLocks("BEGIN IMMEDIATE"));
-    const Status st = MigrateLocked();
+    Status st = MigrateLocked();
     if (!st.ok()) {
       (void)Exec("ROLLBACK");
       return st;
