@@ -5,7 +5,7 @@ a pyiceberg warehouse, and the Python API (`icegraph.sync`, `icegraph.validate`,
 The wheel is $ICEGRAPH_WHEEL when set (`make test` builds it once with `make wheel`), else scripts/build_wheel.sh
 builds it here. pyiceberg (from the test's own venv) only WRITES the warehouse; every icegraph run is the installed
 one. `ldd` of the installed binary must resolve every library from the wheel (icegraph.libs), the new venv's pyarrow,
-or the Debian packages every Debian/Ubuntu system has (libc6, libstdc++6, libgcc-s1)."""
+or the Debian packages every Debian/Ubuntu system has (libc6, libstdc++6, libgcc-s1, zlib1g)."""
 import datetime
 import json
 import os
@@ -29,8 +29,8 @@ from ..conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 UTC = datetime.timezone.utc
 # Debian packages of the libraries the installed binary may still take from the system: on every Debian and Ubuntu
-# (libc6 and libgcc-s1 are Priority: required, libstdc++6 is needed by apt itself).
-SYSTEM_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1"}
+# (libc6, libgcc-s1 and zlib1g are Priority: required; libstdc++6 is needed by apt itself).
+SYSTEM_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1", "zlib1g"}
 # Libraries the wheel must bundle (auditwheel copies them into site-packages/icegraph.libs with a hash in the name).
 BUNDLED = ["libcurl", "libavro", "libyaml-cpp", "libsqlite3", "libpq", "libpqxx", "libssl", "libcrypto"]
 
@@ -261,8 +261,9 @@ class Graph:
 
 
 def expected(users, products, purchases):
-    return ({u["user_id"]: {"name": u["name"], "age": u["age"]} for u in users},
-            {p["product_id"]: {"price": p["price"]} for p in products},
+    # Vertex ids are also an `id` attribute (primary_id_as_attribute).
+    return ({u["user_id"]: {"id": u["user_id"], "name": u["name"], "age": u["age"]} for u in users},
+            {p["product_id"]: {"id": p["product_id"], "price": p["price"]} for p in products},
             sorted((p["user_id"], p["product_id"], p["purchase_id"], p["at"].strftime("%Y-%m-%d %H:%M:%S"))
                    for p in purchases if p["user_id"] in {u["user_id"] for u in users}))
 
