@@ -21,7 +21,9 @@ raw="$root/build/wheel-raw" repaired="$root/build/wheel-repaired" unpacked="$roo
 rm -rf "$raw" "$repaired" "$unpacked"
 start=$(date +%s)
 # --no-isolation: the build uses this Python's pyarrow==26.0.1 (same headers as `make build`, so ccache hits).
-"$PY" -m build --wheel --no-isolation --outdir "$raw" . >&2
+# build/wheel is two levels below the root like build/release: with ccache's base_dir the compile commands match,
+# and it is kept, so the next `make wheel` is incremental.
+"$PY" -m build --wheel --no-isolation -C build-dir=build/wheel --outdir "$raw" . >&2
 echo "wheel: built in $(( $(date +%s) - start )) s" >&2
 wheel=$(ls "$raw"/icegraph-*.whl)
 
