@@ -351,6 +351,36 @@ except icegraph.ConfigError as e:
 """)
         assert err["code"] == 2 and err["report"] is None
         assert f"{bad}:" in err["stderr"] and "colour" in err["stderr"], err["stderr"]
+
+        # A mapped attribute the live schema lacks: SchemaMismatchError (exit 3), nothing written.
+        extra = tmp_path / "extra.yaml"
+        extra.write_text(CONFIG.format(wh=wh, url=url).replace("{price: price}", "{price: price, list_price: price}"))
+        err = installed.python_api(f"""
+import json, icegraph
+try:
+    icegraph.sync({str(extra)!r})
+except icegraph.SchemaMismatchError as e:
+    print(json.dumps({{"code": e.exit_code, "stderr": e.stderr}}))
+""")
+        assert err["code"] == 3 and "differs from the mapping" in err["stderr"], err
+
+        # The graph changed behind icegraph's back (Product p0 deleted, and with it its 3 edges o3, o6, o9):
+        # validate() reports it as a result; raise_on_mismatch raises ValidationMismatchError carrying the report.
+        r = requests.delete(f"{url}/restpp/graph/shop/vertices/Product/p0", headers=graph.headers, timeout=30)
+        assert r.status_code == 200 and r.json()["error"] is False, r.text
+        got = installed.python_api(f"""
+import json, icegraph
+v = icegraph.validate({str(config)!r}, sample=20)
+try:
+    icegraph.validate({str(config)!r}, sample=20, raise_on_mismatch=True)
+    raised = None
+except icegraph.ValidationMismatchError as e:
+    raised = [e.exit_code, e.report.ok]
+print(json.dumps({{"ok": v.ok, "types": {{t.type: [t.expected, t.actual, t.ok] for t in v.types}},
+                  "raised": raised}}))
+""")
+        assert got == {"ok": False, "raised": [5, False],
+                       "types": {"User": [8, 8, True], "Product": [3, 2, False], "PURCHASED": [10, 7, False]}}, got
     finally:
         installed.env.pop("TG_PASSWORD", None)
         assert stop(proc, log) == 0
