@@ -45,6 +45,5 @@ mkdir -p "$root/dist"
 rm -f "$root"/dist/icegraph-*.whl
 "$PY" -m wheel pack -d "$root/dist" "$(dirname "$(dirname "$(dirname "$bin")")")" >&2
 out=$(ls "$root"/dist/icegraph-*.whl)
-LD_LIBRARY_PATH="$pyarrow_dir" auditwheel show "$out" >&2
 echo "wheel: $(du -h "$out" | cut -f1) $(basename "$out") in $(( $(date +%s) - start )) s" >&2
 echo "$out"
