@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan wheel test test-unit test-py test-wheel test-asan lint format demo serve bench reliability fuzz clean
+.PHONY: all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability fuzz clean
 
 all: build
 
@@ -29,6 +29,11 @@ build-asan: venv
 # dist/icegraph-<version>-py3-none-manylinux_*.whl (scripts/build_wheel.sh; docs/install.md).
 wheel: venv
 	@PY=$(PY) scripts/build_wheel.sh
+
+# The wheel in a debootstrapped minimal Debian 12 (no -dev packages): install, ldd, emulator, sync (root; ~10 min
+# the first time, the root file system is kept in build/fresh-debian).
+wheel-check-fresh: wheel
+	@PY=$(PY) scripts/check_wheel_fresh_debian.sh
 
 test-unit: build
 	@ctest --preset $(PRESET) -j $(JOBS)
