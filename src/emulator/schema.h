@@ -121,4 +121,7 @@ struct Catalog {
   bool GraphHasEdge(const Graph& g, std::string_view type) const;
 };
 
+/// The body of GET /gsql/v1/schema/graphs/{graph} as TigerGraph 4.x emits it (defined in gsql_routes.cc).
+nlohmann::json GraphSchemaJson(const Catalog& c, const Graph& g);
+
 }  // namespace icegraph::emulator

@@ -13,11 +13,6 @@
 #include "emulator/types.h"
 #include "mapping/mapping_test_util.h"
 
-namespace icegraph::emulator {
-// Defined in gsql_routes.cc (the body of GET /gsql/v1/schema/graphs/{graph}); not in a header.
-nlohmann::json GraphSchemaJson(const Catalog& c, const Graph& g);
-}  // namespace icegraph::emulator
-
 namespace icegraph::mapping {
 namespace {
 
