@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability fuzz clean
+.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability soak fuzz clean
 
 all: build
 
@@ -62,6 +62,17 @@ reliability: build
 	@rm -f build/reliability/results.jsonl
 	@ICEGRAPH_RELIABILITY=full ICEGRAPH_BIN=$(BIN) $(PY) -m pytest -q tests/reliability
 	@$(PY) scripts/reliability_table.py build/reliability/results.jsonl
+
+# Random histories of Iceberg commits and runs with the exactness invariant checked after every run
+# (tests/sync/test_random_histories.py; make test runs 50): SOAK_HISTORIES from SOAK_SEED, SOAK_JOBS at a time.
+# A failing history is printed minimised, with its seed, and written to build/soak/history-seed<N>.yaml.
+SOAK_HISTORIES ?= 1000
+SOAK_SEED ?= 1200
+SOAK_JOBS ?= 2
+soak: build
+	@ICEGRAPH_HISTORIES=$(SOAK_HISTORIES) ICEGRAPH_HISTORY_SEED=$(SOAK_SEED) HISTORY_JOBS=$(SOAK_JOBS) \
+	  HISTORY_FAILURES_DIR=$(ROOT)/build/soak ICEGRAPH_BIN=$(BIN) \
+	  $(PY) -m pytest -q -s tests/sync/test_random_histories.py -k random_histories
 
 # libFuzzer (Debian's clang) on the config loader, the GSQL parser and the CSV/JSON writers, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

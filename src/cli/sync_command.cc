@@ -250,6 +250,24 @@ void PrintSummary(const engine::SyncReport& r) {
   }
 }
 
+// `sync --dry-run`: what a full sync would delete, one element a line.
+void PrintDryRun(const engine::SyncReport& r) {
+  if (r.reconcile.is_null()) return;
+  const auto& el = r.reconcile["elements"];
+  for (const auto& [type, ids] : el["vertices"].items()) {
+    for (const auto& id : ids) std::cout << "delete vertex " << type << " " << id.get<std::string>() << "\n";
+  }
+  for (const auto& [type, edges] : el["edges"].items()) {
+    for (const auto& e : edges) {
+      std::cout << "delete edge " << type << " " << e["from"].get<std::string>() << " -> "
+                << e["to"].get<std::string>();
+      if (e.contains("discriminator")) std::cout << " " << e["discriminator"].dump();
+      std::cout << "\n";
+    }
+  }
+  std::cout << r.reconcile["unproduced"].get<int64_t>() << " element(s) no row produces\n";
+}
+
 struct SyncArgs {
   std::string config;
   bool full = false;
@@ -257,6 +275,7 @@ struct SyncArgs {
   bool fail_on_dead_letters = false;
   bool skip_check = false;
   bool discard = false;
+  bool dry_run = false;
   int threads = 0;
   int64_t lock_wait_s = 0;
   std::string since;
@@ -265,7 +284,7 @@ struct SyncArgs {
 int Sync(const SyncArgs& a) {
   auto p = OpenPipeline(a.config);
   if (!p.ok()) return FailOpen(p.status());
-  if (!a.skip_check && !a.discard) {
+  if (!a.skip_check && !a.discard && !a.dry_run) {
     auto client = (*p)->Connect();
     if (!client.ok()) return FailOpen(client.status());
     auto diffs = LiveDifferences(**p, **client);
@@ -283,8 +302,10 @@ int Sync(const SyncArgs& a) {
   options.threads = a.threads;
   options.kind = a.discard ? "discard" : !a.since.empty() ? "since" : (a.full ? "full" : "incremental");
   options.since = a.since;
-  options.discard = a.discard;
-  options.full = a.full;
+  options.discard = a.discard || a.dry_run;
+  options.full = a.full || a.dry_run;
+  options.dry_run = a.dry_run;
+  if (a.dry_run) options.kind = "dry_run";
   options.lock_wait_ms = a.lock_wait_s * 1000;
   const bool tty = isatty(STDERR_FILENO) != 0;
   options.on_progress = [tty](const engine::SyncProgress& pr) {
@@ -307,6 +328,8 @@ int Sync(const SyncArgs& a) {
   if (!report.ok()) return Fail(report.status(), kExitFailed);
   if (a.json_out) {
     std::cout << report->ToJson().dump(2) << "\n";
+  } else if (a.dry_run) {
+    PrintDryRun(*report);
   } else {
     PrintSummary(*report);
   }
@@ -571,6 +594,9 @@ void AddSyncCommands(CLI::App& app, int* exit_code) {
   s->add_option("--threads", sync->threads, "Scan and transform threads (default: one per core)");
   s->add_flag("--discard", sync->discard,
               "Read, map and serialise everything but send nothing and move no checkpoint (measures icegraph alone)");
+  s->add_flag("--dry-run", sync->dry_run,
+              "Read every table as --full does but write nothing: list the vertices and edges TigerGraph holds that "
+              "no row produces (what --full would delete)");
   s->callback([sync, exit_code] { *exit_code = Sync(*sync); });
 
   auto va = std::make_shared<ValidateArgs>();

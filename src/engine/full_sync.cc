@@ -9,6 +9,8 @@
 
 #include "common/failpoint.h"
 #include "common/log.h"
+#include "engine/held_keys.h"
+#include "engine/recompute.h"
 #include "engine/sync_internal.h"
 #include "engine/validate.h"
 #include "iceberg/reader.h"
@@ -33,8 +35,15 @@ bool IsEdgeMapping(const std::string& mapping) { return mapping.find("/edge:") !
 class Phase {
  public:
   Phase(const Pipeline& p, state::StateStore& store, sink::GraphSink& sink, int64_t run_id, bool edges,
-        const SyncOptions& options, std::vector<TableReport>& reports)
-      : p_(p), store_(store), sink_(sink), run_id_(run_id), edges_(edges), options_(options), reports_(reports) {}
+        const SyncOptions& options, std::vector<TableReport>& reports, Unproduced* unproduced)
+      : p_(p),
+        store_(store),
+        sink_(sink),
+        run_id_(run_id),
+        edges_(edges),
+        options_(options),
+        reports_(reports),
+        unproduced_(unproduced) {}
 
   Status Run(const std::vector<WorkItem>& items, int threads) {
     items_ = &items;
@@ -103,6 +112,7 @@ class Phase {
       if (batch == nullptr) break;
       rows_read_ += batch->num_rows();
       ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, plan.Apply(*batch));
+      if (unproduced_ != nullptr) unproduced_->Strike(plan, mapped);
       int64_t written = 0;
       if (edges_) {
         for (size_t e = 0; e < mapped.edges.size(); ++e) {
@@ -142,6 +152,7 @@ class Phase {
   const bool edges_;
   const SyncOptions& options_;
   std::vector<TableReport>& reports_;
+  Unproduced* const unproduced_;
   const std::vector<WorkItem>* items_ = nullptr;
   std::atomic<size_t> next_{0};
   std::atomic<bool> failed_{false};
@@ -200,7 +211,7 @@ Status FlushInto(RunContext& ctx) {
   return Status::OK();
 }
 
-Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
+Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduced* unproduced) {
   const Pipeline& p = ctx.pipeline;
   // Plan every table first: a table that cannot be planned fails the run before anything is written.
   std::vector<WorkItem> vertex_items;
@@ -223,6 +234,10 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
       ICEGRAPH_ASSIGN_OR_RAISE(extra, iceberg::ParseFilter("\"" + col + "\" > '" + ctx.options.since + "'"));
     }
     ICEGRAPH_ASSIGN_OR_RAISE(auto tasks, PlanTable(t, *t.snapshot_id(), extra));
+    // The table's bad rows are recorded again by this read: the open dead letters become exactly those.
+    if (ctx.options.since.empty() && !ctx.options.discard) {
+      ICEGRAPH_RETURN_NOT_OK(ctx.store.ResolveAllDeadLetters(ctx.run_id, t.name));
+    }
     ctx.report->tables[i].files += static_cast<int64_t>(tasks.size());
     for (auto& task : tasks) {
       if (!t.plan->vertices().empty()) vertex_items.push_back({i, task});
@@ -236,7 +251,7 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include) {
   for (const bool edges : {false, true}) {
     const auto& items = edges ? edge_items : vertex_items;
     log::Info("sync_phase_start", {{"phase", edges ? "edges" : "vertices"}, {"files", items.size()}});
-    Phase phase(p, ctx.store, ctx.sink, ctx.run_id, edges, ctx.options, ctx.report->tables);
+    Phase phase(p, ctx.store, ctx.sink, ctx.run_id, edges, ctx.options, ctx.report->tables, unproduced);
     const Status st = phase.Run(items, threads);
     const Status flushed = FlushInto(ctx);
     ICEGRAPH_RETURN_NOT_OK(st);
@@ -283,11 +298,58 @@ struct TableStart {
   bool full = true;
 };
 
+// Types every feeding table of which is read in full (only those can be reconciled from this read alone).
+GraphTypes ReconciledTypes(const Pipeline& p, const std::vector<bool>& full) {
+  GraphTypes out = OwnedTypes(p);
+  for (size_t i = 0; i < p.tables().size(); ++i) {
+    if (full[i]) continue;
+    const GraphTypes fed = TypesFedBy(*p.tables()[i].plan);
+    for (const auto& v : fed.vertices) out.vertices.erase(v);
+    for (const auto& e : fed.edges) out.edges.erase(e);
+  }
+  return out;
+}
+
+// The keys held before the full read that it did not produce: deleted, or listed by a dry run.
+Status FinishReconcile(RunContext& ctx, const Unproduced& left) {
+  nlohmann::json listed = {{"vertices", nlohmann::json::object()}, {"edges", nlohmann::json::object()}};
+  int64_t count = 0;
+  for (const auto& [type, ids] : left.keys().vertices) {
+    for (const auto& id : ids) listed["vertices"][type].push_back(id);
+    count += static_cast<int64_t>(ids.size());
+  }
+  for (const auto& [type, keys] : left.keys().edges) {
+    for (const auto& [text, k] : keys) {
+      nlohmann::json e = {{"from", k.from}, {"to", k.to}};
+      for (const auto& d : k.disc) e["discriminator"].push_back(d->ToString());
+      listed["edges"][type].push_back(std::move(e));
+    }
+    count += static_cast<int64_t>(keys.size());
+  }
+  // Held keys a plain upsert left with stale values (a null attribute, an endpoint no vertex row produces).
+  AffectedKeys keys = left.Stale();
+  const auto stale = static_cast<int64_t>(keys.size());
+  ctx.report->reconcile = {
+      {"dry_run", ctx.options.dry_run}, {"unproduced", count}, {"reset", stale}, {"elements", listed}};
+  log::Info("sync_reconcile", {{"unproduced", count}, {"reset", stale}, {"dry_run", ctx.options.dry_run}});
+  if (ctx.options.dry_run || (count == 0 && stale == 0)) return Status::OK();
+  // Nothing produces or names the unproduced keys any more: the recompute deletes every one of them, and gives the
+  // stale ones what a reload gives.
+  for (const auto& [type, ids] : left.keys().vertices) {
+    for (const auto& id : ids) keys.AddVertex(type, id);
+  }
+  for (const auto& [type, edges] : left.keys().edges) {
+    for (const auto& [text, k] : edges) keys.edges[type].emplace(text, k);
+  }
+  return Recompute(ctx, keys);
+}
+
 Status RunTables(RunContext& ctx) {
   const Pipeline& p = ctx.pipeline;
   const size_t n = p.tables().size();
   std::vector<TableStart> starts(n);
   std::vector<bool> full(n, false);
+  std::vector<IncrementalStart> incremental;
   for (size_t i = 0; i < n; ++i) {
     const SourceTable& t = p.tables()[i];
     TableReport& tr = ctx.report->tables[i];
@@ -303,6 +365,8 @@ Status RunTables(RunContext& ctx) {
     } else if (cp->mapping_fingerprint != fp) {
       log::Warn("sync_mapping_changed", {{"table", t.name}});
       tr.mode = "resync";
+      incremental.push_back({i, cp->snapshot_id, /*resync=*/true});
+      continue;
     } else if (t.snapshot_id() && cp->snapshot_id == *t.snapshot_id()) {
       tr.mode = "unchanged";
       tr.from_snapshot_id = cp->snapshot_id;
@@ -310,11 +374,24 @@ Status RunTables(RunContext& ctx) {
     } else {
       tr.mode = "incremental";
       tr.from_snapshot_id = cp->snapshot_id;
+      incremental.push_back({i, cp->snapshot_id, false});
       continue;
     }
     full[i] = true;
   }
-  ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, full));
+  // A full read reconciles: what TigerGraph held before it of the types only full-read tables feed, and the read
+  // did not produce, is deleted afterwards (`sync --full` makes a drifted graph exact again).
+  const bool any_full = std::find(full.begin(), full.end(), true) != full.end();
+  std::unique_ptr<Unproduced> unproduced;
+  if (any_full && ctx.options.since.empty() && (!ctx.options.discard || ctx.options.dry_run)) {
+    AffectedKeys held;
+    HeldValues values;
+    ICEGRAPH_RETURN_NOT_OK(AddHeldKeys(ctx, ReconciledTypes(p, full), &held, &values));
+    unproduced = std::make_unique<Unproduced>(p.plan(), std::move(held), std::move(values),
+                                              p.config().sink.vertex_must_exist);
+  }
+  ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, full, unproduced && !unproduced->empty() ? unproduced.get() : nullptr));
+  if (unproduced) ICEGRAPH_RETURN_NOT_OK(FinishReconcile(ctx, *unproduced));
   for (size_t i = 0; i < n; ++i) {
     const SourceTable& t = p.tables()[i];
     // A micro-batch (--since) sees no deletes, so it never moves a checkpoint.
@@ -325,15 +402,7 @@ Status RunTables(RunContext& ctx) {
                                  static_cast<int64_t>(t.binding_schema_id), 0}));
     failpoint::Pass("sync.checkpoint_moved");
   }
-  // Tables feeding vertices go first, so their vertices exist before other tables' edges need them.
-  for (const bool vertex_tables : {true, false}) {
-    for (size_t i = 0; i < n; ++i) {
-      const SourceTable& t = p.tables()[i];
-      if (ctx.report->tables[i].mode != "incremental") continue;
-      if (t.plan->vertices().empty() == vertex_tables) continue;
-      ICEGRAPH_RETURN_NOT_OK(RunIncrementalTable(ctx, i, starts[i].checkpoint->snapshot_id));
-    }
-  }
+  if (!incremental.empty()) ICEGRAPH_RETURN_NOT_OK(RunIncrementalTables(ctx, incremental));
   return Status::OK();
 }
 
@@ -358,6 +427,7 @@ nlohmann::json SyncReport::ToJson() const {
   j["concurrency_cuts"] = concurrency_cuts;
   if (breaker_opened) j["breaker_opened"] = true;
   if (!validation.is_null()) j["validation"] = validation;
+  if (!reconcile.is_null()) j["reconcile"] = reconcile;
   j["tables"] = nlohmann::json::array();
   for (const auto& t : tables) {
     j["tables"].push_back({{"table", t.table},
@@ -429,7 +499,7 @@ Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, c
     ICEGRAPH_ASSIGN_OR_RAISE(client, pipeline.Connect());
     sink::SinkOptions sink_options = pipeline.SinkOptions();
     sink_options.discard = options.discard;
-    if (!options.discard) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
+    if (!options.discard || options.dry_run) ICEGRAPH_RETURN_NOT_OK(client->Authenticate());
     sink::GraphSink sink(*client, sink_options);
     RegisterJobs(pipeline, sink);
     RunContext ctx{pipeline, store, report.run_id, options, sink, &report, client.get()};

@@ -19,6 +19,7 @@ struct SyncOptions {
   std::string kind = "full";                // recorded in run history
   bool discard = false;      // map and serialise everything, send nothing, move no checkpoint (benchmarks)
   bool full = false;         // read every table in full even where a checkpoint exists
+  bool dry_run = false;      // with discard: list what a full sync would delete (SyncReport::reconcile)
   int64_t lock_wait_ms = 0;  // how long to wait for another worker's lock on the pipeline
   std::string since;         // micro-batch: only rows whose sync.updated_at_column is later (no deletes)
   /// Called about once a second from a background thread with the progress so far.
@@ -74,6 +75,10 @@ struct SyncReport {
   bool breaker_opened = false;                   // TigerGraph stayed down and the circuit breaker stopped the run
   /// `sync.validate: after_sync`: the ValidationReport's JSON, or {"ok": false, "error": ...}; null when not run.
   nlohmann::json validation;
+  /// A full read's reconciliation: {dry_run, unproduced: N, elements: {vertices: {type: [ids]}, edges: {type:
+  /// [{from, to, discriminator}]}}}: what TigerGraph held that no row produces (deleted unless dry_run); null when
+  /// no table was read in full.
+  nlohmann::json reconcile;
   nlohmann::json ToJson() const;
 };
 

@@ -22,16 +22,27 @@ struct RunContext {
 /// Waits for the sink, adds its counts to the report and stores the rows TigerGraph refused as dead letters.
 Status FlushInto(RunContext& ctx);
 
-/// Reads the included tables in full at their current snapshot: vertices of every table, then edges.
-Status RunFullTables(RunContext& ctx, const std::vector<bool>& include);
+class Unproduced;
+
+/// Reads the included tables in full at their current snapshot: vertices of every table, then edges. Every mapped
+/// batch strikes the keys it produces from `unproduced` when given (a reconciling full sync).
+Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduced* unproduced = nullptr);
 
 /// The scan tasks of a table at a snapshot, projected and filtered as its mapping needs.
 /// `extra` predicates are ANDed to the mapping's filter.
 Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t snapshot_id,
                                                  const iceberg::Filter& extra = {});
 
-/// Applies, snapshot by snapshot, what changed in table `index` after `from_snapshot`; moves its checkpoint after
-/// each. A gap (from expired or not an ancestor) resyncs the table or fails, per `sync.on_gap`.
-Status RunIncrementalTable(RunContext& ctx, size_t index, int64_t from_snapshot);
+/// A table an incremental run applies: the changes after its checkpoint, or a resync (mapping changed).
+struct IncrementalStart {
+  size_t index = 0;
+  int64_t from_snapshot = 0;
+  bool resync = false;
+};
+
+/// Applies what changed in the tables after their checkpoints in one recompute of the affected keys
+/// (recompute.h), then moves their checkpoints. A gap (checkpoint expired or not an ancestor) or a changed mapping
+/// resyncs the table (its keys held in TigerGraph and produced now are recomputed) or fails, per `sync.on_gap`.
+Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>& starts);
 
 }  // namespace icegraph::engine

@@ -605,4 +605,12 @@ Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, 
   return j.value("results", json::array());
 }
 
+Status TigerGraphClient::DeleteVertex(const std::string& type, const std::string& id) {
+  const std::string path =
+      fmt::format("/restpp/graph/{}/vertices/{}/{}", UrlEncode(options_.graph), UrlEncode(type), UrlEncode(id));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("DELETE", path, {}, nullptr, AuthMode::kBearer));
+  if (r.status == 200) return Status::OK();
+  return JsonReply(path, r).status();
+}
+
 }  // namespace icegraph::sink

@@ -102,6 +102,9 @@ class TigerGraphClient {
   Result<nlohmann::json> GetEdges(const std::string& from_type, const std::string& from_id,
                                   const std::string& edge_type);
 
+  /// DELETE /restpp/graph/{graph}/vertices/{type}/{id} (for types no loading job maps: edge endpoints only).
+  Status DeleteVertex(const std::string& type, const std::string& id);
+
   /// Requests sent so far (each HTTP attempt counts once).
   int64_t requests_sent() const;
   /// What the retry policy did so far: attempts, retries per reason, concurrency cuts, breaker.

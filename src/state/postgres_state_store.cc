@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -59,6 +60,13 @@ CREATE TABLE checkpoints (
   PRIMARY KEY (pipeline, table_name)
 );
 )sql",
+    // 2: dead letters get an identity and close when their row leaves the table.
+    R"sql(
+ALTER TABLE dead_letters ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE dead_letters ADD COLUMN resolved_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE dead_letters ADD COLUMN resolved_run_id BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX dead_letters_open ON dead_letters(source_table, row_hash, resolved_ms);
+)sql",
 };
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
 
@@ -71,9 +79,9 @@ constexpr std::string_view kRunColumns =
 constexpr std::string_view kCheckpointColumns =
     "SELECT pipeline, table_name, snapshot_id, mapping_fingerprint, schema_id, updated_ms FROM checkpoints";
 constexpr std::string_view kDeadLetterColumns =
-    "SELECT id, run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms "
-    "FROM dead_letters";
-constexpr size_t kDeadLetterParams = 9;
+    "SELECT id, run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms, "
+    "resolved_ms FROM dead_letters";
+constexpr size_t kDeadLetterParams = 10;
 // Rows per INSERT: one round trip per chunk, well under PostgreSQL's 65535 parameters.
 constexpr size_t kDeadLettersPerInsert = 1000;
 
@@ -325,24 +333,67 @@ class PostgresStateStore final : public StateStore {
       const std::string table = ValidUtf8(source_table);
       const std::string snapshot = std::to_string(snapshot_id);
       const std::string now = std::to_string(NowMs());
+      // One open dead letter per identity: skip those already open, and repeats within this call.
+      std::vector<const mapping::DeadLetter*> fresh;
+      std::vector<std::string> hashes;
+      std::set<std::string> seen;
+      for (const auto& l : letters) {
+        std::string h = DeadLetterHash(l);
+        if (!seen.insert(h).second) continue;
+        fresh.push_back(&l);
+        hashes.push_back(std::move(h));
+      }
       pqxx::work tx(*conn_);
-      for (size_t first = 0; first < letters.size(); first += kDeadLettersPerInsert) {
-        const size_t n = std::min(kDeadLettersPerInsert, letters.size() - first);
+      for (size_t first = 0; first < fresh.size(); first += kDeadLettersPerInsert) {
+        const size_t n = std::min(kDeadLettersPerInsert, fresh.size() - first);
         std::string sql =
             "INSERT INTO dead_letters (run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, "
-            "row_json, created_ms) VALUES ";
+            "row_json, created_ms, row_hash) SELECT v.* FROM (VALUES ";
         std::vector<std::string> params;
         params.reserve(n * kDeadLetterParams);
         for (size_t i = 0; i < n; ++i) {
-          const mapping::DeadLetter& l = letters[first + i];
+          const mapping::DeadLetter& l = *fresh[first + i];
           const size_t b = i * kDeadLetterParams;
-          sql += fmt::format("{}(${},${},${},${},${},${},${},${},${})", i == 0 ? "" : ",", b + 1, b + 2, b + 3, b + 4,
-                             b + 5, b + 6, b + 7, b + 8, b + 9);
-          params.insert(params.end(), {run, table, snapshot, ValidUtf8(l.mapping), ValidUtf8(l.row_key),
-                                       ValidUtf8(l.reason_code), ValidUtf8(l.message), ValidUtf8(l.row_json), now});
+          sql += fmt::format("{}(${}::bigint,${},${}::bigint,${},${},${},${},${},${}::bigint,${})", i == 0 ? "" : ",",
+                             b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10);
+          params.insert(params.end(),
+                        {run, table, snapshot, ValidUtf8(l.mapping), ValidUtf8(l.row_key), ValidUtf8(l.reason_code),
+                         ValidUtf8(l.message), ValidUtf8(l.row_json), now, hashes[first + i]});
         }
+        sql +=
+            ") AS v(run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms, "
+            "row_hash) WHERE NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.source_table = v.source_table AND "
+            "d.row_hash = v.row_hash AND d.resolved_ms = 0)";
         tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
       }
+      tx.commit();
+      return Status::OK();
+    });
+  }
+
+  Status ResolveDeadLetters(int64_t run_id, const std::string& source_table,
+                            const std::vector<mapping::DeadLetter>& letters) override {
+    if (letters.empty()) return Status::OK();
+    return Locked("resolving dead letters", [&]() -> Status {
+      std::string hashes = "{";  // an array literal: hashes are hex, nothing to quote
+      for (const auto& l : letters) hashes += (hashes.size() > 1 ? "," : "") + DeadLetterHash(l);
+      hashes += "}";
+      pqxx::work tx(*conn_);
+      tx.exec_params(
+          "UPDATE dead_letters SET resolved_ms = $1, resolved_run_id = $2 WHERE source_table = $3 AND resolved_ms = 0 "
+          "AND row_hash = ANY($4::text[])",
+          NowMs(), run_id, ValidUtf8(source_table), hashes);
+      tx.commit();
+      return Status::OK();
+    });
+  }
+
+  Status ResolveAllDeadLetters(int64_t run_id, const std::string& source_table) override {
+    return Locked("resolving dead letters", [&]() -> Status {
+      pqxx::work tx(*conn_);
+      tx.exec_params(
+          "UPDATE dead_letters SET resolved_ms = $1, resolved_run_id = $2 WHERE source_table = $3 AND resolved_ms = 0",
+          NowMs(), run_id, ValidUtf8(source_table));
       tx.commit();
       return Status::OK();
     });
@@ -355,6 +406,8 @@ class PostgresStateStore final : public StateStore {
       if (q.run_id) {
         params.push_back(std::to_string(*q.run_id));
         sql += fmt::format(" AND run_id = ${}", params.size());
+      } else if (!q.include_resolved) {
+        sql += " AND resolved_ms = 0";
       }
       if (q.source_table) {
         params.push_back(ValidUtf8(*q.source_table));
@@ -378,6 +431,7 @@ class PostgresStateStore final : public StateStore {
         d.letter = {row[4].as<std::string>(), row[5].as<std::string>(), row[6].as<std::string>(),
                     row[7].as<std::string>(), row[8].as<std::string>()};
         d.created_ms = row[9].as<int64_t>();
+        d.resolved_ms = row[10].as<int64_t>();
         out.push_back(std::move(d));
       }
       return out;
@@ -388,7 +442,7 @@ class PostgresStateStore final : public StateStore {
     return Locked("counting dead letters", [&]() -> Result<int64_t> {
       pqxx::read_transaction tx(*conn_);
       const pqxx::row row = run_id ? tx.exec_params1("SELECT count(*) FROM dead_letters WHERE run_id = $1", *run_id)
-                                   : tx.exec1("SELECT count(*) FROM dead_letters");
+                                   : tx.exec1("SELECT count(*) FROM dead_letters WHERE resolved_ms = 0");
       return row[0].as<int64_t>();
     });
   }

@@ -81,7 +81,7 @@ class PostgresStateStoreTest : public ::testing::Test {
 TEST_F(PostgresStateStoreTest, RunsAreRecordedAndListedNewestFirst) {
   auto store = OpenOrDie(Url());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 1);
+  EXPECT_EQ(store->schema_version(), 2);
   auto r1 = store->BeginRun("default", "full");
   auto r2 = store->BeginRun("default", "incremental");
   ASSERT_TRUE(r1.ok() && r2.ok()) << r1.status().ToString();
@@ -146,6 +146,10 @@ TEST_F(PostgresStateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   }
   ASSERT_TRUE(store->AddDeadLetters(*run, "shop.users", 42, letters).ok());
   ASSERT_TRUE(store->AddDeadLetters(*run, "shop.orders", 43, {letters[0]}).ok());
+  mapping::DeadLetter extra = letters[1];
+  extra.row_key = "u9";
+  ASSERT_TRUE(store->AddDeadLetters(*other, "shop.users", 44, {extra}).ok());
+  // A letter already open for the same table and row is not recorded again, whichever run sees it.
   ASSERT_TRUE(store->AddDeadLetters(*other, "shop.users", 44, {letters[1]}).ok());
   ASSERT_TRUE(store->AddDeadLetters(*run, "shop.users", 42, {}).ok());
   EXPECT_EQ(*store->CountDeadLetters(*run), 6);
@@ -197,8 +201,41 @@ TEST_F(PostgresStateStoreTest, ManyDeadLettersAndUnstorableBytes) {
             "b' is bad");
   EXPECT_EQ(last->back().letter.row_json, "{\"x\":\"\xc3\xa9\"}");
   // The batch is one transaction: a failing letter (unknown run) leaves none behind.
+  for (auto& l : letters) l.row_key += "-again";
   EXPECT_FALSE(store->AddDeadLetters(*run + 100, "t", 1, letters).ok());
   EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2501);
+}
+
+// One open dead letter per table and row identity; closed when the row leaves, opened again if it comes back bad.
+TEST_F(PostgresStateStoreTest, ADeadLetterIsOpenOnceUntilItsRowLeaves) {
+  auto store = OpenOrDie(Url());
+  ASSERT_NE(store, nullptr);
+  auto r1 = store->BeginRun("default", "full");
+  auto r2 = store->BeginRun("default", "incremental");
+  ASSERT_TRUE(r1.ok() && r2.ok());
+  const mapping::DeadLetter a{"t/vertex:User", "k1", "null_id", "column id is null", R"({"id":null})"};
+  const mapping::DeadLetter b{"t/vertex:User", "k2", "null_id", "column id is null", R"({"id":null,"n":2})"};
+  ASSERT_TRUE(store->AddDeadLetters(*r1, "t", 1, {a, b, a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // a repeat within one call is one letter
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "t", 2, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // still open: a later run does not record it again
+  EXPECT_EQ(*store->CountDeadLetters(*r2), 0);
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "u", 2, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 3);  // the same row in another table is its own letter
+  ASSERT_TRUE(store->ResolveDeadLetters(*r2, "t", {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // its row left the table
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "t", 3, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 3);  // the row came back bad: a new open letter
+  EXPECT_EQ(*store->CountDeadLetters(*r2), 2);
+  ASSERT_TRUE(store->ResolveAllDeadLetters(*r2, "t").ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 1);
+  auto open = store->ListDeadLetters({});
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1U);
+  EXPECT_EQ((*open)[0].source_table, "u");
+  auto all = store->ListDeadLetters({.include_resolved = true});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 4U);  // the history keeps closed letters
 }
 
 TEST_F(PostgresStateStoreTest, CheckpointsUpsertAndSurviveReopen) {
@@ -237,9 +274,9 @@ TEST_F(PostgresStateStoreTest, MigrationsAreIdempotentOnReopen) {
   alias.replace(0, std::string("postgresql").size(), "postgres");
   auto again = OpenOrDie(alias);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->schema_version(), 1);
+  EXPECT_EQ(again->schema_version(), 2);
   EXPECT_EQ(again->ListRuns(10)->size(), 1U);
-  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:1");
+  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:2");
 }
 
 TEST_F(PostgresStateStoreTest, ANewerSchemaIsRefused) {
@@ -267,7 +304,7 @@ TEST_F(PostgresStateStoreTest, ConcurrentOpensMigrateOnce) {
   go = true;
   for (auto& t : threads) t.join();
   for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:1");
+  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:2");
 }
 
 TEST_F(PostgresStateStoreTest, APipelineLockIsExclusiveAndReleasedOnDestruction) {

@@ -56,6 +56,13 @@ CREATE TABLE checkpoints (
   PRIMARY KEY (pipeline, table_name)
 );
 )sql",
+    // 2: dead letters get an identity and close when their row leaves the table.
+    R"sql(
+ALTER TABLE dead_letters ADD COLUMN row_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE dead_letters ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dead_letters ADD COLUMN resolved_run_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX dead_letters_open ON dead_letters(source_table, row_hash, resolved_ms);
+)sql",
 };
 
 // An flock on a file beside the database; the kernel drops it when the holder exits, even by SIGKILL.
@@ -181,12 +188,49 @@ class SqliteStateStore final : public StateStore {
     return Exec("COMMIT");
   }
 
+  Status ResolveDeadLetters(int64_t run_id, const std::string& source_table,
+                            const std::vector<mapping::DeadLetter>& letters) override {
+    if (letters.empty()) return Status::OK();
+    const std::lock_guard lock(mu_);
+    ICEGRAPH_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
+    Status st = [&]() -> Status {
+      ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("UPDATE dead_letters SET resolved_ms = ?, resolved_run_id = ? "
+                                               "WHERE source_table = ? AND row_hash = ? AND resolved_ms = 0"));
+      const int64_t now = NowMs();
+      for (const auto& l : letters) {
+        sqlite3_reset(s.get());
+        sqlite3_bind_int64(s.get(), 1, now);
+        sqlite3_bind_int64(s.get(), 2, run_id);
+        BindText(s.get(), 3, source_table);
+        BindText(s.get(), 4, DeadLetterHash(l));
+        ICEGRAPH_RETURN_NOT_OK(Done(s.get()));
+      }
+      return Status::OK();
+    }();
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    return Exec("COMMIT");
+  }
+
+  Status ResolveAllDeadLetters(int64_t run_id, const std::string& source_table) override {
+    const std::lock_guard lock(mu_);
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("UPDATE dead_letters SET resolved_ms = ?, resolved_run_id = ? "
+                                             "WHERE source_table = ? AND resolved_ms = 0"));
+    sqlite3_bind_int64(s.get(), 1, NowMs());
+    sqlite3_bind_int64(s.get(), 2, run_id);
+    BindText(s.get(), 3, source_table);
+    return Done(s.get());
+  }
+
   Result<std::vector<DeadLetterRecord>> ListDeadLetters(const DeadLetterQuery& q) override {
     const std::lock_guard lock(mu_);
     std::string sql =
-        "SELECT id, run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms "
-        "FROM dead_letters WHERE id > ?";
+        "SELECT id, run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms, "
+        "resolved_ms FROM dead_letters WHERE id > ?";
     if (q.run_id) sql += " AND run_id = ?";
+    if (!q.run_id && !q.include_resolved) sql += " AND resolved_ms = 0";
     if (q.source_table) sql += " AND source_table = ?";
     sql += " ORDER BY id LIMIT ?";
     ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(sql));
@@ -205,6 +249,7 @@ class SqliteStateStore final : public StateStore {
       r.snapshot_id = sqlite3_column_int64(s.get(), 3);
       r.letter = {Text(s.get(), 4), Text(s.get(), 5), Text(s.get(), 6), Text(s.get(), 7), Text(s.get(), 8)};
       r.created_ms = sqlite3_column_int64(s.get(), 9);
+      r.resolved_ms = sqlite3_column_int64(s.get(), 10);
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Error("listing dead letters");
@@ -214,7 +259,7 @@ class SqliteStateStore final : public StateStore {
   Result<int64_t> CountDeadLetters(std::optional<int64_t> run_id) override {
     const std::lock_guard lock(mu_);
     ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(run_id ? "SELECT count(*) FROM dead_letters WHERE run_id = ?"
-                                                    : "SELECT count(*) FROM dead_letters"));
+                                                    : "SELECT count(*) FROM dead_letters WHERE resolved_ms = 0"));
     if (run_id) sqlite3_bind_int64(s.get(), 1, *run_id);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return Error("counting dead letters");
     return static_cast<int64_t>(sqlite3_column_int64(s.get(), 0));
@@ -320,7 +365,8 @@ class SqliteStateStore final : public StateStore {
                            const std::vector<mapping::DeadLetter>& letters) {
     ICEGRAPH_ASSIGN_OR_RAISE(
         auto s, Prepare("INSERT INTO dead_letters (run_id, source_table, snapshot_id, mapping, row_key, reason_code, "
-                        "message, row_json, created_ms) VALUES (?,?,?,?,?,?,?,?,?)"));
+                        "message, row_json, created_ms, row_hash) SELECT ?,?,?,?,?,?,?,?,?,?10 WHERE NOT EXISTS "
+                        "(SELECT 1 FROM dead_letters WHERE source_table = ?2 AND row_hash = ?10 AND resolved_ms = 0)"));
     const int64_t now = NowMs();
     for (const auto& l : letters) {
       sqlite3_reset(s.get());
@@ -333,6 +379,7 @@ class SqliteStateStore final : public StateStore {
       BindText(s.get(), 7, l.message);
       BindText(s.get(), 8, l.row_json);
       sqlite3_bind_int64(s.get(), 9, now);
+      BindText(s.get(), 10, DeadLetterHash(l));
       ICEGRAPH_RETURN_NOT_OK(Done(s.get()));
     }
     return Status::OK();
@@ -376,16 +423,31 @@ class SqliteStateStore final : public StateStore {
 }  // namespace
 
 nlohmann::json DeadLetterRecord::ToJson() const {
-  return {{"id", id},
-          {"run_id", run_id},
-          {"source_table", source_table},
-          {"snapshot_id", snapshot_id},
-          {"mapping", letter.mapping},
-          {"row_key", letter.row_key},
-          {"reason_code", letter.reason_code},
-          {"message", letter.message},
-          {"row_json", letter.row_json},
-          {"created_ms", created_ms}};
+  nlohmann::json j = {{"id", id},
+                      {"run_id", run_id},
+                      {"source_table", source_table},
+                      {"snapshot_id", snapshot_id},
+                      {"mapping", letter.mapping},
+                      {"row_key", letter.row_key},
+                      {"reason_code", letter.reason_code},
+                      {"message", letter.message},
+                      {"row_json", letter.row_json},
+                      {"created_ms", created_ms}};
+  if (resolved_ms != 0) j["resolved_ms"] = resolved_ms;
+  return j;
+}
+
+std::string DeadLetterHash(const mapping::DeadLetter& l) {
+  uint64_t h = 1469598103934665603ULL;
+  for (const std::string* part : {&l.mapping, &l.row_key, &l.reason_code, &l.row_json}) {
+    for (const unsigned char c : *part) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0x1f;  // a separator no part can shift across
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
 }
 
 int64_t NowMs() {

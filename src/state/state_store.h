@@ -34,6 +34,7 @@ struct DeadLetterRecord {
   int64_t snapshot_id = 0;
   mapping::DeadLetter letter;
   int64_t created_ms = 0;
+  int64_t resolved_ms = 0;  // when its row left the table (0: open)
   /// The shape `dead-letters --export jsonl` and GET /api/v1/dead-letters both give.
   nlohmann::json ToJson() const;
 };
@@ -53,7 +54,13 @@ struct DeadLetterQuery {
   std::optional<std::string> source_table;
   int64_t after_id = 0;  // paging cursor: ids greater than this
   int64_t limit = 1000;
+  /// Dead letters whose row has left the table too (always, when run_id is given: a run's record is history).
+  bool include_resolved = false;
 };
+
+/// A dead letter's identity: its mapping, key, reason and row, hashed (FNV-1a, stable across builds). One open dead
+/// letter per identity and table: a bad row carried over by a rewrite, or seen again by a rerun, is not recorded twice.
+std::string DeadLetterHash(const mapping::DeadLetter& letter);
 
 /// Held while a pipeline applies changes; released on destruction (RAII).
 class PipelineLock {
@@ -78,10 +85,16 @@ class StateStore {
   virtual Result<std::vector<RunRecord>> ListRuns(int64_t limit) = 0;
   virtual Result<std::optional<RunRecord>> GetRun(int64_t run_id) = 0;
 
-  /// Appends dead letters in one transaction.
+  /// Appends dead letters in one transaction, except those already open for the table (same DeadLetterHash).
   virtual Status AddDeadLetters(int64_t run_id, const std::string& source_table, int64_t snapshot_id,
                                 const std::vector<mapping::DeadLetter>& letters) = 0;
+  /// Closes the open dead letters of `source_table` with these identities (their rows left the table).
+  virtual Status ResolveDeadLetters(int64_t run_id, const std::string& source_table,
+                                    const std::vector<mapping::DeadLetter>& letters) = 0;
+  /// Closes every open dead letter of `source_table` (it is about to be read in full again).
+  virtual Status ResolveAllDeadLetters(int64_t run_id, const std::string& source_table) = 0;
   virtual Result<std::vector<DeadLetterRecord>> ListDeadLetters(const DeadLetterQuery& query) = 0;
+  /// Dead letters recorded by a run, or without one the open dead letters.
   virtual Result<int64_t> CountDeadLetters(std::optional<int64_t> run_id) = 0;
 
   virtual Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& pipeline, const std::string& table) = 0;

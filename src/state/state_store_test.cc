@@ -23,7 +23,7 @@ class StateStoreTest : public ::testing::Test {
 TEST_F(StateStoreTest, RunsAreRecordedAndListedNewestFirst) {
   auto store = StateStore::Open(Url());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 1);
+  EXPECT_EQ((*store)->schema_version(), 2);
   auto r1 = (*store)->BeginRun("default", "full");
   auto r2 = (*store)->BeginRun("default", "incremental");
   ASSERT_TRUE(r1.ok() && r2.ok());
@@ -66,6 +66,39 @@ TEST_F(StateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   EXPECT_EQ((*page2)[1].letter.row_json, R"({"user_id":null,"name":"ünï \"q\""})");
   EXPECT_EQ((*page2)[1].snapshot_id, 42);
   EXPECT_EQ((*page2)[1].letter.reason_code, "null_id");
+}
+
+// One open dead letter per table and row identity; closed when the row leaves, opened again if it comes back bad.
+TEST_F(StateStoreTest, ADeadLetterIsOpenOnceUntilItsRowLeaves) {
+  auto opened = StateStore::Open(Url());
+  ASSERT_TRUE(opened.ok());
+  auto& store = *opened;
+  auto r1 = store->BeginRun("default", "full");
+  auto r2 = store->BeginRun("default", "incremental");
+  ASSERT_TRUE(r1.ok() && r2.ok());
+  const mapping::DeadLetter a{"t/vertex:User", "k1", "null_id", "column id is null", R"({"id":null})"};
+  const mapping::DeadLetter b{"t/vertex:User", "k2", "null_id", "column id is null", R"({"id":null,"n":2})"};
+  ASSERT_TRUE(store->AddDeadLetters(*r1, "t", 1, {a, b, a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // a repeat within one call is one letter
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "t", 2, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // still open: a later run does not record it again
+  EXPECT_EQ(*store->CountDeadLetters(*r2), 0);
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "u", 2, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 3);  // the same row in another table is its own letter
+  ASSERT_TRUE(store->ResolveDeadLetters(*r2, "t", {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 2);  // its row left the table
+  ASSERT_TRUE(store->AddDeadLetters(*r2, "t", 3, {a}).ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 3);  // the row came back bad: a new open letter
+  EXPECT_EQ(*store->CountDeadLetters(*r2), 2);
+  ASSERT_TRUE(store->ResolveAllDeadLetters(*r2, "t").ok());
+  EXPECT_EQ(*store->CountDeadLetters(std::nullopt), 1);
+  auto open = store->ListDeadLetters({});
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1U);
+  EXPECT_EQ((*open)[0].source_table, "u");
+  auto all = store->ListDeadLetters({.include_resolved = true});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 4U);  // the history keeps closed letters
 }
 
 TEST_F(StateStoreTest, CheckpointsUpsertAndSurviveReopen) {

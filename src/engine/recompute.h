@@ -1,0 +1,62 @@
+// Recompute: the truth of affected keys read back from the current snapshots of every table that feeds their types,
+// then applied so each key ends as a full reload of the current tables would leave it.
+//
+// Rules (docs/incremental-sync.md):
+//  - a vertex is produced when a row of a vertex mapping maps to it; it is referenced when a row of an edge mapping
+//    names it as an endpoint. Produced: upserted with every attribute of its type (the last non-null value in
+//    config order, else the attribute's type default). Referenced only: reset to the type defaults, as TigerGraph
+//    creates a missing endpoint — or, with `vertex_must_exist`, deleted and its edges sent again so TigerGraph
+//    refuses them as a full reload does. Neither: deleted (no produced edge names it, so the delete cascade takes
+//    none). An edge: produced → upserted with every attribute, else deleted.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/affected.h"
+#include "engine/sync_internal.h"
+
+namespace icegraph::engine {
+
+/// The value of one element as the current tables define it.
+struct ElementTruth {
+  bool produced = false;                                   // a row of a mapping of its type maps to it
+  bool referenced = false;                                 // vertices: a row of an edge mapping names it
+  std::vector<std::shared_ptr<arrow::Scalar>> attributes;  // type attribute order; null: no row set it
+  EdgeKey key;                                             // edges
+};
+
+/// Truth of affected keys per type: vertices by id, edges by EdgeKeyText.
+using TruthMap = std::map<std::string, ElementTruth, std::less<>>;
+struct Truth {
+  std::map<std::string, TruthMap> vertices;
+  std::map<std::string, TruthMap> edges;
+  /// Per edge type, the endpoints an affected edge starts at (both ends when undirected): rows of other edges are
+  /// skipped before their key text is built.
+  std::map<std::string, std::set<std::string, std::less<>>> edge_ends;
+};
+
+/// Folds the rows of one mapped batch of `plan` into `truth`, for keys present in `truth` (the affected ones);
+/// rows come in config order of tables, then scan order. With `edges_of_affected`, an edge row naming an affected
+/// vertex makes its edge affected too (vertex_must_exist: those edges are sent again after the vertex is deleted).
+void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan, const mapping::MappedBatch& batch,
+               bool edges_of_affected, Truth* truth);
+
+/// An empty Truth holding every affected key (nothing produced or referenced yet).
+Truth SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
+
+/// Per table, the scans that find every row producing or naming an affected key: a range filter on the id column
+/// when a mapping's id is one plain string or integer column (so partition and min/max pruning skip files), else
+/// one scan of the whole table. Empty for a table that feeds none of the affected types.
+std::vector<std::vector<iceberg::Filter>> LookupFilters(const std::vector<SourceTable>& tables,
+                                                        const AffectedKeys& keys);
+
+/// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only.
+Status Recompute(RunContext& ctx, const AffectedKeys& keys);
+
+/// The default of a TigerGraph attribute type in its canonical Arrow type (0, "", false, epoch, empty collection).
+std::shared_ptr<arrow::Scalar> TypeDefault(const mapping::TgType& type);
+
+}  // namespace icegraph::engine

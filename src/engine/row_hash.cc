@@ -1,0 +1,231 @@
+#include "engine/row_hash.h"
+
+#include <arrow/compute/api.h>
+#include <arrow/util/bit_util.h>
+
+#include <string_view>
+#include <unordered_map>
+
+namespace icegraph::engine {
+namespace {
+
+constexpr uint64_t kNullHash = 0x9e3779b97f4a7c15ULL;
+
+uint64_t Mix(uint64_t h) {  // splitmix64 finaliser: spreads every input bit
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+uint64_t Combine(uint64_t seed, uint64_t v) { return Mix(seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6))); }
+
+uint64_t HashBytes(const uint8_t* data, size_t n) {
+  return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(data), n));
+}
+
+bool IsBookkeeping(const std::string& name) { return name == "_pos" || name == "_file"; }
+
+// Appends the hash of every slot of `a` to `out` (sized a.length()).
+Status HashArray(const arrow::Array& a, std::vector<uint64_t>* out);
+
+template <typename OffsetT>
+Status HashBinary(const arrow::Array& a, std::vector<uint64_t>* out) {
+  const auto* offsets = a.data()->GetValues<OffsetT>(1);
+  const uint8_t* data = a.data()->buffers[2] ? a.data()->buffers[2]->data() : nullptr;
+  for (int64_t i = 0; i < a.length(); ++i) {
+    (*out)[i] =
+        a.IsNull(i) ? kNullHash : HashBytes(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
+  }
+  return Status::OK();
+}
+
+template <typename OffsetT>
+Status HashList(const arrow::Array& a, const arrow::Array& child, std::vector<uint64_t>* out) {
+  std::vector<uint64_t> child_hashes(static_cast<size_t>(child.length()));
+  ICEGRAPH_RETURN_NOT_OK(HashArray(child, &child_hashes));
+  const auto* offsets = a.data()->GetValues<OffsetT>(1);
+  for (int64_t i = 0; i < a.length(); ++i) {
+    if (a.IsNull(i)) {
+      (*out)[i] = kNullHash;
+      continue;
+    }
+    uint64_t h = Mix(static_cast<uint64_t>(offsets[i + 1] - offsets[i]));
+    for (OffsetT j = offsets[i]; j < offsets[i + 1]; ++j) h = Combine(h, child_hashes[static_cast<size_t>(j)]);
+    (*out)[i] = h;
+  }
+  return Status::OK();
+}
+
+Status HashArray(const arrow::Array& a, std::vector<uint64_t>* out) {
+  out->resize(static_cast<size_t>(a.length()));
+  const arrow::DataType& type = *a.type();
+  switch (type.id()) {
+    case arrow::Type::NA: std::fill(out->begin(), out->end(), kNullHash); return Status::OK();
+    case arrow::Type::BOOL: {
+      const auto& b = static_cast<const arrow::BooleanArray&>(a);
+      for (int64_t i = 0; i < a.length(); ++i) (*out)[i] = b.IsNull(i) ? kNullHash : Mix(b.Value(i) ? 2 : 1);
+      return Status::OK();
+    }
+    case arrow::Type::STRING:
+    case arrow::Type::BINARY: return HashBinary<int32_t>(a, out);
+    case arrow::Type::LARGE_STRING:
+    case arrow::Type::LARGE_BINARY: return HashBinary<int64_t>(a, out);
+    case arrow::Type::LIST:
+    case arrow::Type::MAP: return HashList<int32_t>(a, *static_cast<const arrow::ListArray&>(a).values(), out);
+    case arrow::Type::LARGE_LIST:
+      return HashList<int64_t>(a, *static_cast<const arrow::LargeListArray&>(a).values(), out);
+    case arrow::Type::STRUCT: {
+      const auto& s = static_cast<const arrow::StructArray&>(a);
+      std::fill(out->begin(), out->end(), Mix(static_cast<uint64_t>(s.num_fields())));
+      std::vector<uint64_t> field_hashes;
+      for (int f = 0; f < s.num_fields(); ++f) {
+        auto field = s.GetFlattenedField(f);
+        if (!field.ok()) return Status::Internal("hashing a struct column: " + field.status().ToString());
+        ICEGRAPH_RETURN_NOT_OK(HashArray(**field, &field_hashes));
+        for (int64_t i = 0; i < a.length(); ++i) (*out)[i] = Combine((*out)[i], field_hashes[i]);
+      }
+      for (int64_t i = 0; i < a.length(); ++i) {
+        if (s.IsNull(i)) (*out)[i] = kNullHash;
+      }
+      return Status::OK();
+    }
+    default: break;
+  }
+  if (arrow::is_fixed_width(type.id()) && type.byte_width() > 0) {
+    // Integers, floats, dates, times, timestamps, decimals, fixed-size binary: their bytes are their value.
+    const int width = type.byte_width();
+    const uint8_t* data = a.data()->buffers[1]->data() + a.offset() * width;
+    for (int64_t i = 0; i < a.length(); ++i) {
+      (*out)[i] = a.IsNull(i) ? kNullHash : HashBytes(data + i * width, static_cast<size_t>(width));
+    }
+    return Status::OK();
+  }
+  // Rare types (dictionary, views, unions): hash their printed scalar; RowsEqual still compares exactly.
+  for (int64_t i = 0; i < a.length(); ++i) {
+    if (a.IsNull(i)) {
+      (*out)[i] = kNullHash;
+      continue;
+    }
+    auto s = a.GetScalar(i);
+    if (!s.ok()) return Status::Internal("hashing column of type " + type.ToString() + ": " + s.status().ToString());
+    const std::string text = (*s)->ToString();
+    (*out)[i] = HashBytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<uint64_t>> HashRows(const arrow::RecordBatch& batch) {
+  std::vector<uint64_t> rows(static_cast<size_t>(batch.num_rows()), Mix(0));
+  std::vector<uint64_t> col;
+  for (int c = 0; c < batch.num_columns(); ++c) {
+    if (IsBookkeeping(batch.schema()->field(c)->name())) continue;
+    ICEGRAPH_RETURN_NOT_OK(HashArray(*batch.column(c), &col));
+    for (size_t r = 0; r < rows.size(); ++r) rows[r] = Combine(rows[r], col[r]);
+  }
+  return rows;
+}
+
+const arrow::EqualOptions kSameBits = arrow::EqualOptions::Defaults().nans_equal(true);
+
+bool RowsEqual(const arrow::RecordBatch& a, int64_t ra, const arrow::RecordBatch& b, int64_t rb) {
+  int cb = 0;
+  for (int ca = 0; ca < a.num_columns(); ++ca) {
+    if (IsBookkeeping(a.schema()->field(ca)->name())) continue;
+    while (cb < b.num_columns() && IsBookkeeping(b.schema()->field(cb)->name())) ++cb;
+    if (cb >= b.num_columns()) return false;
+    const arrow::Field& fa = *a.schema()->field(ca);
+    const arrow::Field& fb = *b.schema()->field(cb);
+    if (fa.name() != fb.name() || !fa.type()->Equals(*fb.type())) return false;
+    // NaN equals NaN here: a row holding one is the same row when a rewrite carries it over.
+    if (!a.column(ca)->RangeEquals(ra, ra + 1, rb, *b.column(cb), kSameBits)) return false;
+    ++cb;
+  }
+  while (cb < b.num_columns() && IsBookkeeping(b.schema()->field(cb)->name())) ++cb;
+  return cb == b.num_columns();
+}
+
+Status RowChanges::AddRemoved(std::shared_ptr<arrow::RecordBatch> batch) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto hashes, HashRows(*batch));
+  removed_hashes_.push_back(std::move(hashes));
+  removed_.push_back(std::move(batch));
+  return Status::OK();
+}
+
+Status RowChanges::AddAdded(std::shared_ptr<arrow::RecordBatch> batch) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto hashes, HashRows(*batch));
+  added_hashes_.push_back(std::move(hashes));
+  added_.push_back(std::move(batch));
+  return Status::OK();
+}
+
+namespace {
+
+// Keeps the rows of `batches` whose mask entry is false.
+Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
+                  const std::vector<std::vector<bool>>& masked) {
+  std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
+  for (size_t i = 0; i < batches->size(); ++i) {
+    const auto& m = masked[i];
+    const int64_t n = std::count(m.begin(), m.end(), false);
+    if (n == 0) continue;
+    if (n == static_cast<int64_t>(m.size())) {
+      kept.push_back((*batches)[i]);
+      continue;
+    }
+    arrow::BooleanBuilder keep;
+    if (!keep.Reserve(static_cast<int64_t>(m.size())).ok()) return Status::Internal("carry-over mask");
+    for (const bool x : m) keep.UnsafeAppend(!x);
+    std::shared_ptr<arrow::Array> mask;
+    if (!keep.Finish(&mask).ok()) return Status::Internal("carry-over mask");
+    auto filtered = arrow::compute::Filter((*batches)[i], mask);
+    if (!filtered.ok()) return Status::Internal("dropping carried-over rows: " + filtered.status().ToString());
+    kept.push_back(filtered->record_batch());
+  }
+  *batches = std::move(kept);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status RowChanges::Cancel() {
+  // Removed rows by hash (several per hash: duplicates or collisions), each used at most once.
+  std::unordered_multimap<uint64_t, std::pair<uint32_t, int64_t>> by_hash;
+  size_t total = 0;
+  for (const auto& h : removed_hashes_) total += h.size();
+  by_hash.reserve(total);
+  for (size_t b = 0; b < removed_hashes_.size(); ++b) {
+    for (size_t r = 0; r < removed_hashes_[b].size(); ++r) {
+      by_hash.emplace(removed_hashes_[b][r], std::pair{static_cast<uint32_t>(b), static_cast<int64_t>(r)});
+    }
+  }
+  std::vector<std::vector<bool>> removed_mask(removed_.size());
+  std::vector<std::vector<bool>> added_mask(added_.size());
+  for (size_t b = 0; b < removed_.size(); ++b) removed_mask[b].assign(removed_hashes_[b].size(), false);
+  for (size_t b = 0; b < added_.size(); ++b) {
+    added_mask[b].assign(added_hashes_[b].size(), false);
+    if (by_hash.empty()) continue;
+    for (size_t r = 0; r < added_hashes_[b].size(); ++r) {
+      auto [lo, hi] = by_hash.equal_range(added_hashes_[b][r]);
+      for (auto it = lo; it != hi; ++it) {
+        const auto [rb, rr] = it->second;
+        if (!RowsEqual(*added_[b], static_cast<int64_t>(r), *removed_[rb], rr)) continue;  // a hash collision
+        added_mask[b][r] = true;
+        removed_mask[rb][static_cast<size_t>(rr)] = true;
+        by_hash.erase(it);
+        ++cancelled_;
+        break;
+      }
+    }
+  }
+  ICEGRAPH_RETURN_NOT_OK(DropMasked(&removed_, removed_mask));
+  ICEGRAPH_RETURN_NOT_OK(DropMasked(&added_, added_mask));
+  removed_hashes_.clear();
+  added_hashes_.clear();
+  return Status::OK();
+}
+
+}  // namespace icegraph::engine
