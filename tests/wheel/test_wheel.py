@@ -273,7 +273,8 @@ def test_full_and_incremental_sync_cli_and_python_api(installed, tmp_path):
     wh.mkdir()
     catalog = SqlCatalog("default", uri=f"sqlite:///{wh}/catalog.db", warehouse=f"file://{wh}")
     catalog.create_namespace("shop")
-    # u6 buys nothing: deleting it removes no edge that the purchases table still holds (README: known limit).
+    # u6 buys nothing: deleting it removes no edge that the purchases table still holds
+    # (docs/sync-modes.md: known limit).
     users = [{"user_id": f"u{i}", "name": f"User {i}", "age": 20 + i} for i in range(7)]
     products = [{"product_id": f"p{i}", "price": 1.5 * (i + 1)} for i in range(3)]
     purchases = [{"purchase_id": f"o{i}", "user_id": f"u{i % 5}", "product_id": f"p{i % 3}", "at": at(i)}
