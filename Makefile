@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan test test-unit test-py test-asan lint format demo serve bench reliability soak fuzz clean
+.PHONY: all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability soak fuzz clean
 
 all: build
 
@@ -26,11 +26,26 @@ build-asan: venv
 	@cmake --preset asan -DICEGRAPH_PYTHON=$(PY) >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 
+# dist/icegraph-<version>-py3-none-manylinux_*.whl (scripts/build_wheel.sh; docs/install.md).
+# CMAKE_BUILD_PARALLEL_LEVEL: the wheel's CMake build runs JOBS compiles at once, as `make build` does (Ninja's own
+# default would be nproc + 2).
+wheel: venv
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) PY=$(PY) scripts/build_wheel.sh
+
+# The wheel in a debootstrapped minimal Debian 12 (no -dev packages): install, ldd, emulator, sync (root; ~10 min
+# the first time, the root file system is kept in build/fresh-debian).
+wheel-check-fresh: wheel
+	@PY=$(PY) scripts/check_wheel_fresh_debian.sh
+
 test-unit: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
-test-py: build
-	@ICEGRAPH_BIN=$(BIN) $(PY) -m pytest -q tests
+# tests/wheel installs the wheel `make wheel` built into a new venv (ICEGRAPH_WHEEL: that file, built once per run).
+test-py: build wheel
+	@ICEGRAPH_BIN=$(BIN) ICEGRAPH_WHEEL="$$(ls $(ROOT)/dist/icegraph-*.whl)" $(PY) -m pytest -q tests
+
+test-wheel: wheel
+	@ICEGRAPH_WHEEL="$$(ls $(ROOT)/dist/icegraph-*.whl)" $(PY) -m pytest -q tests/wheel
 
 # One run of the unit tests and the emulator conformance suite under AddressSanitizer + UBSan.
 test-asan: build-asan

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the README's Reliability table from the suite's records (build/reliability/results.jsonl by default):
+"""Prints docs/reliability.md's table from the suite's records (build/reliability/results.jsonl by default):
 one row per scenario and sync kind, with runs, fault rate, graph exact, rows lost and duplicated, and retries."""
 import json
 import sys

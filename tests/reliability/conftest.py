@@ -8,7 +8,7 @@ delete of group 3, two appends of follows, a delete of light edges, and an overw
 
 ICEGRAPH_RELIABILITY=full selects the full set (make reliability); otherwise a seeded subset runs (make test).
 Each run appends one record to $ICEGRAPH_RELIABILITY_OUT (default build/reliability/results.jsonl), which
-scripts/reliability_table.py turns into the README's table."""
+scripts/reliability_table.py turns into the table of docs/reliability.md."""
 import json
 import os
 import shutil

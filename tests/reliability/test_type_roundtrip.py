@@ -5,7 +5,7 @@ letter with the documented reason.
 Values come from hypothesis (derandomized, so every run draws the same ones), EXAMPLES per Iceberg type, including
 its edge cases (NaN, ±inf, -0.0, subnormals, extremes, separators, quotes, newlines, 0x1E/0x1F, astral unicode, empty
 strings, dates before 1582, leap days, pre-epoch sub-second timestamps, duplicate map keys...). They are written with
-pyiceberg, synced, read back through REST++ and compared with values computed here from the README's type matrix and
+pyiceberg, synced, read back through REST++ and compared with values computed here from docs/schema.md's type matrix and
 TigerGraph's display rules (INT exact; FLOAT/DOUBLE as `%.7g`/`%.16g` of the exact stored value; DATETIME to the
 second, floored). tests/sync/test_full_sync.py covers the mapping features; this covers the value space."""
 import datetime
@@ -29,7 +29,7 @@ from ..sync.conftest import GraphReader, run_icegraph, write_config
 
 EXAMPLES = 200
 UTC = datetime.timezone.utc
-TG_MIN = datetime.datetime(1582, 10, 15)  # TigerGraph's DATETIME range (README, Types)
+TG_MIN = datetime.datetime(1582, 10, 15)  # TigerGraph's DATETIME range (docs/schema.md, Types)
 DEC_SMALL = (15, 6)   # p <= 15: DOUBLE
 DEC_WIDE = (38, 10)   # p > 15: STRING
 
@@ -124,7 +124,7 @@ def draw(column):
     return out
 
 
-# ---- the oracle: what TigerGraph shows for a value, from the README's matrix ---------------------------------
+# ---- the oracle: what TigerGraph shows for a value, from docs/schema.md's matrix -------------------------------
 class Refused(Exception):
     """The matrix refuses the value: a dead letter with this reason code."""
 

@@ -1,7 +1,7 @@
 """Full sync end to end: Iceberg tables written by pyiceberg → icegraph.yaml → the emulator, through both sink paths.
 
 The expected graph is computed here, independently of icegraph, from pyiceberg's read of the tables and the type
-matrix documented in the README; the graph is read back through REST++ and compared attribute by attribute. Rows
+matrix of docs/schema.md; the graph is read back through REST++ and compared attribute by attribute. Rows
 that cannot be mapped must be exactly the dead letters."""
 import datetime
 import decimal
@@ -135,7 +135,7 @@ def lab(tmp_path_factory):
     return {"wh": wh, "people": people, "knows": knows}
 
 
-# --- the oracle: TigerGraph values from pyiceberg's rows, per the README's type matrix -------------------------------
+# --- the oracle: TigerGraph values from pyiceberg's rows, per docs/schema.md's type matrix --------------------------
 DEFAULTS = {"name": "", "age": 0, "big": 0, "score": 0.0, "ratio": 0.0, "active": False, "balance": 0.0, "wide": "",
             "born": "1970-01-01 00:00:00", "wake": "", "seen": "1970-01-01 00:00:00",
             "seen_tz": "1970-01-01 00:00:00", "uid": "", "raw": "", "code": "", "tags": [], "nums": [], "attrs": {},
