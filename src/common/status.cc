@@ -18,8 +18,22 @@ std::string_view StatusCodeName(StatusCode code) {
   return "Unknown";
 }
 
+std::string_view ErrorCauseName(ErrorDetail::Cause cause) {
+  switch (cause) {
+    case ErrorDetail::Cause::kUnspecified: return "unspecified";
+    case ErrorDetail::Cause::kTooLarge: return "too_large";
+    case ErrorDetail::Cause::kUnknownType: return "unknown_type";
+    case ErrorDetail::Cause::kUnknownGraph: return "unknown_graph";
+    case ErrorDetail::Cause::kSchemaMismatch: return "schema_mismatch";
+    case ErrorDetail::Cause::kInvalidRow: return "invalid_row";
+    case ErrorDetail::Cause::kNoSuchVertex: return "no_such_vertex";
+  }
+  return "unknown";
+}
+
 Status::Status(StatusCode code, std::string message)
-    : state_(code == StatusCode::kOk ? nullptr : std::make_shared<const State>(State{code, std::move(message)})) {}
+    : state_(code == StatusCode::kOk ? nullptr
+                                     : std::make_shared<const State>(State{code, std::move(message), nullptr})) {}
 
 const std::string& Status::message() const {
   static const std::string kEmpty;
@@ -33,7 +47,17 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return {code(), std::string(context) + ": " + message()};
+  Status out;
+  out.state_ = std::make_shared<const State>(State{code(), std::string(context) + ": " + message(), state_->detail});
+  return out;
+}
+
+Status Status::WithDetail(ErrorDetail detail) const {
+  if (ok()) return *this;
+  Status out;
+  out.state_ =
+      std::make_shared<const State>(State{code(), message(), std::make_shared<const ErrorDetail>(std::move(detail))});
+  return out;
 }
 
 }  // namespace icegraph

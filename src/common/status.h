@@ -26,6 +26,28 @@ enum class StatusCode : char {
 /// Short name of a code, e.g. "Invalid".
 std::string_view StatusCodeName(StatusCode code);
 
+/// Facts about a failure that callers decide on (retry, split a request, give up), carried as fields beside the
+/// message in the manner of arrow::StatusDetail, so that no decision reads message text.
+struct ErrorDetail {
+  /// What a refused request was refused for, as far as the caller can act on it.
+  enum class Cause : char {
+    kUnspecified,
+    kTooLarge,        // the request body is over the peer's limit (HTTP 413): send it in smaller parts
+    kUnknownType,     // the request names a vertex/edge type the graph lacks: no row of it can succeed
+    kUnknownGraph,    // the graph (or another named object) does not exist
+    kSchemaMismatch,  // the request does not fit the schema as a whole (an edge type that does not connect the pair)
+    kInvalidRow,      // a row of the request was refused (a bad id or value): the other rows may pass
+    kNoSuchVertex,    // a read named a vertex the graph does not hold
+  };
+  int http_status = 0;      // the peer's HTTP status; 0 when no answer came
+  std::string remote_code;  // the peer's own code: TigerGraph's "REST-30000", an Iceberg REST error type
+  bool retryable = false;   // another attempt may succeed
+  Cause cause = Cause::kUnspecified;
+};
+
+/// Short name of a cause, e.g. "too_large".
+std::string_view ErrorCauseName(ErrorDetail::Cause cause);
+
 /// Success or an error with a message; cheap to copy when OK.
 class [[nodiscard]] Status {
  public:
@@ -48,13 +70,22 @@ class [[nodiscard]] Status {
   const std::string& message() const;
   /// "Invalid: message".
   std::string ToString() const;
-  /// The same status with "context: " put before the message.
+  /// The same status with "context: " put before the message (the detail stays).
   Status WithContext(std::string_view context) const;
+  /// The same status carrying `detail`.
+  Status WithDetail(ErrorDetail detail) const;
+  /// The detail, or nullptr when none was attached.
+  const ErrorDetail* detail() const { return ok() || !state_->detail ? nullptr : &*state_->detail; }
+  /// Shorthands over detail(): 0 / false / kUnspecified when there is none.
+  int http_status() const { return detail() != nullptr ? detail()->http_status : 0; }
+  bool retryable() const { return detail() != nullptr && detail()->retryable; }
+  ErrorDetail::Cause cause() const { return detail() != nullptr ? detail()->cause : ErrorDetail::Cause::kUnspecified; }
 
  private:
   struct State {
     StatusCode code;
     std::string message;
+    std::shared_ptr<const ErrorDetail> detail;
   };
   std::shared_ptr<const State> state_;
 };
@@ -74,6 +105,8 @@ class [[nodiscard]] Result {
   const T& ValueOrDie() const& { return std::get<T>(data_); }
   T& ValueOrDie() & { return std::get<T>(data_); }
   T&& ValueOrDie() && { return std::get<T>(std::move(data_)); }
+  /// The value, or `fallback` when there is none.
+  T ValueOr(T fallback) const& { return ok() ? std::get<T>(data_) : std::move(fallback); }
   const T& operator*() const& { return ValueOrDie(); }
   T& operator*() & { return ValueOrDie(); }
   const T* operator->() const { return &ValueOrDie(); }

@@ -98,17 +98,6 @@ Status TypeMismatch(const Field& field, const arrow::DataType& found) {
 
 }  // namespace
 
-Status FromArrowStatus(const arrow::Status& st, const std::string& context) {
-  if (st.ok()) return Status::OK();
-  const StatusCode code = st.IsIOError()          ? StatusCode::kIOError
-                          : st.IsNotImplemented() ? StatusCode::kNotImplemented
-                          : st.IsTypeError()      ? StatusCode::kTypeError
-                          : st.IsKeyError()       ? StatusCode::kNotFound
-                          : st.IsOutOfMemory()    ? StatusCode::kUnavailable
-                                                  : StatusCode::kInvalid;
-  return {code, context + ": " + st.ToString()};
-}
-
 std::optional<int32_t> FieldIdOf(const arrow::Field& field) {
   const auto& md = field.metadata();
   if (md == nullptr) return std::nullopt;

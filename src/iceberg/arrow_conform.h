@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 
+#include "common/arrow_status.h"
 #include "common/status.h"
 #include "iceberg/model.h"
 #include "iceberg/scan_filter.h"
@@ -25,8 +26,8 @@ namespace icegraph::iceberg {
 /// Arrow field metadata key holding the Iceberg field id (as the Parquet reader and writer use it).
 inline constexpr const char* kFieldIdMetadataKey = "PARQUET:field_id";
 
-/// An arrow::Status as ours, with context in front (the boundary between Arrow and icegraph code).
-Status FromArrowStatus(const arrow::Status& status, const std::string& context);
+/// Arrow's status as ours (common/arrow_status.h), under the name the iceberg stage has used.
+using ::icegraph::FromArrowStatus;
 
 /// The Arrow type Iceberg values of `field` read as: timestamps µs/ns (tz "UTC" for *tz), uuid as
 /// fixed_size_binary(16), time as time64[µs], decimal as decimal128; nested fields carry their ids.

@@ -45,7 +45,8 @@ class Catalog {
 using CatalogProperties = std::map<std::string, std::string>;
 using CatalogFactory = std::function<Result<std::unique_ptr<Catalog>>(const CatalogProperties&)>;
 
-/// Registers a catalog type ("sql", "hadoop", ...); catalogs register themselves at start-up.
+/// Registers a catalog type ("sql", "hadoop", ...). The built-in ones are registered by the first MakeCatalog call
+/// (catalog.cc calls each Register*Catalog, so static linking keeps them); a later registration of a type replaces it.
 void RegisterCatalog(const std::string& type, CatalogFactory factory);
 /// Creates a catalog of `type` (or inferred from `uri` when type is empty, as pyiceberg does).
 Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const CatalogProperties& properties);

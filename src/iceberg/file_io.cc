@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/arrow_status.h"
+
 namespace icegraph::iceberg {
 namespace {
 
@@ -28,13 +30,8 @@ bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(
 
 // The filesystem's answer, with what we tried in front; a missing file is NotFound so callers can tell.
 Status FromArrow(const arrow::Status& st, const std::string& what, bool missing = false) {
-  if (st.ok()) return Status::OK();
-  const StatusCode code = missing                 ? StatusCode::kNotFound
-                          : st.IsIOError()        ? StatusCode::kIOError
-                          : st.IsKeyError()       ? StatusCode::kNotFound
-                          : st.IsNotImplemented() ? StatusCode::kNotImplemented
-                                                  : StatusCode::kInvalid;
-  return {code, what + ": " + st.ToString()};
+  const Status out = FromArrowStatus(st, what);
+  return missing && !out.ok() ? Status(StatusCode::kNotFound, out.message()) : out;
 }
 
 // Hadoop writes s3a:// and s3n:// for the same objects, and file:/path for local ones.

@@ -37,8 +37,9 @@ class FakeRestServer {
       }
       scopes.push_back(req.get_param_value("scope"));
       current_token_ = "tok-" + std::to_string(token_requests.size());
-      res.set_content(json{{"access_token", current_token_}, {"token_type", "bearer"}, {"expires_in", 3600}}.dump(),
-                      "application/json");
+      res.set_content(
+          json{{"access_token", current_token_}, {"token_type", "bearer"}, {"expires_in", token_lifetime_s}}.dump(),
+          "application/json");
     });
     server_.Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) { Route(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
@@ -62,6 +63,9 @@ class FakeRestServer {
   std::vector<std::string> paths;  // every GET path with its query
   std::map<std::string, std::string> last_headers;
   std::string static_token;  // accepted besides issued tokens
+  int busy_answers = 0;      // the next GETs answered 503 (with Retry-After: retry_after when set)
+  std::string retry_after;
+  int token_lifetime_s = 3600;
 
  private:
   void Route(const httplib::Request& req, httplib::Response& res) {
@@ -72,6 +76,14 @@ class FakeRestServer {
       query.append(k).append("=").append(v);
     }
     paths.push_back(req.path + query);
+    if (busy_answers > 0) {
+      --busy_answers;
+      res.status = 503;
+      if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
+      res.set_content(R"({"error": {"message": "slow down", "type": "ServiceUnavailableException", "code": 503}})",
+                      "application/json");
+      return;
+    }
     last_headers.clear();
     for (const auto& [k, v] : req.headers) last_headers[k] = v;
     const std::string auth = req.get_header_value("Authorization");
@@ -185,6 +197,59 @@ TEST(RestCatalogTest, RefreshesARevokedTokenOnce) {
   ASSERT_TRUE(orders.ok()) << orders.status().ToString();
   const std::lock_guard<std::mutex> lock(server.mu_);
   EXPECT_EQ(server.token_requests.size(), 2u);
+}
+
+TEST(RestCatalogTest, RetriesAnOverloadedServerHonouringRetryAfter) {
+  FakeRestServer server;
+  auto catalog = MakeCatalog("rest", Polaris(server)).ValueOrDie();
+  {
+    const std::lock_guard<std::mutex> lock(server.mu_);
+    server.busy_answers = 2;
+    server.retry_after = "1";
+    server.paths.clear();
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto orders = catalog->LoadTable({"shop", "orders"});
+  ASSERT_TRUE(orders.ok()) << orders.status().ToString();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(2000));  // two waits of 1 s
+  const std::lock_guard<std::mutex> lock(server.mu_);
+  EXPECT_EQ(server.paths.size(), 3u);
+}
+
+TEST(RestCatalogTest, GivesUpAfterItsAttemptsWithTheStatusAsDetail) {
+  FakeRestServer server;
+  CatalogProperties props = Polaris(server);
+  props["rest.retry.max-attempts"] = "2";
+  props["rest.retry.initial-backoff-ms"] = "1";
+  auto catalog = MakeCatalog("rest", props).ValueOrDie();
+  {
+    const std::lock_guard<std::mutex> lock(server.mu_);
+    server.busy_answers = 5;
+  }
+  const Status st = catalog->LoadTable({"shop", "orders"}).status();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_NE(st.message().find("gave up after 2 attempts"), std::string::npos) << st.message();
+  EXPECT_EQ(st.http_status(), 503);
+  EXPECT_TRUE(st.retryable());
+  // Three busy answers are left: the next load gives up too, the one after finds the table.
+  EXPECT_EQ(catalog->LoadTable({"shop", "orders"}).status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(catalog->LoadTable({"shop", "orders"}).ok());
+}
+
+TEST(RestCatalogTest, RenewsAnExpiredTokenBeforeTheRequest) {
+  FakeRestServer server;
+  server.token_lifetime_s = 1;  // kept for 1 s (a minute early, but at least 1 s)
+  auto catalog = MakeCatalog("rest", Polaris(server)).ValueOrDie();
+  ASSERT_TRUE(catalog->LoadTable({"shop", "orders"}).ok());
+  {
+    const std::lock_guard<std::mutex> lock(server.mu_);
+    EXPECT_EQ(server.token_requests.size(), 1u);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(catalog->LoadTable({"shop", "orders"}).ok());
+  const std::lock_guard<std::mutex> lock(server.mu_);
+  EXPECT_EQ(server.token_requests.size(), 2u);
+  EXPECT_EQ(server.paths.size(), 3u);  // config and two loads: none was refused and sent again
 }
 
 TEST(RestCatalogTest, BearerTokenWithoutCredential) {

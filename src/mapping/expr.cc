@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/arrow_status.h"
 #include "iceberg/arrow_conform.h"
 
 namespace icegraph::mapping {
@@ -390,7 +391,7 @@ Result<std::shared_ptr<arrow::Array>> FindColumn(const arrow::RecordBatch& batch
     if (child < 0) child = st.struct_type()->GetFieldIndex(part);
     if (child < 0) return Status::Invalid(fmt::format("the batch has no column '{}'", e.text));
     auto flat = st.GetFlattenedField(child);  // parent nulls become child nulls
-    if (!flat.ok()) return iceberg::FromArrowStatus(flat.status(), "struct field");
+    if (!flat.ok()) return FromArrowStatus(flat.status(), "struct field");
     a = *flat;
   }
   return a;
@@ -400,11 +401,11 @@ Result<std::shared_ptr<arrow::Array>> FindColumn(const arrow::RecordBatch& batch
 Result<std::shared_ptr<arrow::Array>> Call(const std::string& fn, const std::vector<arrow::Datum>& args,
                                            int64_t length = -1) {
   auto r = cp::CallFunction(fn, args);
-  if (!r.ok()) return iceberg::FromArrowStatus(r.status(), fn);
+  if (!r.ok()) return FromArrowStatus(r.status(), fn);
   if (r->is_array()) return r->make_array();
   if (!r->is_scalar() || length < 0) return Status::Internal(fn + " did not return an array");
   auto a = arrow::MakeArrayFromScalar(*r->scalar(), length);
-  if (!a.ok()) return iceberg::FromArrowStatus(a.status(), fn);
+  if (!a.ok()) return FromArrowStatus(a.status(), fn);
   return *a;
 }
 
@@ -516,7 +517,7 @@ Result<Evaluated> EvaluateExpr(const Expr& e, const arrow::RecordBatch& batch) {
       ICEGRAPH_ASSIGN_OR_RAISE(const auto type, ArrowTypeOfExpr(e));
       ICEGRAPH_ASSIGN_OR_RAISE(const auto scalar, LiteralScalar(e, type));
       auto a = arrow::MakeArrayFromScalar(*scalar, n);
-      if (!a.ok()) return iceberg::FromArrowStatus(a.status(), "literal");
+      if (!a.ok()) return FromArrowStatus(a.status(), "literal");
       return Evaluated{*a, {}};
     }
     case Expr::Kind::kCast: {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/arrow_status.h"
 #include "iceberg/arrow_conform.h"
 
 namespace icegraph::mapping {
@@ -19,8 +20,7 @@ constexpr size_t kMaxEcho = 100;
 
 template <typename T>
 Result<T> FromArrow(arrow::Result<T> r, std::string_view what) {
-  if (!r.ok()) return iceberg::FromArrowStatus(r.status(), std::string(what));
-  return std::move(r).ValueOrDie();
+  return FromArrowResult(std::move(r), what);
 }
 
 // ---- plan building ------------------------------------------------------------------------------------------

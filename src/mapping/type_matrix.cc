@@ -13,6 +13,8 @@
 #include <limits>
 #include <mutex>
 
+#include "common/arrow_status.h"
+#include "common/datetime.h"
 #include "iceberg/arrow_conform.h"
 
 namespace icegraph::mapping {
@@ -62,14 +64,11 @@ std::string ScalarText(const arrow::Array& a, int64_t i) {
   return s.ok() ? Echo((*s)->ToString()) : std::string("?");
 }
 
-Status FromArrow(const arrow::Status& st, std::string_view what) {
-  return st.ok() ? Status::OK() : iceberg::FromArrowStatus(st, std::string(what));
-}
+Status FromArrow(const arrow::Status& st, std::string_view what) { return FromArrowStatus(st, what); }
 
 template <typename T>
 Result<T> FromArrow(arrow::Result<T> r, std::string_view what) {
-  if (!r.ok()) return iceberg::FromArrowStatus(r.status(), std::string(what));
-  return std::move(r).ValueOrDie();
+  return FromArrowResult(std::move(r), what);
 }
 
 Result<std::shared_ptr<arrow::Array>> Cast(const std::shared_ptr<arrow::Array>& a,
@@ -155,79 +154,17 @@ std::optional<double> ParseDouble(std::string_view s) {
   return v;
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  const auto days = std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d));
-  return days.time_since_epoch().count();
-}
+using datetime::FloorDiv;
 
 // "YYYY-MM-DD[( |T)hh:mm[:ss[.f*]]][Z|±hh[:]mm]" as seconds since the epoch (fraction dropped, floored).
 std::optional<int64_t> ParseDatetime(std::string_view s) {
-  s = Trim(s);
-  size_t i = 0;
-  const auto num = [&](size_t digits, int* out) {
-    if (i + digits > s.size()) return false;
-    int v = 0;
-    for (size_t k = 0; k < digits; ++k) {
-      const char c = s[i + k];
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    *out = v;
-    i += digits;
-    return true;
-  };
-  const auto sep = [&](char c) {
-    if (i < s.size() && s[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!num(4, &y) || !sep('-') || !num(2, &mo) || !sep('-') || !num(2, &d)) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
-                                        std::chrono::day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return std::nullopt;
-  int64_t offset_s = 0;
-  if (i < s.size()) {
-    if (s[i] != ' ' && s[i] != 'T') return std::nullopt;
-    ++i;
-    if (!num(2, &h) || !sep(':') || !num(2, &mi)) return std::nullopt;
-    if (sep(':') && !num(2, &sec)) return std::nullopt;
-    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
-    if (sep('.')) {
-      const size_t start = i;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      if (i == start) return std::nullopt;
-    }
-    if (sep('Z')) {
-    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-      const int sign = s[i] == '-' ? -1 : 1;
-      ++i;
-      int oh = 0, om = 0;
-      if (!num(2, &oh)) return std::nullopt;
-      sep(':');
-      if (!num(2, &om) || oh > 23 || om > 59) return std::nullopt;
-      offset_s = sign * (oh * 3600 + om * 60);
-    }
-  }
-  if (i != s.size()) return std::nullopt;
-  return DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * kSecondsPerDay + h * 3600 + mi * 60 +
-         sec - offset_s;
+  const auto t = datetime::ParseTimestamp(Trim(s));
+  if (!t.ok()) return std::nullopt;
+  return t->seconds;
 }
 
 void AppendCivil(std::string* out, int64_t seconds, int64_t micros) {
-  const int64_t days = FloorDiv(seconds, kSecondsPerDay);
-  const int64_t sod = seconds - days * kSecondsPerDay;
-  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
-  fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
-                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), sod / 3600, sod / 60 % 60,
-                 sod % 60);
+  out->append(datetime::FormatSeconds(seconds, ' '));
   if (micros != 0) fmt::format_to(std::back_inserter(*out), ".{:06}", micros);
 }
 

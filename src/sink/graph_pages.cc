@@ -2,14 +2,18 @@
 
 #include <algorithm>
 
+#include "common/json_fields.h"
+
 namespace icegraph::sink {
 namespace {
 
 using json = nlohmann::json;
 
+// Callers pass vertices SortedVertices checked to hold a v_id.
 std::string IdOf(const json& v) {
-  const json& id = v.at("v_id");
-  return id.is_string() ? id.get<std::string>() : id.dump();
+  const json* id = json_fields::Member(v, "v_id");
+  if (id == nullptr) return {};
+  return id->is_string() ? id->get<std::string>() : id->dump();
 }
 
 // Sorted vertex ids of a type (REST++ gives them in no particular order).
@@ -18,7 +22,12 @@ Result<std::vector<json>> SortedVertices(TigerGraphClient& client, const std::st
   if (!all.is_array()) return Status::Internal("REST++ vertices of " + type + ": expected an array");
   std::vector<json> out;
   out.reserve(all.size());
-  for (json& v : all) out.push_back(std::move(v));
+  for (json& v : all) {
+    if (json_fields::Member(v, "v_id") == nullptr) {
+      return Status::Invalid("REST++ vertices of " + type + ": an item without v_id: " + v.dump().substr(0, 200));
+    }
+    out.push_back(std::move(v));
+  }
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return IdOf(a) < IdOf(b); });
   return out;
 }
@@ -27,24 +36,33 @@ Result<std::vector<json>> SortedVertices(TigerGraphClient& client, const std::st
 Result<std::vector<json>> EdgesOf(TigerGraphClient& client, const std::string& from_type, const std::string& id,
                                   const std::string& edge_type) {
   ICEGRAPH_ASSIGN_OR_RAISE(json all, client.GetEdges(from_type, id, edge_type));
+  if (!all.is_array()) return Status::Internal("REST++ edges of " + from_type + " " + id + ": expected an array");
   std::vector<json> out;
+  const std::string what = "REST++ " + edge_type + " edge of " + from_type + " " + id;
   for (json& e : all) {
-    const bool directed = e.value("directed", true);
-    const std::string to_type = e.value("to_type", "");
-    const std::string to_id = e.contains("to_id") && e["to_id"].is_string() ? e["to_id"].get<std::string>() : "";
+    if (!e.is_object()) return Status::Invalid(what + ": not an object: " + e.dump().substr(0, 200));
+    ICEGRAPH_ASSIGN_OR_RAISE(const bool directed, json_fields::BoolOr(e, "directed", true));
+    ICEGRAPH_ASSIGN_OR_RAISE(const std::string to_type, json_fields::StringOr(e, "to_type", ""));
+    ICEGRAPH_ASSIGN_OR_RAISE(const std::string e_type, json_fields::StringOr(e, "e_type", edge_type));
+    ICEGRAPH_ASSIGN_OR_RAISE(const std::string from_type_of, json_fields::StringOr(e, "from_type", from_type));
+    ICEGRAPH_ASSIGN_OR_RAISE(const json attributes, json_fields::ObjectOr(e, "attributes"));
+    const json* to_id_member = json_fields::Member(e, "to_id");
+    const json* from_id_member = json_fields::Member(e, "from_id");
+    const std::string to_id =
+        to_id_member != nullptr && to_id_member->is_string() ? to_id_member->get<std::string>() : "";
     if (!directed && to_type == from_type && to_id < id) continue;  // listed from the other end
-    json edge = {{"e_type", e.value("e_type", edge_type)},
-                 {"directed", directed},
-                 {"from_type", e.value("from_type", from_type)},
-                 {"from_id", e.value("from_id", id)},
-                 {"to_type", to_type},
-                 {"to_id", e.value("to_id", json(""))},
-                 {"attributes", e.value("attributes", json::object())}};
+    json edge = {{"e_type", e_type},          {"directed", directed},
+                 {"from_type", from_type_of}, {"from_id", from_id_member != nullptr ? *from_id_member : json(id)},
+                 {"to_type", to_type},        {"to_id", to_id_member != nullptr ? *to_id_member : json("")},
+                 {"attributes", attributes}};
     out.push_back(std::move(edge));
   }
+  // Every edge built above holds a string to_type, so the keys below cannot throw.
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    const auto ka = std::make_tuple(a["to_type"].get<std::string>(), a["to_id"].dump(), a["attributes"].dump());
-    const auto kb = std::make_tuple(b["to_type"].get<std::string>(), b["to_id"].dump(), b["attributes"].dump());
+    const auto ka =
+        std::make_tuple(a["to_type"].get_ref<const std::string&>(), a["to_id"].dump(), a["attributes"].dump());
+    const auto kb =
+        std::make_tuple(b["to_type"].get_ref<const std::string&>(), b["to_id"].dump(), b["attributes"].dump());
     return ka < kb;
   });
   return out;
@@ -62,11 +80,14 @@ Result<VertexPage> ReadVertexPage(TigerGraphClient& client, const std::string& t
   }
   VertexPage page;
   for (; it != all.end() && static_cast<int64_t>(page.items.size()) < limit; ++it) {
-    json attrs = it->value("attributes", json::object());
+    auto attrs_or = json_fields::ObjectOr(*it, "attributes");
+    if (!attrs_or.ok()) return attrs_or.status().WithContext("REST++ vertex " + IdOf(*it) + " of " + type);
+    json attrs = std::move(attrs_or).ValueOrDie();
+    ICEGRAPH_ASSIGN_OR_RAISE(const std::string v_type, json_fields::StringOr(*it, "v_type", type));
     const std::string id = IdOf(*it);
     // primary_id_as_attribute repeats the id as attribute `id`: the skeleton's shape has it as v_id only.
     if (attrs.contains("id") && attrs["id"].is_string() && attrs["id"].get<std::string>() == id) attrs.erase("id");
-    page.items.push_back({{"v_type", it->value("v_type", type)}, {"v_id", it->at("v_id")}, {"attributes", attrs}});
+    page.items.push_back({{"v_type", v_type}, {"v_id", *json_fields::Member(*it, "v_id")}, {"attributes", attrs}});
   }
   if (it != all.end() && !page.items.empty()) page.next_after = IdOf(page.items.back());
   return page;

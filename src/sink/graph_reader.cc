@@ -25,7 +25,7 @@ Result<nlohmann::json> GraphReader::EdgesFrom(const std::string& from_type, cons
                                               const std::string& edge_type) {
   auto edges = client_.GetEdges(from_type, from_id, edge_type);
   // REST++ refuses a source vertex it does not hold ("... is not a valid vertex id ..."): it has no edges.
-  if (!edges.ok() && edges.status().message().find("is not a valid vertex id") != std::string::npos) {
+  if (!edges.ok() && edges.status().cause() == ErrorDetail::Cause::kNoSuchVertex) {
     return nlohmann::json::array();
   }
   if (!edges.ok()) return edges.status().WithContext("reading " + edge_type + " edges of " + from_type + " " + from_id);

@@ -43,15 +43,16 @@ int64_t EstimateBytes(const std::vector<mapping::AttributeColumn>& attrs, int64_
   return n;
 }
 
-// Rows that failed for reasons of their own answer 400; these messages name the request instead (type or graph).
+// Rows that failed for reasons of their own answer 400; a request naming a missing type, graph or edge pair fails as
+// a whole, and so does every error that is no refusal of the rows (transport, auth, 5xx).
 bool RequestLevelError(const Status& st) {
-  const std::string& m = st.message();
-  return st.code() != StatusCode::kInvalid || m.find("is not a valid vertex type") != std::string::npos ||
-         m.find("is not a valid edge type") != std::string::npos || m.find("cannot be found") != std::string::npos ||
-         m.find("does not connect") != std::string::npos;
+  using Cause = ErrorDetail::Cause;
+  const Cause cause = st.cause();
+  return st.code() != StatusCode::kInvalid || cause == Cause::kUnknownType || cause == Cause::kUnknownGraph ||
+         cause == Cause::kSchemaMismatch;
 }
 
-bool TooLarge(const Status& st) { return st.message().find("HTTP 413") != std::string::npos; }
+bool TooLarge(const Status& st) { return st.cause() == ErrorDetail::Cause::kTooLarge; }
 
 }  // namespace
 
@@ -239,6 +240,7 @@ Status GraphSink::Enqueue(Job job) {
   return Status::OK();
 }
 
+// A thread body: an exception leaving it would end the process, so RunJob's are caught and become the run's error.
 void GraphSink::Worker() {
   for (;;) {
     Job job;
@@ -251,16 +253,27 @@ void GraphSink::Worker() {
       ++active_;
       not_full_.notify_one();
     }
-    const bool failed_before = [this] {
+    bool failed_before = false;
+    {
       const std::lock_guard<std::mutex> lock(mu_);
-      return !error_.ok();
-    }();
-    const Status st = failed_before ? Status::OK() : RunJob(job);
+      failed_before = !error_.ok();
+    }
+    Status st;
+    try {
+      if (!failed_before) st = RunJob(job);
+    } catch (const std::exception& e) {
+      st = Status::Internal(std::string("sink worker: unexpected exception: ") + e.what());
+    } catch (...) {
+      st = Status::Internal("sink worker: unexpected exception");
+    }
     {
       const std::lock_guard<std::mutex> lock(mu_);
       if (!st.ok() && error_.ok()) {
         error_ = st;
-        log::Error("sink.failed", {{"type", job.batch->type}, {"error", st.message()}});
+        try {
+          log::Error("sink.failed", {{"type", job.batch->type}, {"error", st.message()}});
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the error is kept in error_; only its log line is lost
+        }
       }
       --active_;
       if (!error_.ok()) {

@@ -1,16 +1,9 @@
 #include "sink/tigergraph_client.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
-#include <array>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <ctime>
-#include <random>
-#include <thread>
-
+#include "common/encoding.h"
+#include "common/json_fields.h"
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -18,33 +11,6 @@ namespace icegraph::sink {
 namespace {
 
 using json = nlohmann::json;
-
-struct CurlDeleter {
-  void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
-
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-
-size_t WriteBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
-// Keeps the Retry-After header of an answer (the only header the retry policy reads).
-size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
-  const std::string_view line(data, size * n);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size() && std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
-        return a == std::tolower(static_cast<unsigned char>(b));
-      })) {
-    *static_cast<std::string*>(user) = std::string(line.substr(kName.size()));
-  }
-  return size * n;
-}
 
 // The `kind` label of TigerGraph request metrics, from the path.
 const char* RequestKind(std::string_view path) {
@@ -58,54 +24,6 @@ const char* RequestKind(std::string_view path) {
   if (path.rfind("/gsql/v1/schema", 0) == 0) return "schema";
   if (path.rfind("/gsql/", 0) == 0) return "gsql";
   return "other";
-}
-
-// A URL as it may be logged: credentials written into it (http://user:pass@host) are dropped.
-std::string WithoutUserinfo(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@');
-  const size_t slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  if (scheme == std::string::npos || at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-  return url.substr(0, scheme + 3) + url.substr(at + 1);
-}
-
-// How the retry policy sees a transport error; `connected`: the request went out before it failed.
-FailureKind CurlFailure(CURLcode rc, bool connected) {
-  switch (rc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return FailureKind::kConnect;
-    case CURLE_OPERATION_TIMEDOUT: return connected ? FailureKind::kTimeout : FailureKind::kConnect;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_LOGIN_DENIED:
-    case CURLE_OUT_OF_MEMORY: return FailureKind::kFatal;
-    default: return connected ? FailureKind::kReset : FailureKind::kConnect;
-  }
-}
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t buf = 0;
-  int bits = 0;
-  for (const char c : in) {
-    buf = (buf << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buf >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buf << (6 - bits)) & 63]);
-  while (out.size() % 4 != 0) out.push_back('=');
-  return out;
 }
 
 int64_t Int(const json& j, const char* key) {
@@ -135,23 +53,24 @@ StatusCode CodeForHttp(long status) {
 
 std::string BodyExcerpt(const std::string& body) { return body.size() <= 300 ? body : body.substr(0, 300) + "..."; }
 
+bool Contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
 }  // namespace
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
+ErrorDetail::Cause ClassifyTigerGraphError(int http_status, std::string_view code, std::string_view message) {
+  using Cause = ErrorDetail::Cause;
+  if (http_status == 413) return Cause::kTooLarge;
+  if (code == "REST-2004" || code == "REST-2005" || code == "GSQL-7004") return Cause::kUnknownType;
+  if (code == "REST-1003" || code == "REST-1004") return Cause::kUnknownGraph;
+  // REST-30000 ("invalid payload") covers the whole request and single rows alike; only its text tells them apart.
+  if (Contains(message, "is not a valid vertex type") || Contains(message, "is not a valid edge type")) {
+    return Cause::kUnknownType;
   }
-  return out;
+  if (Contains(message, "is not a valid vertex id")) return Cause::kNoSuchVertex;
+  if (Contains(message, "does not connect")) return Cause::kSchemaMismatch;
+  if (Contains(message, "cannot be found") || Contains(message, "does not exist")) return Cause::kUnknownGraph;
+  if (http_status == 400) return Cause::kInvalidRow;
+  return Cause::kUnspecified;
 }
 
 int64_t LoadingStats::rejected() const {
@@ -182,52 +101,20 @@ std::string LoadingStats::RejectReasons() const {
   return out;
 }
 
-// A bounded set of curl easy handles: a request takes one (waiting while all are busy) and gives it back, so
-// connections are kept alive and at most `size` requests are in flight.
-class TigerGraphClient::HandlePool {
+// The token as an AuthProvider of the HTTP client: renewable when it was got from credentials.
+class TigerGraphClient::TokenAuth final : public http::AuthProvider {
  public:
-  explicit HandlePool(int size) : size_(size) {}
-
-  CurlPtr Take() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return !free_.empty() || created_ < size_; });
-    if (!free_.empty()) {
-      CurlPtr h = std::move(free_.back());
-      free_.pop_back();
-      return h;
-    }
-    ++created_;
-    return CurlPtr(curl_easy_init());
-  }
-
-  void Give(CurlPtr h) {
-    {
-      const std::lock_guard<std::mutex> lock(mu_);
-      if (h) {
-        free_.push_back(std::move(h));
-      } else {
-        --created_;
-      }
-    }
-    cv_.notify_one();
-  }
-
-  std::atomic<int64_t> requests{0};
-  std::atomic<uint64_t> next_url{0};
+  explicit TokenAuth(TigerGraphClient& client) : client_(client) {}
+  Result<std::string> Authorization() override { return client_.CurrentAuthorization(false); }
+  bool Renewable() const override { return client_.token_from_credentials_; }
+  Result<std::string> Renew(const std::string& refused) override { return client_.CurrentAuthorization(true, refused); }
 
  private:
-  const int size_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<CurlPtr> free_;
-  int created_ = 0;
+  TigerGraphClient& client_;
 };
 
-TigerGraphClient::TigerGraphClient(TigerGraphOptions options)
-    : options_(std::move(options)),
-      pool_(std::make_unique<HandlePool>(options_.concurrency)),
-      breaker_(options_.retry.breaker_after_ms),
-      limiter_(options_.concurrency, options_.retry.adaptive_concurrency) {
+TigerGraphClient::TigerGraphClient(TigerGraphOptions options, std::unique_ptr<http::HttpClient> http)
+    : options_(std::move(options)), http_(std::move(http)), token_auth_(std::make_unique<TokenAuth>(*this)) {
   token_ = options_.token;
 }
 
@@ -241,91 +128,26 @@ Result<std::unique_ptr<TigerGraphClient>> TigerGraphClient::Make(TigerGraphOptio
   for (std::string& u : options.urls) {
     while (!u.empty() && u.back() == '/') u.pop_back();
   }
-  static std::once_flag curl_init;
-  std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return std::unique_ptr<TigerGraphClient>(new TigerGraphClient(std::move(options)));
+  http::ClientOptions h;
+  h.peer = "TigerGraph";
+  h.log_event = "tigergraph";
+  h.tls.verify = options.verify_tls;
+  h.tls.ca_bundle = options.ca_bundle;
+  h.tls.hint = "give the server's CA as tigergraph.ca_bundle, or set verify_tls: false";
+  h.connect_timeout_ms = options.connect_timeout_ms;
+  h.request_timeout_ms = options.request_timeout_ms;
+  h.concurrency = options.concurrency;
+  h.retry = options.retry;
+  h.metrics.requests = &metrics::Std().tg_requests;
+  h.metrics.retries = &metrics::Std().tg_retries;
+  h.metrics.seconds = &metrics::Std().tg_request_seconds;
+  ICEGRAPH_ASSIGN_OR_RAISE(std::unique_ptr<http::HttpClient> http, http::HttpClient::Make(std::move(h)));
+  return std::unique_ptr<TigerGraphClient>(new TigerGraphClient(std::move(options), std::move(http)));
 }
 
-int64_t TigerGraphClient::requests_sent() const { return pool_->requests.load(); }
+int64_t TigerGraphClient::requests_sent() const { return http_->requests_sent(); }
 
-TigerGraphClient::Attempt TigerGraphClient::SendOnce(const char* method, const std::string& path, std::string_view body,
-                                                     const char* content_type, const std::string& authorization) {
-  const std::string& base = options_.urls[pool_->next_url.fetch_add(1) % options_.urls.size()];
-  const std::string url = base + path;
-  Attempt out;
-  CurlPtr h = pool_->Take();
-  if (!h) {
-    pool_->Give(nullptr);
-    out.error = Status::Internal("curl_easy_init failed");
-    out.kind = FailureKind::kFatal;
-    return out;
-  }
-  CURL* c = h.get();
-  curl_easy_reset(c);
-  Response& r = out.response;
-  SlistPtr headers;
-  const auto add_header = [&headers](const std::string& line) {
-    curl_slist* l = curl_slist_append(headers.get(), line.c_str());
-    if (l != nullptr) {
-      (void)headers.release();  // l is the same list, grown
-      headers.reset(l);
-    }
-  };
-  if (!authorization.empty()) add_header("Authorization: " + authorization);
-  if (content_type != nullptr) add_header(std::string("Content-Type: ") + content_type);
-  add_header("Expect:");  // no 100-continue round trip for large bodies
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_bundle.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &ReadHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.retry_after);
-  std::array<char, CURL_ERROR_SIZE> detail{};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail.data());
-  if (std::string_view(method) == "GET") {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  } else {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    if (std::string_view(method) != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  }
-  pool_->requests.fetch_add(1);
-  const CURLcode rc = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  // Bytes of the request that went out: none means it never reached the server (also on a reused connection,
-  // whose connect time reads 0).
-  long request_bytes = 0;
-  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-  pool_->Give(std::move(h));
-  if (rc != CURLE_OK) {
-    out.kind = CurlFailure(rc, request_bytes > 0);
-    const std::string why = detail[0] != '\0' ? std::string(detail.data()) : curl_easy_strerror(rc);
-    const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
-                     rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
-    out.error = Status::Unavailable(
-        fmt::format("{} {}{}: {}{}", method, WithoutUserinfo(base), path, why,
-                    tls ? " (TLS: give the server's CA as tigergraph.ca_bundle, or set verify_tls: false)" : ""));
-    return out;
-  }
-  if (r.status == 503 || r.status == 429) {
-    out.kind = FailureKind::kOverloaded;
-  } else if (r.status == 502 || r.status == 504) {
-    out.kind = FailureKind::kGateway;
-  }
-  if (out.kind != FailureKind::kNone) {
-    out.error = Status::Unavailable(fmt::format("{} {}: HTTP {}", method, path, r.status));
-  }
-  return out;
-}
+RetryStats TigerGraphClient::retry_stats() const { return http_->retry_stats(); }
 
 Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh, const std::string& failed) {
   const std::lock_guard<std::mutex> lock(token_mu_);
@@ -338,12 +160,12 @@ Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh, const s
   if (!options_.secret.empty()) {
     body["secret"] = options_.secret;
   } else {
-    basic = "Basic " + Base64(options_.username + ":" + options_.password);
+    basic = "Basic " + encoding::Base64Encode(options_.username + ":" + options_.password);
   }
   const std::string path = "/gsql/v1/tokens";
   ICEGRAPH_ASSIGN_OR_RAISE(Response r,
                            Send("POST", path, body.dump(), "application/json", AuthMode::kNone, true, basic));
-  if (r.status == 400 && r.body.find("does not exist") != std::string::npos) {
+  if (r.status == 400 && JsonReply(path, r).status().cause() == ErrorDetail::Cause::kUnknownGraph) {
     // The graph is yet to be created (a schema run): a token not bound to a graph serves GSQL.
     body.erase("graph");
     ICEGRAPH_ASSIGN_OR_RAISE(r, Send("POST", path, body.dump(), "application/json", AuthMode::kNone, true, basic));
@@ -361,123 +183,45 @@ Result<std::string> TigerGraphClient::CurrentAuthorization(bool refresh, const s
 
 Status TigerGraphClient::Authenticate() { return CurrentAuthorization(false).status(); }
 
-void TigerGraphClient::CountRetry(const std::string& path, FailureKind kind) {
-  metrics::Std().tg_retries.With({RequestKind(path)}).Inc();
-  const std::lock_guard<std::mutex> lock(stats_mu_);
-  ++stats_.retries;
-  ++stats_.reasons[std::string(FailureName(kind))];
-}
-
-RetryStats TigerGraphClient::retry_stats() const {
-  RetryStats out;
-  {
-    const std::lock_guard<std::mutex> lock(stats_mu_);
-    out = stats_;
-  }
-  out.attempts = pool_->requests.load();
-  out.concurrency_cuts = limiter_.cuts();
-  out.min_concurrency = limiter_.min_limit();
-  out.breaker_opened = breaker_.open();
-  return out;
-}
-
 Result<TigerGraphClient::Response> TigerGraphClient::Send(const char* method, const std::string& path,
                                                           std::string_view body, const char* content_type,
                                                           AuthMode auth, bool idempotent,
                                                           const std::string& fixed_authorization) {
-  const RetryOptions& policy = options_.retry;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(policy.request_budget_ms);
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::string authorization = fixed_authorization;
-  if (auth == AuthMode::kBearer) {
-    ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(false));
-  }
-  constexpr int kMaxTokenRefusals = 5;
-  int token_refusals = 0;
-  for (int attempt = 1;; ++attempt) {
-    ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
-    limiter_.Acquire();
-    const auto sent_at = std::chrono::steady_clock::now();
-    Attempt a = SendOnce(method, path, body, content_type, authorization);
-    const std::vector<std::string> kind_label{RequestKind(path)};
-    metrics::Std().tg_requests.With(kind_label).Inc();
-    metrics::Std()
-        .tg_request_seconds.With(kind_label)
-        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent_at).count());
-    // A refused token is no sign of overload: the server answered.
-    if (a.kind == FailureKind::kNone && a.response.status == 401 && auth == AuthMode::kBearer &&
-        token_from_credentials_) {
-      a.kind = FailureKind::kTokenExpired;
-    }
-    limiter_.Release(a.kind == FailureKind::kTokenExpired ? FailureKind::kNone : a.kind);
-    if (a.kind == FailureKind::kNone) {
-      breaker_.OnSuccess();
-      return std::move(a.response);
-    }
-    if (a.kind == FailureKind::kTokenExpired) {
-      breaker_.OnSuccess();
-      // A renewal is not a failed attempt; only a token refused again and again right after renewals is.
-      if (++token_refusals > kMaxTokenRefusals) {
-        return Status::Unauthorized(
-            fmt::format("{} {}: the token was refused {} times in a row, each time just "
-                        "after it was renewed",
-                        method, path, token_refusals));
-      }
-      --attempt;
-      CountRetry(path, a.kind);
-      log::Info("tigergraph.retry", {{"path", path}, {"attempt", attempt}, {"reason", "token_expired"}});
-      ICEGRAPH_ASSIGN_OR_RAISE(authorization, CurrentAuthorization(true, authorization));
-      continue;
-    }
-    token_refusals = 0;
-    if (!Retryable(a.kind, idempotent)) {
-      // A final HTTP answer goes back to the caller, who reads TigerGraph's message from it.
-      if (a.response.status != 0 && a.kind != FailureKind::kFatal) return std::move(a.response);
-      return a.error;
-    }
-    if (breaker_.OnFailure(a.error)) {
-      log::Error("tigergraph.breaker_open", {{"path", path}, {"error", a.error.message()}});
-    }
-    ICEGRAPH_RETURN_NOT_OK(breaker_.Check());
-    if (attempt >= policy.max_attempts) {
-      return a.error.WithContext(fmt::format("gave up after {} attempts", attempt));
-    }
-    auto wait = Backoff(policy, attempt, std::uniform_real_distribution<double>(0, 1)(rng));
-    if (!a.response.retry_after.empty()) {
-      if (const auto ra = ParseRetryAfter(a.response.retry_after, static_cast<int64_t>(std::time(nullptr)))) {
-        wait = std::max(wait, *ra);
-      }
-    }
-    if (std::chrono::steady_clock::now() + wait > deadline) {
-      return a.error.WithContext(
-          fmt::format("gave up after {} attempts: the request's time budget of {} ms would "
-                      "run out before the next",
-                      attempt, policy.request_budget_ms));
-    }
-    CountRetry(path, a.kind);
-    log::Warn("tigergraph.retry", {{"path", path},
-                                   {"attempt", attempt},
-                                   {"reason", std::string(FailureName(a.kind))},
-                                   {"wait_ms", static_cast<int64_t>(wait.count())},
-                                   {"error", a.error.message()}});
-    std::this_thread::sleep_for(wait);
-  }
+  http::Request request;
+  request.method = method;
+  request.url = path;
+  request.bases = &options_.urls;
+  request.body = body;
+  if (content_type != nullptr) request.headers.push_back(std::string("Content-Type: ") + content_type);
+  request.idempotent = idempotent;
+  request.kind = RequestKind(path);
+  if (auth == AuthMode::kBearer) return http_->Send(request, *token_auth_);
+  http::FixedAuth fixed(fixed_authorization);
+  return http_->Send(request, fixed);
 }
 
 Result<nlohmann::json> TigerGraphClient::JsonReply(const std::string& path, const Response& r) {
   json j = json::parse(r.body, nullptr, false);
-  const bool error = j.is_object() && j.value("error", false);
-  if (r.status >= 200 && r.status < 300 && !error && !j.is_discarded()) return j;
+  const auto error = json_fields::BoolOr(j, "error", false);
+  const bool success = r.status >= 200 && r.status < 300;
+  if (success && !j.is_discarded() && error.ok() && !*error) return j;
   std::string code;
   std::string message;
   if (j.is_object()) {
-    if (j.contains("code") && j["code"].is_string()) code = j["code"].get<std::string>();
-    if (j.contains("message") && j["message"].is_string()) message = j["message"].get<std::string>();
+    code = json_fields::StringOr(j, "code", "").ValueOr("");
+    message = json_fields::StringOr(j, "message", "").ValueOr("");
+    if (!error.ok()) message += " (" + error.status().message() + ")";
   } else {
     message = BodyExcerpt(r.body);
   }
-  const StatusCode sc = r.status >= 200 && r.status < 300 ? StatusCode::kInvalid : CodeForHttp(r.status);
-  return Status(sc, fmt::format("{}: HTTP {}{}{}: {}", path, r.status, code.empty() ? "" : " ", code, message));
+  const StatusCode sc = success ? StatusCode::kInvalid : CodeForHttp(r.status);
+  ErrorDetail detail;
+  detail.http_status = static_cast<int>(r.status);
+  detail.remote_code = code;
+  detail.retryable = false;  // a final answer: the retry policy already had its turn in Send
+  detail.cause = ClassifyTigerGraphError(static_cast<int>(r.status), code, message);
+  return Status(sc, fmt::format("{}: HTTP {}{}{}: {}", path, r.status, code.empty() ? "" : " ", code, message))
+      .WithDetail(std::move(detail));
 }
 
 Result<std::string> TigerGraphClient::RunGsql(const std::string& statement) {
@@ -495,8 +239,8 @@ Result<nlohmann::json> TigerGraphClient::GetSchema() {
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
   auto j = JsonReply(path, r);
   // TigerGraph answers 400 "Graph g does not exist." for a graph not created yet: callers create it then.
-  if (!j.ok() && r.status == 400 && j.status().message().find("does not exist") != std::string::npos) {
-    return Status::NotFound(j.status().message());
+  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kUnknownGraph) {
+    return Status(StatusCode::kNotFound, j.status().message()).WithDetail(*j.status().detail());
   }
   if (!j.ok()) return j.status();
   return j->contains("results") ? (*j)["results"] : *j;
@@ -510,8 +254,10 @@ Result<LoadingStats> TigerGraphClient::PostLoadingJob(const std::string& job, co
                                        UrlEncode(filename_var), UrlEncode(sep), UrlEncode(eol));
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, body, "text/plain", AuthMode::kBearer));
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(base + " (job " + job + ")", r));
-  const json results = j.value("results", json::array());
-  if (!results.is_array() || results.empty()) {
+  auto results_or = json_fields::ArrayOr(j, "results");
+  if (!results_or.ok()) return results_or.status().WithContext(base + ": loading job answer");
+  const json& results = *results_or;
+  if (results.empty()) {
     return Status::Invalid(fmt::format("{}: no statistics in the answer: {}", base, BodyExcerpt(r.body)));
   }
   const json& stats = results[0].contains("statistics") ? results[0]["statistics"] : results[0];
@@ -531,7 +277,9 @@ Result<LoadingStats> TigerGraphClient::PostLoadingJob(const std::string& job, co
     if (!stats.contains(kind) || !stats[kind].is_array()) continue;
     for (const json& t : stats[kind]) {
       LoadingStats::TypeCounts c;
-      c.type = t.value("typeName", "");
+      auto type_name = json_fields::StringOr(t, "typeName", "");
+      if (!type_name.ok()) return type_name.status().WithContext(base + ": loading job statistics");
+      c.type = std::move(type_name).ValueOrDie();
       c.is_edge = std::string_view(kind) == "edge";
       c.valid_object = Int(t, "validObject");
       c.no_id_found = Int(t, "noIdFound");
@@ -559,8 +307,9 @@ Result<UpsertResult> TigerGraphClient::Upsert(std::string_view json_body, const 
   }
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, json_body, "application/json", AuthMode::kBearer));
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(base, r));
-  const json results = j.value("results", json::array());
-  const json& first = results.is_array() && !results.empty() ? results[0] : results;
+  auto results = json_fields::ArrayOr(j, "results");
+  if (!results.ok()) return results.status().WithContext(base + ": upsert answer");
+  const json first = results->empty() ? json::object() : (*results)[0];
   UpsertResult out;
   out.accepted_vertices = Int(first, "accepted_vertices");
   out.accepted_edges = Int(first, "accepted_edges");
@@ -568,8 +317,8 @@ Result<UpsertResult> TigerGraphClient::Upsert(std::string_view json_body, const 
   out.skipped_edges = Int(first, "skipped_edges");
   // Servers name the list edge_vertices_not_exist (4.x, the docs' example) or miss_vertices (the docs' prose).
   for (const char* key : {"edge_vertices_not_exist", "miss_vertices"}) {
-    if (first.contains(key)) {
-      out.miss_vertices = first[key];
+    if (const json* miss = json_fields::Member(first, key)) {
+      out.miss_vertices = *miss;
       break;
     }
   }
@@ -581,8 +330,10 @@ Result<int64_t> TigerGraphClient::Count(const char* function, const std::string&
   const json body = {{"function", function}, {"type", type}};
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("POST", path, body.dump(), "application/json", AuthMode::kBearer));
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  auto rows = json_fields::ArrayOr(j, "results");
+  if (!rows.ok()) return rows.status().WithContext(path + ": " + function + " answer");
   int64_t n = 0;
-  for (const json& row : j.value("results", json::array())) n += Int(row, "count");
+  for (const json& row : *rows) n += Int(row, "count");
   return n;
 }
 
@@ -593,7 +344,9 @@ Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type) {
   const std::string path = fmt::format("/restpp/graph/{}/vertices/{}", UrlEncode(options_.graph), UrlEncode(type));
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
-  return j.value("results", json::array());
+  auto results = json_fields::ArrayOr(j, "results");
+  if (!results.ok()) return results.status().WithContext(path);
+  return std::move(results).ValueOrDie();
 }
 
 Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, const std::string& from_id,
@@ -602,7 +355,9 @@ Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, 
                                        UrlEncode(from_type), UrlEncode(from_id), UrlEncode(edge_type));
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
   ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
-  return j.value("results", json::array());
+  auto results = json_fields::ArrayOr(j, "results");
+  if (!results.ok()) return results.status().WithContext(path);
+  return std::move(results).ValueOrDie();
 }
 
 Status TigerGraphClient::DeleteVertex(const std::string& type, const std::string& id) {

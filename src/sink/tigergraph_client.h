@@ -1,5 +1,5 @@
-// A TigerGraph 4.x REST client over libcurl: GSQL statements and schema, loading-job posts, REST++ upserts, counts and
-// reads. Thread-safe; at most `concurrency` requests are in flight (a pool of that many curl easy handles).
+// A TigerGraph 4.x REST client over the shared HTTP client (common/http_client.h): GSQL statements and schema,
+// loading-job posts, REST++ upserts, counts and reads. Thread-safe; at most `concurrency` requests are in flight.
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/status.h"
 #include "sink/retry.h"
 
@@ -111,30 +112,18 @@ class TigerGraphClient {
   RetryStats retry_stats() const;
 
  private:
-  struct Response {
-    long status = 0;
-    std::string body;
-    std::string retry_after;  // the Retry-After header, when sent
-  };
-  /// One HTTP exchange: the answer, or the transport error and how retrying sees it.
-  struct Attempt {
-    Response response;
-    Status error;
-    FailureKind kind = FailureKind::kNone;
-  };
-  class HandlePool;
+  using Response = http::Response;
+  class TokenAuth;
   enum class AuthMode { kBearer, kNone };
 
-  explicit TigerGraphClient(TigerGraphOptions options);
-  /// Sends one request under the retry policy (retry.h): retryable failures are retried with backoff within the
-  /// request's time budget, an expired token is renewed, and the circuit breaker stops everything when TigerGraph
-  /// stays down. `idempotent`: the request may be repeated even when it may have been applied.
+  explicit TigerGraphClient(TigerGraphOptions options, std::unique_ptr<http::HttpClient> http);
+  /// Sends one request to the next URL (round-robin) under the HTTP client's retry policy (common/retry.h), with
+  /// the token as Authorization (renewed when refused) or, with AuthMode::kNone, `fixed_authorization`.
+  /// `idempotent`: the request may be repeated even when it may have been applied.
   Result<Response> Send(const char* method, const std::string& path, std::string_view body, const char* content_type,
                         AuthMode auth, bool idempotent = true, const std::string& fixed_authorization = {});
-  Attempt SendOnce(const char* method, const std::string& path, std::string_view body, const char* content_type,
-                   const std::string& authorization);
-  void CountRetry(const std::string& path, FailureKind kind);
-  /// Parses a REST++/GSQL JSON answer; errors carry the path, HTTP status and TigerGraph's code and message.
+  /// Parses a REST++/GSQL JSON answer; errors carry the path, HTTP status and TigerGraph's code and message, and an
+  /// ErrorDetail with the status, the code and the cause (ClassifyTigerGraphError).
   Result<nlohmann::json> JsonReply(const std::string& path, const Response& r);
   /// "Bearer <token>", getting one first when needed; `refresh` renews it unless another thread already replaced
   /// `failed`, the authorization that was refused.
@@ -142,17 +131,18 @@ class TigerGraphClient {
   Result<int64_t> Count(const char* function, const std::string& type);
 
   const TigerGraphOptions options_;
-  std::unique_ptr<HandlePool> pool_;
+  std::unique_ptr<http::HttpClient> http_;
+  std::unique_ptr<TokenAuth> token_auth_;
   std::mutex token_mu_;
   std::string token_;  // guarded by token_mu_
   std::atomic<bool> token_from_credentials_{false};
-  CircuitBreaker breaker_;
-  ConcurrencyLimiter limiter_;
-  mutable std::mutex stats_mu_;
-  RetryStats stats_;  // guarded by stats_mu_
 };
 
-/// Percent-encodes a query parameter value or path segment.
-std::string UrlEncode(std::string_view s);
+/// What a refused TigerGraph request was refused for, from its HTTP status, TigerGraph's code and message. The one
+/// place that reads TigerGraph's error text (its general code REST-30000 names both whole-request and row errors);
+/// everything else decides on the resulting ErrorDetail.
+ErrorDetail::Cause ClassifyTigerGraphError(int http_status, std::string_view code, std::string_view message);
+
+using http::UrlEncode;
 
 }  // namespace icegraph::sink

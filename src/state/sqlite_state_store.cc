@@ -99,7 +99,36 @@ class SqliteStateStore final : public StateStore {
       : db_(std::move(db)), path_(std::move(path)) {}
 
   Status Migrate() {
-    ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    ICEGRAPH_RETURN_NOT_OK(ExecWaitingForLocks("PRAGMA journal_mode=WAL"));
+    ICEGRAPH_RETURN_NOT_OK(Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    // The version is read and every migration run inside one write transaction: processes that first open one new
+    // database together otherwise all read version 0 and all run migration 0 ("table runs already exists").
+    ICEGRAPH_RETURN_NOT_OK(ExecWaitingForLocks("BEGIN IMMEDIATE"));
+    Status st = MigrateLocked();
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    return Exec("COMMIT");
+  }
+
+  // `sql` retried while the database is locked, for up to 10 s. Connections that all hold a shared lock and want an
+  // exclusive one (a new database switched to WAL by several processes at once) get SQLITE_BUSY at once, without
+  // the busy handler, since waiting could deadlock.
+  Status ExecWaitingForLocks(const std::string& sql) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return Status::OK();
+      if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) break;
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Exec(sql);  // once more, for its error message
+  }
+
+  // Called by Migrate with the write lock held.
+  Status MigrateLocked() {
     ICEGRAPH_RETURN_NOT_OK(Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
     ICEGRAPH_ASSIGN_OR_RAISE(auto stmt, Prepare("SELECT version FROM schema_version"));
     int version = 0;
@@ -111,17 +140,12 @@ class SqliteStateStore final : public StateStore {
                              ", newer than this icegraph knows (" + std::to_string(kLatest) + "): upgrade icegraph");
     }
     for (int v = version; v < kLatest; ++v) {
-      ICEGRAPH_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
       Status st = Exec(std::string(kMigrations[v]));
       if (st.ok()) {
         st = Exec(v == 0 ? "INSERT INTO schema_version VALUES (1)"
                          : "UPDATE schema_version SET version = " + std::to_string(v + 1));
       }
-      if (!st.ok()) {
-        (void)Exec("ROLLBACK");
-        return st.WithContext("migrating state database " + path_ + " to version " + std::to_string(v + 1));
-      }
-      ICEGRAPH_RETURN_NOT_OK(Exec("COMMIT"));
+      if (!st.ok()) return st.WithContext("migrating state database " + path_ + " to version " + std::to_string(v + 1));
     }
     version_ = kLatest;
     return Status::OK();
@@ -455,8 +479,8 @@ int64_t NowMs() {
       .count();
 }
 
-Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& url) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return OpenPostgresStateStore(url);
+// sqlite:///abs/path.db, sqlite://relative.db or a bare path; registered with the state store registry.
+Result<std::unique_ptr<StateStore>> OpenSqliteStateStore(const std::string& url) {
   std::string path = url;
   if (path.rfind("sqlite://", 0) == 0) path = path.substr(9);  // sqlite:///abs keeps its leading '/'
   if (path.empty()) return Status::Invalid("state url is empty");

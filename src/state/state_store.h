@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -73,7 +74,7 @@ class StateStore {
   virtual ~StateStore() = default;
 
   /// Opens `url` (sqlite:///abs/path.db, sqlite://relative.db, a bare path, or postgresql://user@host/db), creating
-  /// and migrating the schema.
+  /// and migrating the schema: the store registered for the URL's scheme (a bare path is sqlite).
   static Result<std::unique_ptr<StateStore>> Open(const std::string& url);
 
   /// The schema version after migration.
@@ -106,6 +107,13 @@ class StateStore {
   /// a session advisory lock. A crashed holder releases it (the OS drops flocks, PostgreSQL ends the session).
   virtual Result<std::unique_ptr<PipelineLock>> LockPipeline(const std::string& pipeline, int64_t wait_ms) = 0;
 };
+
+using StateStoreFactory = std::function<Result<std::unique_ptr<StateStore>>(const std::string& url)>;
+
+/// Registers the store for URLs of `scheme` ("sqlite" for sqlite://...). The built-in ones (sqlite, postgresql,
+/// postgres) are registered by the first StateStore::Open, which calls each Register function so static linking
+/// keeps them; a later registration of a scheme replaces it.
+void RegisterStateStore(const std::string& scheme, StateStoreFactory factory);
 
 /// Milliseconds since the epoch, the clock every record uses.
 int64_t NowMs();

@@ -1,4 +1,4 @@
-#include "sink/retry.h"
+#include "common/retry.h"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <cmath>
 
-namespace icegraph::sink {
+namespace icegraph::http {
 
 std::string_view FailureName(FailureKind kind) {
   switch (kind) {
@@ -88,9 +88,9 @@ bool CircuitBreaker::OnFailure(const Status& error, Clock::time_point now) {
   if (failures_since_success_ < 2 || now - last_success_ < after_) return false;
   const auto down_s = std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count();
   open_error_ = Status::Unavailable(
-      fmt::format("TigerGraph unavailable: no request succeeded for {} s ({} failed attempts; circuit breaker "
-                  "opened, the run stops and its checkpoints stay where TigerGraph last acknowledged); last error: {}",
-                  down_s, failures_since_success_, error.message()));
+      fmt::format("{} unavailable: no request succeeded for {} s ({} failed attempts; circuit breaker "
+                  "opened, the run stops and its checkpoints stay where {} last acknowledged); last error: {}",
+                  peer_, down_s, failures_since_success_, peer_, error.message()));
   return true;
 }
 
@@ -140,4 +140,4 @@ int64_t ConcurrencyLimiter::cuts() const {
   return cuts_;
 }
 
-}  // namespace icegraph::sink
+}  // namespace icegraph::http
