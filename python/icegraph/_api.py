@@ -177,7 +177,6 @@ class TypeValidation:
     sampled: int
     attribute_mismatches: int
     missing_keys: int
-    owned: bool
     ok: bool
     examples: tuple[str, ...]
 
@@ -210,7 +209,6 @@ class ValidationReport:
                     sampled=int(t.get("sampled", 0)),
                     attribute_mismatches=int(t.get("attribute_mismatches", 0)),
                     missing_keys=int(t.get("missing_keys", 0)),
-                    owned=bool(t.get("owned", True)),
                     ok=bool(t["ok"]),
                     examples=tuple(str(e) for e in t.get("examples", [])),
                 )

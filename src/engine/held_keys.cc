@@ -65,21 +65,6 @@ uint64_t NonDefaultMask(const mapping::VertexTypeDef& def, const nlohmann::json&
   return mask;
 }
 
-bool NotOwned(const mapping::Config& config, const std::string& type, bool edge) {
-  for (const auto& m : config.mappings) {
-    if (edge) {
-      for (const auto& e : m.edges) {
-        if (e.type == type && e.owner == false) return true;
-      }
-    } else {
-      for (const auto& v : m.vertices) {
-        if (v.type == type && v.owner == false) return true;
-      }
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 GraphTypes TypesFedBy(const mapping::TablePlan& plan) {
@@ -93,16 +78,12 @@ GraphTypes TypesFedBy(const mapping::TablePlan& plan) {
   return out;
 }
 
-GraphTypes OwnedTypes(const Pipeline& p) {
+GraphTypes MappedTypes(const Pipeline& p) {
   GraphTypes out;
   for (const SourceTable& t : p.tables()) {
-    const GraphTypes fed = TypesFedBy(*t.plan);
-    for (const auto& v : fed.vertices) {
-      if (!NotOwned(p.config(), v, false)) out.vertices.insert(v);
-    }
-    for (const auto& e : fed.edges) {
-      if (!NotOwned(p.config(), e, true)) out.edges.insert(e);
-    }
+    GraphTypes fed = TypesFedBy(*t.plan);
+    out.vertices.merge(fed.vertices);
+    out.edges.merge(fed.edges);
   }
   return out;
 }
@@ -110,7 +91,7 @@ GraphTypes OwnedTypes(const Pipeline& p) {
 Status AddHeldKeys(RunContext& ctx, const GraphTypes& types, AffectedKeys* keys, HeldValues* values) {
   if (ctx.client == nullptr || (ctx.options.discard && !ctx.options.dry_run)) return Status::OK();
   const Pipeline& p = ctx.pipeline;
-  const GraphTypes owned = OwnedTypes(p);
+  const GraphTypes mapped = MappedTypes(p);
   std::map<std::string, std::vector<std::string>> ids;  // vertex type → held ids
   auto list_vertices = [&](const std::string& type) -> Result<const std::vector<std::string>*> {
     auto it = ids.find(type);
@@ -125,12 +106,12 @@ Status AddHeldKeys(RunContext& ctx, const GraphTypes& types, AffectedKeys* keys,
     return &ids.emplace(type, std::move(out)).first->second;
   };
   for (const auto& type : types.vertices) {
-    if (owned.vertices.count(type) == 0) continue;
+    if (mapped.vertices.count(type) == 0) continue;
     ICEGRAPH_ASSIGN_OR_RAISE(const auto* held, list_vertices(type));
     for (const auto& id : *held) keys->AddVertex(type, id);
   }
   for (const auto& type : types.edges) {
-    if (owned.edges.count(type) == 0) continue;
+    if (mapped.edges.count(type) == 0) continue;
     const mapping::EdgeTypeDef* def = p.plan().FindEdgeType(type);
     if (def == nullptr) continue;
     ICEGRAPH_ASSIGN_OR_RAISE(const auto* sources, list_vertices(def->from_type));

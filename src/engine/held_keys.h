@@ -21,9 +21,8 @@ struct GraphTypes {
 /// The types a table's mappings write: its vertex types, its edge types and their endpoint types.
 GraphTypes TypesFedBy(const mapping::TablePlan& plan);
 
-/// The types icegraph alone writes: every mapped type except those a mapping marks `owner: false` (something
-/// besides icegraph writes them, so what no row produces is not icegraph's to delete).
-GraphTypes OwnedTypes(const Pipeline& p);
+/// Every type some table's mappings write: icegraph reconciles them all, so what no row produces is deleted.
+GraphTypes MappedTypes(const Pipeline& p);
 
 /// Held vertices → bit i set when the type's attribute i holds something other than its type's default, as
 /// TigerGraph listed it (a type of more than 64 attributes: every bit set).

@@ -197,23 +197,6 @@ class Validator {
       for (const auto& a : e.attributes) ts.attribute_types[a.name] = a.type;
       order_.push_back(e.name);
     }
-    // As incremental sync decides who deletes: `owner:` where given, else the type's only mapping.
-    std::map<std::string, int> feeding;
-    std::map<std::string, bool> owner;
-    for (const auto& m : p.config().mappings) {
-      for (const auto& v : m.vertices) {
-        ++feeding[v.type];
-        if (v.owner) owner[v.type] = owner[v.type] || *v.owner;
-      }
-      for (const auto& e : m.edges) {
-        ++feeding[e.type];
-        if (e.owner) owner[e.type] = owner[e.type] || *e.owner;
-      }
-    }
-    for (auto& [name, ts] : types_) {
-      const auto o = owner.find(name);
-      ts.out.owned = o != owner.end() ? o->second : feeding[name] == 1;
-    }
   }
 
   Result<ValidationReport> Run() {
@@ -228,7 +211,7 @@ class Validator {
       ts.out.actual = *count;
       ts.out.expected = static_cast<int64_t>(ts.keys.size() + ts.endpoint_only.size());
       ts.out.endpoint_vertices = static_cast<int64_t>(ts.endpoint_only.size());
-      if (ts.out.expected != ts.out.actual && !(ts.out.actual > ts.out.expected && !ts.out.owned)) {
+      if (ts.out.expected != ts.out.actual) {
         ts.Example(fmt::format("TigerGraph holds {} {}, the tables at their checkpoints {}", ts.out.actual,
                                ts.is_edge ? "edges" : "vertices", ts.out.expected));
       }
@@ -566,7 +549,7 @@ bool SameWrittenValue(const mapping::TgType& type, const nlohmann::json& tigergr
 }
 
 bool TypeValidation::ok() const {
-  return (expected == actual || (!owned && actual > expected)) && attribute_mismatches == 0 && missing_keys == 0;
+  return expected == actual && attribute_mismatches == 0 && missing_keys == 0;
 }
 
 nlohmann::json ValidationReport::ToJson() const {
@@ -580,7 +563,6 @@ nlohmann::json ValidationReport::ToJson() const {
                {"sampled", t.sampled},
                {"attribute_mismatches", t.attribute_mismatches},
                {"missing_keys", t.missing_keys},
-               {"owned", t.owned},
                {"ok", t.ok()},
                {"examples", t.examples}};
     if (t.is_edge) {

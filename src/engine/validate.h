@@ -14,9 +14,8 @@
 //             TigerGraph kept whatever it held before;
 //   missing endpoints  expected edges whose from or to vertex no table maps (reported, not a mismatch: TigerGraph
 //             creates such vertices with default attributes, counted in the vertex type's expected).
-// A type is ok when expected == actual and no sampled key is missing or differs. A type no mapping owns (`owner:`
-// false on every mapping of it, or several mappings and none marked) is never deleted from, so TigerGraph may hold
-// more than the tables: actual > expected is ok for it.
+// A type is ok when expected == actual and no sampled key is missing or differs (every mapped type is reconciled,
+// so TigerGraph holding more than the tables is drift too).
 // Tables without a checkpoint (never synced) add nothing; the report's notes name them.
 #pragma once
 
@@ -50,7 +49,6 @@ struct TypeValidation {
   int64_t missing_keys = 0;           // sampled keys TigerGraph does not hold
   int64_t missing_endpoints = 0;      // edges: expected edges with an endpoint no table maps
   int64_t endpoint_vertices = 0;      // vertices: distinct such endpoints of this type, included in `expected`
-  bool owned = true;                  // some mapping deletes from this type (config.h `owner`)
   std::vector<std::string> examples;  // the first differences found, for people
   bool ok() const;
 };

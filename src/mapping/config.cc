@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/log.h"
 #include "mapping/gsql_gen.h"
 #include "mapping/type_matrix.h"
 
@@ -462,13 +463,20 @@ class Reader {
     return Status::OK();
   }
 
+  // `owner:` decided who deleted before every mapped type was reconciled; it is still read so old files load.
+  Status Owner(const YAML::Node& n, const std::string& path) const {
+    if (!n["owner"]) return Status::OK();
+    ICEGRAPH_ASSIGN_OR_RAISE(const bool owner, Bool(n["owner"], Sub(path, "owner")));
+    log::Warn("config_deprecated", {{"field", Sub(path, "owner")},
+                                    {"value", owner},
+                                    {"reason", "every mapped type is reconciled; owner has no effect"}});
+    return Status::OK();
+  }
+
   Result<VertexSpec> Vertex(const YAML::Node& n, const std::string& path) const {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"type", "id", "attributes", "defaults", "owner"}));
     VertexSpec v;
-    if (n["owner"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(const bool owner, Bool(n["owner"], Sub(path, "owner")));
-      v.owner = owner;
-    }
+    ICEGRAPH_RETURN_NOT_OK(Owner(n, path));
     v.loc = Loc(n, path);
     ICEGRAPH_ASSIGN_OR_RAISE(v.type, RequiredStr(n, path, "type"));
     ICEGRAPH_RETURN_NOT_OK(Identifier(n["type"], Sub(path, "type"), v.type));
@@ -499,10 +507,7 @@ class Reader {
     ICEGRAPH_RETURN_NOT_OK(
         CheckMap(n, path, {"type", "from", "to", "attributes", "defaults", "discriminator", "directed", "owner"}));
     EdgeSpec e;
-    if (n["owner"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(const bool owner, Bool(n["owner"], Sub(path, "owner")));
-      e.owner = owner;
-    }
+    ICEGRAPH_RETURN_NOT_OK(Owner(n, path));
     e.loc = Loc(n, path);
     ICEGRAPH_ASSIGN_OR_RAISE(e.type, RequiredStr(n, path, "type"));
     ICEGRAPH_RETURN_NOT_OK(Identifier(n["type"], Sub(path, "type"), e.type));

@@ -112,7 +112,6 @@ struct VertexSpec {
   std::vector<AttributeSpec> attributes;          // in file order
   std::map<std::string, std::string> defaults;    // attribute → value when the source is null
   std::map<std::string, ConfigLoc> default_locs;  // attribute → where its default was written
-  std::optional<bool> owner;  // deletes of this table delete the type's vertices (default: its only mapping)
   ConfigLoc loc;
 };
 
@@ -131,7 +130,6 @@ struct EdgeSpec {
   std::map<std::string, ConfigLoc> default_locs;
   std::vector<std::string> discriminator;
   bool directed = true;
-  std::optional<bool> owner;  // deletes of this table delete the type's edges (default: the type's only mapping)
   ConfigLoc loc;
   ConfigLoc discriminator_loc;
 };

@@ -31,13 +31,13 @@ def counts(report):
 def vertex(expected, actual, sampled, dead=0, mismatches=0, missing=0, endpoints=0):
     return {"kind": "vertex", "expected": expected, "actual": actual, "dead_letters": dead, "sampled": sampled,
             "attribute_mismatches": mismatches, "missing_keys": missing, "endpoint_vertices": endpoints,
-            "owned": True, "ok": expected == actual and mismatches == 0 and missing == 0}
+            "ok": expected == actual and mismatches == 0 and missing == 0}
 
 
 def edge(expected, actual, sampled, dead=0, mismatches=0, missing=0, endpoints=0):
     return {"kind": "edge", "expected": expected, "actual": actual, "dead_letters": dead, "sampled": sampled,
             "attribute_mismatches": mismatches, "missing_keys": missing, "missing_endpoints": endpoints,
-            "owned": True, "ok": expected == actual and mismatches == 0 and missing == 0}
+            "ok": expected == actual and mismatches == 0 and missing == 0}
 
 
 def history(config):
@@ -160,21 +160,22 @@ def test_validate_names_tables_without_checkpoint(lab, emulator, tmp_path, monke
     assert counts(report) == {"Person": vertex(0, 0, 0), "KNOWS": edge(0, 0, 0)}
 
 
-def test_a_type_no_mapping_owns_may_hold_more(lab, emulator, tmp_path, monkeypatch):
-    # `owner: false`: nothing deletes Person vertices, so TigerGraph holding more than the tables is no mismatch.
+def test_owner_false_is_read_but_every_mapped_type_is_reconciled(lab, emulator, tmp_path, monkeypatch):
+    # `owner: false` no longer exempts a type: TigerGraph holding a vertex no row produces is drift.
     monkeypatch.setenv("VAL_TG_PASSWORD", emulator.password)
     config = write_config(tmp_path / "icegraph.yaml", lab["wh"], emulator.url, f"sqlite:///{tmp_path}/state.db",
                           graph="vo")
     config.write_text(config.read_text().replace("        id: id\n", "        id: id\n        owner: false\n", 1))
     run_icegraph("schema", "--apply", config=config)
     run_icegraph("sync", config=config)
-    tamper(emulator, "vo", {"vertices": {"Person": {"intruder": {"name": {"value": "x"}}}}})
     code, report = validate(config)
     assert code == 0
-    person = dict(vertex(6, 7, 5, endpoints=1), owned=False, ok=True)
-    assert counts(report) == {"Person": person, "KNOWS": edge(5, 5, 5, endpoints=1)}
-    # Sampled keys are still compared.
-    tamper(emulator, "vo", {"vertices": {"Person": {"p4": {"age": {"value": 8}}}}})
+    tamper(emulator, "vo", {"vertices": {"Person": {"intruder": {"name": {"value": "x"}}}}})
     code, report = validate(config)
     assert code == 5
-    assert counts(report)["Person"] == dict(person, attribute_mismatches=1, ok=False)
+    person = dict(vertex(6, 7, 5, endpoints=1), ok=False)
+    assert counts(report) == {"Person": person, "KNOWS": edge(5, 5, 5, endpoints=1)}
+    # The reconciling full sync deletes it again.
+    run_icegraph("sync", "--full", config=config)
+    code, report = validate(config)
+    assert code == 0
