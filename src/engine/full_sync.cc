@@ -27,6 +27,7 @@ double SecondsSince(Clock::time_point start) { return std::chrono::duration<doub
 struct WorkItem {
   size_t table = 0;  // index into Pipeline::tables()
   iceberg::ScanTask task;
+  bool both = false;  // write the table's vertices and edges from this one read (in the vertex phase)
 };
 
 bool IsEdgeMapping(const std::string& mapping) { return mapping.find("/edge:") != std::string::npos; }
@@ -114,23 +115,24 @@ class Phase {
       ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, plan.Apply(*batch));
       if (unproduced_ != nullptr) unproduced_->Strike(plan, mapped);
       int64_t written = 0;
-      if (edges_) {
-        for (size_t e = 0; e < mapped.edges.size(); ++e) {
-          if (mapped.edges[e].length() == 0) continue;
-          ICEGRAPH_RETURN_NOT_OK(sink_.WriteEdges(mapped.edges[e], plan.edges()[e].mapping));
-          written += mapped.edges[e].length();
-        }
-      } else {
+      if (!edges_) {
         for (size_t v = 0; v < mapped.vertices.size(); ++v) {
           if (mapped.vertices[v].length() == 0) continue;
           ICEGRAPH_RETURN_NOT_OK(sink_.WriteVertices(mapped.vertices[v], plan.vertices()[v].mapping));
           written += mapped.vertices[v].length();
         }
       }
+      if (edges_ || item.both) {
+        for (size_t e = 0; e < mapped.edges.size(); ++e) {
+          if (mapped.edges[e].length() == 0) continue;
+          ICEGRAPH_RETURN_NOT_OK(sink_.WriteEdges(mapped.edges[e], plan.edges()[e].mapping));
+          written += mapped.edges[e].length();
+        }
+      }
       rows_written_ += written;
       std::vector<mapping::DeadLetter> letters;
       for (auto& l : mapped.dead_letters) {
-        if (IsEdgeMapping(l.mapping) == edges_) letters.push_back(std::move(l));
+        if (item.both || IsEdgeMapping(l.mapping) == edges_) letters.push_back(std::move(l));
       }
       if (!letters.empty()) {
         ICEGRAPH_RETURN_NOT_OK(store_.AddDeadLetters(run_id_, table.name, table.snapshot_id().value_or(0), letters));
@@ -239,7 +241,14 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduc
       ICEGRAPH_RETURN_NOT_OK(ctx.store.ResolveAllDeadLetters(ctx.run_id, t.name));
     }
     ctx.report->tables[i].files += static_cast<int64_t>(tasks.size());
+    // Without vertex_must_exist an edge may arrive before its endpoints (TigerGraph creates them and the vertex
+    // upsert sets their attributes), so a table feeding both is read and mapped once.
+    const bool both = !t.plan->vertices().empty() && !t.plan->edges().empty() && !p.config().sink.vertex_must_exist;
     for (auto& task : tasks) {
+      if (both) {
+        vertex_items.push_back({i, std::move(task), true});
+        continue;
+      }
       if (!t.plan->vertices().empty()) vertex_items.push_back({i, task});
       if (!t.plan->edges().empty()) edge_items.push_back({i, std::move(task)});
     }
@@ -247,7 +256,8 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduc
   if (vertex_items.empty() && edge_items.empty()) return Status::OK();
   const int threads = ctx.options.threads > 0 ? ctx.options.threads
                                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  // Vertices first, flushed, so edges never arrive before the vertices they need (vertex_must_exist).
+  // Vertices first, flushed, so edges never arrive before the vertices they need (vertex_must_exist); tables read
+  // once for both write their edges in the first phase.
   for (const bool edges : {false, true}) {
     const auto& items = edges ? edge_items : vertex_items;
     log::Info("sync_phase_start", {{"phase", edges ? "edges" : "vertices"}, {"files", items.size()}});
@@ -300,7 +310,7 @@ struct TableStart {
 
 // Types every feeding table of which is read in full (only those can be reconciled from this read alone).
 GraphTypes ReconciledTypes(const Pipeline& p, const std::vector<bool>& full) {
-  GraphTypes out = OwnedTypes(p);
+  GraphTypes out = MappedTypes(p);
   for (size_t i = 0; i < p.tables().size(); ++i) {
     if (full[i]) continue;
     const GraphTypes fed = TypesFedBy(*p.tables()[i].plan);
