@@ -4,6 +4,7 @@ checkpoints at the current snapshots, and a report of the retries it made. The s
 once with one seed; the full set (make reliability) with three seeds and both sink paths."""
 import json
 import random
+import os
 import subprocess
 import time
 
@@ -74,13 +75,21 @@ def test_sync_under_faults_ends_exact(world, scenario, kind, seed, mode):
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("kind", ["full", "incremental"])
 def test_emulator_restarted_mid_run(world, kind, seed):
-    # 200 ms per request keeps the run going for several seconds, so the restart lands inside it.
-    emu, config = world.trial(kind, "--faults", "latency_ms=200")
+    # 100 KB requests at 200 ms each keep the writes going for seconds, so the restart lands inside them.
+    emu, config = world.trial(kind, "--faults", "latency_ms=200", **SMALL)
+    # Restart once TigerGraph has acknowledged a few writes (the fail-point trace counts them), not at a fixed time:
+    # on a loaded machine the read before the writes can outlast any fixed delay, and a restart then is no fault.
+    trace = config.parent / f"trace-{kind}-{seed}.txt"
+    env = {**os.environ, "ICEGRAPH_FAILPOINTS_TRACE": str(trace)}
     proc = subprocess.Popen([icegraph_bin(), "sync", "--json", "--config", str(config)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=env)
     rng = random.Random(seed)
     t0 = time.monotonic()
-    time.sleep(rng.uniform(0.5, 1.5))
+    while proc.poll() is None and time.monotonic() - t0 < 120:
+        if trace.exists() and "sink.request_done 3\n" in trace.read_text():
+            break
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 0.3))
     restarted = proc.poll() is None
     emu.restart(kill=True)  # SIGKILL, then start again on the same port and journal
     out, err = proc.communicate(timeout=300)
