@@ -92,12 +92,14 @@ def change(wh, kind, n):
     return {"rows_changed": 3 * third}
 
 
-def run(cmd):
+def run(cmd, log=None):
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    if log is not None:
+        log.write_text(proc.stderr)  # the run's events, to see where its time went
     return seconds, json.loads(proc.stdout)
 
 
@@ -126,7 +128,7 @@ def main():
     try:
         cfg = base / "incr.yaml"
         cfg.write_text(CONFIG.format(wh=wh, url=emu.url, state=state))
-        base_cmd = [args.bin, "--log-level", "warn"]
+        base_cmd = [args.bin, "--log-level", "info"]
         subprocess.run([*base_cmd, "schema", "--apply", "--config", str(cfg)], check=True, capture_output=True)
         full_s, full = run([*base_cmd, "sync", "--full", "--json", "--config", str(cfg)])
         assert full["outcome"] == "succeeded", full
@@ -134,7 +136,7 @@ def main():
         # Each change on the graph the previous sync left (the table is rewritten, so the warehouse is too).
         for kind in ("cow_update", "mixed"):
             changed = change(wh, kind, args.rows)
-            incr_s, incr = run([*base_cmd, "sync", "--json", "--config", str(cfg)])
+            incr_s, incr = run([*base_cmd, "sync", "--json", "--config", str(cfg)], log=base / f"incr-{kind}.log")
             assert incr["outcome"] == "succeeded", incr
             result[kind] = {**changed, "seconds": incr_s, "ratio_to_full": incr_s / full_s,
                             "rows_read": sum(t["rows_read"] for t in incr["tables"]),

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/log.h"
+#include "iceberg/pruning.h"
 #include "iceberg/reader.h"
 
 namespace icegraph::engine {
@@ -25,10 +26,10 @@ void FoldAttributes(const std::vector<mapping::AttributeColumn>& cols, const std
   }
 }
 
-// Keeps, for a probe of one id column, the smallest and largest key as the column's type orders them.
+// Collects, for a probe of the id columns, the keys per column in the column's type.
 struct Probe {
   bool full = false;  // the id is an expression (or of a type without range pruning): read the whole table
-  std::map<int32_t, std::pair<iceberg::Literal, iceberg::Literal>> ranges;  // field id → [min, max]
+  std::map<int32_t, KeyLookup> fields;
 
   void Add(const SourceTable& t, const mapping::IdPlan& id, const KeySet& keys) {
     if (keys.empty() || full) return;
@@ -45,29 +46,17 @@ struct Probe {
       full = true;
       return;
     }
-    iceberg::Literal lo;
-    iceberg::Literal hi;
+    KeyLookup& l = fields[field->id];
+    l.field_id = field->id;
+    l.field_type = field->type;
     if (field->type == "string") {
-      lo = *keys.begin();  // std::set<std::string> orders by unsigned bytes, as the scan compares strings
-      hi = *keys.rbegin();
-    } else {
-      std::optional<int64_t> mn;
-      std::optional<int64_t> mx;
-      for (const auto& k : keys) {
-        int64_t v = 0;
-        const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), v);
-        if (ec != std::errc() || end != k.data() + k.size()) continue;  // no integer column maps to it
-        mn = mn ? std::min(*mn, v) : v;
-        mx = mx ? std::max(*mx, v) : v;
-      }
-      if (!mn) return;
-      lo = *mn;
-      hi = *mx;
+      l.strings.insert(keys.begin(), keys.end());
+      return;
     }
-    auto [it, inserted] = ranges.emplace(field->id, std::pair{lo, hi});
-    if (!inserted) {
-      if (iceberg::CompareLiterals(lo, it->second.first).value_or(0) < 0) it->second.first = lo;
-      if (iceberg::CompareLiterals(hi, it->second.second).value_or(0) > 0) it->second.second = hi;
+    for (const auto& k : keys) {
+      int64_t v = 0;
+      const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), v);
+      if (ec == std::errc() && end == k.data() + k.size()) l.ints.insert(v);  // else no integer column maps to it
     }
   }
 };
@@ -194,9 +183,28 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
   }
 }
 
-std::vector<std::vector<iceberg::Filter>> LookupFilters(const std::vector<SourceTable>& tables,
-                                                        const AffectedKeys& keys) {
-  std::vector<std::vector<iceberg::Filter>> out(tables.size());
+bool KeyLookup::MayHold(const iceberg::DataFile& file) const {
+  if (field_id == 0) return true;
+  const auto lo_it = file.lower_bounds.find(field_id);
+  const auto hi_it = file.upper_bounds.find(field_id);
+  if (lo_it == file.lower_bounds.end() || hi_it == file.upper_bounds.end()) return true;
+  const auto lo = iceberg::DecodeBound(field_type, lo_it->second);
+  const auto hi = iceberg::DecodeBound(field_type, hi_it->second);
+  if (!lo.ok() || !hi.ok()) return true;
+  // Truncated string bounds stay a lower bound below and an upper bound above every value, so this stays sure.
+  if (const auto* l = std::get_if<std::string>(&*lo), *h = std::get_if<std::string>(&*hi); l && h) {
+    const auto it = strings.lower_bound(*l);
+    return it != strings.end() && *it <= *h;
+  }
+  if (const auto* l = std::get_if<int64_t>(&*lo), *h = std::get_if<int64_t>(&*hi); l && h) {
+    const auto it = ints.lower_bound(*l);
+    return it != ints.end() && *it <= *h;
+  }
+  return true;
+}
+
+std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>& tables, const AffectedKeys& keys) {
+  std::vector<std::vector<KeyLookup>> out(tables.size());
   for (size_t i = 0; i < tables.size(); ++i) {
     const SourceTable& t = tables[i];
     Probe probe;
@@ -219,11 +227,21 @@ std::vector<std::vector<iceberg::Filter>> LookupFilters(const std::vector<Source
       out[i].emplace_back();  // one scan of the whole table
       continue;
     }
-    for (const auto& [field_id, range] : probe.ranges) {
-      iceberg::Filter f;
-      f.predicates.push_back({"", field_id, iceberg::CompareOp::kGtEq, range.first});
-      f.predicates.push_back({"", field_id, iceberg::CompareOp::kLtEq, range.second});
-      out[i].push_back(std::move(f));
+    for (auto& [field_id, l] : probe.fields) {
+      iceberg::Literal lo;
+      iceberg::Literal hi;
+      if (!l.strings.empty()) {
+        lo = *l.strings.begin();
+        hi = *l.strings.rbegin();
+      } else if (!l.ints.empty()) {
+        lo = *l.ints.begin();
+        hi = *l.ints.rbegin();
+      } else {
+        continue;  // no key can be a value of this column
+      }
+      l.filter.predicates.push_back({"", field_id, iceberg::CompareOp::kGtEq, lo});
+      l.filter.predicates.push_back({"", field_id, iceberg::CompareOp::kLtEq, hi});
+      out[i].push_back(std::move(l));
     }
   }
   return out;

@@ -47,11 +47,23 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
 /// An empty Truth holding every affected key (nothing produced or referenced yet).
 Truth SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
 
+/// One scan of a key lookup: a range filter on an id column (empty: the whole table), and the keys themselves, so
+/// a file whose min/max statistics hold none of them is skipped even inside the range.
+struct KeyLookup {
+  iceberg::Filter filter;
+  int32_t field_id = 0;           // 0: no key pruning
+  std::string field_type;         // Iceberg type of the id column ("string", "int", "long")
+  std::set<std::string> strings;  // the keys, ordered by unsigned bytes as Iceberg bounds are
+  std::set<int64_t> ints;
+  /// False only when the file's bounds on the id column prove it holds none of the keys.
+  bool MayHold(const iceberg::DataFile& file) const;
+};
+
 /// Per table, the scans that find every row producing or naming an affected key: a range filter on the id column
-/// when a mapping's id is one plain string or integer column (so partition and min/max pruning skip files), else
-/// one scan of the whole table. Empty for a table that feeds none of the affected types.
-std::vector<std::vector<iceberg::Filter>> LookupFilters(const std::vector<SourceTable>& tables,
-                                                        const AffectedKeys& keys);
+/// when a mapping's id is one plain string or integer column (so partition and min/max pruning skip files, and
+/// MayHold skips files between the keys), else one scan of the whole table. Empty for a table that feeds none of
+/// the affected types.
+std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>& tables, const AffectedKeys& keys);
 
 /// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only.
 Status Recompute(RunContext& ctx, const AffectedKeys& keys);

@@ -71,7 +71,8 @@ Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, Tru
   for (size_t i = 0; i < p.tables().size(); ++i) {
     const SourceTable& t = p.tables()[i];
     if (!t.snapshot_id() || filters[i].empty()) continue;
-    for (const iceberg::Filter& f : filters[i]) {
+    for (const KeyLookup& lookup : filters[i]) {
+      const iceberg::Filter& f = lookup.filter;
       iceberg::Filter bound;
       if (!f.empty()) {
         const iceberg::Schema* schema = t.metadata.CurrentSchema();
@@ -83,6 +84,7 @@ Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, Tru
       log::Debug("sync_lookup", {{"table", t.name}, {"filter", iceberg::FilterToString(bound)}});
       ICEGRAPH_ASSIGN_OR_RAISE(const auto tasks, PlanTable(t, *t.snapshot_id(), bound));
       for (const auto& task : tasks) {
+        if (!lookup.MayHold(task.data_file)) continue;
         ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t.io, task, ro));
         while (true) {
           ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
