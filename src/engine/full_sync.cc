@@ -397,8 +397,8 @@ Status RunTables(RunContext& ctx) {
     AffectedKeys held;
     HeldValues values;
     ICEGRAPH_RETURN_NOT_OK(AddHeldKeys(ctx, ReconciledTypes(p, full), &held, &values));
-    unproduced = std::make_unique<Unproduced>(p.plan(), std::move(held), std::move(values),
-                                              p.config().sink.vertex_must_exist);
+    unproduced =
+        std::make_unique<Unproduced>(p.plan(), std::move(held), std::move(values), p.config().sink.vertex_must_exist);
   }
   ICEGRAPH_RETURN_NOT_OK(RunFullTables(ctx, full, unproduced && !unproduced->empty() ? unproduced.get() : nullptr));
   if (unproduced) ICEGRAPH_RETURN_NOT_OK(FinishReconcile(ctx, *unproduced));

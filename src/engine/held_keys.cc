@@ -261,8 +261,8 @@ AffectedKeys Unproduced::Stale() const {
   }
   for (const auto& [type, ids] : named_only_.vertices) {
     const mapping::VertexTypeDef* def = plan_.FindVertexType(type);
-    const uint64_t all = def == nullptr || def->attributes.size() >= 64 ? ~uint64_t{0}
-                                                                       : (uint64_t{1} << def->attributes.size()) - 1;
+    const uint64_t all =
+        def == nullptr || def->attributes.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << def->attributes.size()) - 1;
     for (const auto& id : ids) {
       if ((held_set(type, id) & all) != 0) out.vertices[type].insert(id);
     }

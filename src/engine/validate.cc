@@ -548,9 +548,7 @@ bool SameWrittenValue(const mapping::TgType& type, const nlohmann::json& tigergr
   return SameValue(type, tigergraph, written);
 }
 
-bool TypeValidation::ok() const {
-  return expected == actual && attribute_mismatches == 0 && missing_keys == 0;
-}
+bool TypeValidation::ok() const { return expected == actual && attribute_mismatches == 0 && missing_keys == 0; }
 
 nlohmann::json ValidationReport::ToJson() const {
   json j = {{"run_id", run_id}, {"ok", ok}, {"seconds", seconds}, {"notes", notes}, {"types", json::array()}};
