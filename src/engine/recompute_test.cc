@@ -49,197 +49,197 @@ constexpr const char* kMappings = R"yaml(mappings:
 )yaml";
 
 class RecomputeTest : public ::testing::Test {
-   protected:
-    void SetUp() override {
-      config_ = mapping::test::ParseOk(kMappings);
-      auto plan = mapping::MappingPlan::Make(
-          config_, {{"shop.users", Users()}, {"shop.people", People()}, {"shop.knows", Knows()}});
-      ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-      plan_ = std::move(*plan);
-    }
+ protected:
+  void SetUp() override {
+    config_ = mapping::test::ParseOk(kMappings);
+    auto plan = mapping::MappingPlan::Make(
+        config_, {{"shop.users", Users()}, {"shop.people", People()}, {"shop.knows", Knows()}});
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    plan_ = std::move(*plan);
+  }
 
-    mapping::MappedBatch Map(const std::string& table, const std::shared_ptr<arrow::RecordBatch>& batch) {
-      auto r = plan_.ForTable(table)->Apply(*batch);
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-      return *r;
-    }
+  mapping::MappedBatch Map(const std::string& table, const std::shared_ptr<arrow::RecordBatch>& batch) {
+    auto r = plan_.ForTable(table)->Apply(*batch);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return *r;
+  }
 
-    std::shared_ptr<arrow::RecordBatch> UsersBatch(const std::string& ids, const std::string& names,
-                                                   const std::string& ages, const std::string& regions) {
-      return MakeBatch(Users(), {JsonArray(arrow::int64(), ids), JsonArray(arrow::utf8(), names),
-                                 JsonArray(arrow::int32(), ages), JsonArray(arrow::utf8(), regions)});
-    }
-    std::shared_ptr<arrow::RecordBatch> PeopleBatch(const std::string& ids, const std::string& nicks,
-                                                    const std::string& ages) {
-      return MakeBatch(
-          People(), {JsonArray(arrow::utf8(), ids), JsonArray(arrow::utf8(), nicks), JsonArray(arrow::int32(), ages)});
-    }
-    std::shared_ptr<arrow::RecordBatch> KnowsBatch(const std::string& a, const std::string& b, const std::string& since,
-                                                   const std::string& kind) {
-      return MakeBatch(Knows(), {JsonArray(arrow::int64(), a), JsonArray(arrow::int64(), b),
-                                 JsonArray(arrow::int64(), since), JsonArray(arrow::utf8(), kind)});
-    }
+  std::shared_ptr<arrow::RecordBatch> UsersBatch(const std::string& ids, const std::string& names,
+                                                 const std::string& ages, const std::string& regions) {
+    return MakeBatch(Users(), {JsonArray(arrow::int64(), ids), JsonArray(arrow::utf8(), names),
+                               JsonArray(arrow::int32(), ages), JsonArray(arrow::utf8(), regions)});
+  }
+  std::shared_ptr<arrow::RecordBatch> PeopleBatch(const std::string& ids, const std::string& nicks,
+                                                  const std::string& ages) {
+    return MakeBatch(People(),
+                     {JsonArray(arrow::utf8(), ids), JsonArray(arrow::utf8(), nicks), JsonArray(arrow::int32(), ages)});
+  }
+  std::shared_ptr<arrow::RecordBatch> KnowsBatch(const std::string& a, const std::string& b, const std::string& since,
+                                                 const std::string& kind) {
+    return MakeBatch(Knows(), {JsonArray(arrow::int64(), a), JsonArray(arrow::int64(), b),
+                               JsonArray(arrow::int64(), since), JsonArray(arrow::utf8(), kind)});
+  }
 
-    static std::string Value(const ElementTruth& t, size_t i) {
-      return t.attributes[i] ? t.attributes[i]->ToString() : "<unset>";
-    }
+  static std::string Value(const ElementTruth& t, size_t i) {
+    return t.attributes[i] ? t.attributes[i]->ToString() : "<unset>";
+  }
 
-    mapping::Config config_;
-    mapping::MappingPlan plan_;
+  mapping::Config config_;
+  mapping::MappingPlan plan_;
+};
+
+TEST_F(RecomputeTest, AffectedKeysNameVerticesEdgesAndEndpoints) {
+  AffectedKeys keys;
+  keys.Add(*plan_.ForTable("shop.users"),
+           Map("shop.users", UsersBatch("[1, 2]", R"(["a", "b"])", "[30, 40]", R"(["EU", null])")));
+  keys.Add(*plan_.ForTable("shop.knows"),
+           Map("shop.knows", KnowsBatch("[1, 1, 5]", "[2, 2, 1]", "[10, 11, 12]", R"(["x", "y", "x"])")));
+  EXPECT_EQ(keys.vertices["User"], (KeySet{"1", "2", "5"}));
+  EXPECT_EQ(keys.vertices["Region"], (KeySet{"eu"}));  // user 2's null region is a dead letter, no key
+  EXPECT_EQ(keys.edges["IN_REGION"].size(), 1u);
+  ASSERT_EQ(keys.edges["KNOWS"].size(), 3u);  // (1,2,x), (1,2,y), (5,1,x): the discriminator tells them apart
+  EXPECT_EQ(keys.size(), 3u + 1u + 1u + 3u);
+}
+
+TEST_F(RecomputeTest, EdgeKeyTextIsExactAndUndirectedKeysAreOrdered) {
+  EXPECT_NE(EdgeKeyText("a:1", "b", {}, 0, true), EdgeKeyText("a", "1:b", {}, 0, true));
+  EXPECT_NE(EdgeKeyText("a", "b", {}, 0, true), EdgeKeyText("b", "a", {}, 0, true));
+  EXPECT_EQ(EdgeKeyText("a", "b", {}, 0, false), EdgeKeyText("b", "a", {}, 0, false));
+}
+
+// Two tables feed User: the truth takes every row in config order, a null sets nothing, and an id no vertex row
+// maps but an edge names is referenced only.
+TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
+  AffectedKeys keys;
+  for (const char* id : {"1", "2", "3", "9"}) keys.AddVertex("User", id);
+  Truth truth = SeedTruth(plan_, keys);
+  FoldBatch(
+      plan_, *plan_.ForTable("shop.users"),
+      Map("shop.users", UsersBatch("[1, 2, 7]", R"(["ann", "bob", "x"])", "[30, null, 1]", R"(["EU", "EU", "EU"])")),
+      false, &truth);
+  FoldBatch(plan_, *plan_.ForTable("shop.people"), Map("shop.people", PeopleBatch(R"(["2"])", R"([null])", "[41]")),
+            false, &truth);
+  FoldBatch(plan_, *plan_.ForTable("shop.knows"), Map("shop.knows", KnowsBatch("[7]", "[3]", "[10]", R"(["x"])")),
+            false, &truth);
+  const auto& users = truth.vertices["User"];
+  ASSERT_EQ(users.size(), 4u);  // only affected keys: 7 is not one
+  const mapping::VertexTypeDef* def = plan_.FindVertexType("User");
+  ASSERT_EQ(def->attributes.size(), 2u);
+  ASSERT_EQ(def->attributes[0].name, "name");
+  const ElementTruth& u1 = users.at("1");
+  EXPECT_TRUE(u1.produced);
+  EXPECT_TRUE(u1.referenced);  // by its own IN_REGION edge
+  EXPECT_EQ(Value(u1, 0), "ann");
+  EXPECT_EQ(Value(u1, 1), "30");
+  const ElementTruth& u2 = users.at("2");
+  EXPECT_EQ(Value(u2, 0), "bob");  // people's null nick leaves users' name
+  EXPECT_EQ(Value(u2, 1), "41");   // users' null age is set by people
+  const ElementTruth& u3 = users.at("3");
+  EXPECT_FALSE(u3.produced);
+  EXPECT_TRUE(u3.referenced);
+  EXPECT_EQ(Value(u3, 0), "<unset>");
+  const ElementTruth& u9 = users.at("9");
+  EXPECT_FALSE(u9.produced || u9.referenced);  // deleted by the apply
+}
+
+TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
+  AffectedKeys keys;
+  keys.Add(*plan_.ForTable("shop.knows"),
+           Map("shop.knows", KnowsBatch("[1, 1]", "[2, 2]", "[10, 11]", R"(["x", "y"])")));
+  Truth truth = SeedTruth(plan_, keys);
+  // Now: (1,2,x) with since 20, (1,2,y) gone, and an unrelated edge (3,4,x).
+  FoldBatch(plan_, *plan_.ForTable("shop.knows"),
+            Map("shop.knows", KnowsBatch("[1, 3]", "[2, 4]", "[20, 5]", R"(["x", "x"])")), false, &truth);
+  const auto& knows = truth.edges["KNOWS"];
+  ASSERT_EQ(knows.size(), 2u);
+  int produced = 0;
+  for (const auto& [text, t] : knows) {
+    if (!t.produced) {
+      EXPECT_EQ(t.key.disc[0]->ToString(), "y");
+      continue;
+    }
+    ++produced;
+    EXPECT_EQ(t.key.disc[0]->ToString(), "x");
+    const mapping::EdgeTypeDef* def = plan_.FindEdgeType("KNOWS");
+    for (size_t i = 0; i < def->attributes.size(); ++i) {
+      if (def->attributes[i].name == "since") {
+        EXPECT_EQ(Value(t, i), "20");
+      }
+    }
+  }
+  EXPECT_EQ(produced, 1);
+  // Endpoints 1 and 2 are affected vertices (the edges named them): both referenced by the current (1,2,x).
+  EXPECT_TRUE(truth.vertices["User"].at("1").referenced);
+  EXPECT_TRUE(truth.vertices["User"].at("2").referenced);
+}
+
+// vertex_must_exist: an edge row naming an affected vertex becomes an affected edge (sent again after the vertex).
+TEST_F(RecomputeTest, MustExistMakesEdgesOfAffectedVerticesAffected) {
+  AffectedKeys keys;
+  keys.AddVertex("User", "3");
+  Truth truth = SeedTruth(plan_, keys);
+  FoldBatch(plan_, *plan_.ForTable("shop.knows"),
+            Map("shop.knows", KnowsBatch("[7, 8]", "[3, 9]", "[1, 2]", R"(["x", "x"])")), true, &truth);
+  ASSERT_EQ(truth.edges["KNOWS"].size(), 1u);
+  EXPECT_TRUE(truth.edges["KNOWS"].begin()->second.produced);
+  EXPECT_EQ(truth.edges["KNOWS"].begin()->second.key.from, "7");
+}
+
+SourceTable Table(const std::string& name, const iceberg::Schema& schema, const mapping::MappingPlan& plan) {
+  SourceTable t;
+  t.name = name;
+  t.metadata.schemas = {schema};
+  t.metadata.current_schema_id = schema.schema_id;
+  t.plan = plan.ForTable(name);
+  return t;
+}
+
+TEST_F(RecomputeTest, LookupsPruneByIdRangeOrScanWhole) {
+  const std::vector<SourceTable> tables = {Table("shop.users", Users(), plan_), Table("shop.people", People(), plan_),
+                                           Table("shop.knows", Knows(), plan_)};
+  AffectedKeys keys;
+  for (const char* id : {"12", "3", "40", "x"}) keys.AddVertex("User", id);
+  const auto filters = LookupFilters(tables, keys);
+  ASSERT_EQ(filters.size(), 3u);
+  // users: id is a long column, keys 3..40 numerically ("x" cannot be a long).
+  ASSERT_EQ(filters[0].size(), 1u);
+  EXPECT_EQ(iceberg::FilterToString(filters[0][0]), "#1 >= 3 AND #1 <= 40");
+  // people: pid is a string column, keys "12".."x" by bytes.
+  ASSERT_EQ(filters[1].size(), 1u);
+  EXPECT_EQ(iceberg::FilterToString(filters[1][0]), "#1 >= '12' AND #1 <= 'x'");
+  // knows: both endpoint columns name User.
+  ASSERT_EQ(filters[2].size(), 2u);
+  // Region's id is an expression: a Region key makes users scanned whole.
+  keys.AddVertex("Region", "eu");
+  const auto with_region = LookupFilters(tables, keys);
+  ASSERT_EQ(with_region[0].size(), 1u);
+  EXPECT_TRUE(with_region[0][0].empty());
+  // A key of no type a table feeds: nothing to read there.
+  AffectedKeys only_region;
+  only_region.AddVertex("Region", "eu");
+  const auto r = LookupFilters(tables, only_region);
+  EXPECT_EQ(r[0].size(), 1u);
+  EXPECT_TRUE(r[1].empty());
+  EXPECT_TRUE(r[2].empty());
+}
+
+TEST(TypeDefaultTest, EveryKindHasTigerGraphsDefault) {
+  using mapping::TgKind;
+  auto d = [](TgKind k, TgKind elem = TgKind::kString) {
+    mapping::TgType t;
+    t.kind = k;
+    t.elem = elem;
+    auto s = TypeDefault(t);
+    return s ? s->ToString() : "<null>";
   };
+  EXPECT_EQ(d(TgKind::kInt), "0");
+  EXPECT_EQ(d(TgKind::kUint), "0");
+  EXPECT_EQ(d(TgKind::kDouble), "0");
+  EXPECT_EQ(d(TgKind::kBool), "false");
+  EXPECT_EQ(d(TgKind::kString), "");
+  EXPECT_EQ(d(TgKind::kDatetime), "1970-01-01 00:00:00Z");
+  EXPECT_EQ(d(TgKind::kList, TgKind::kInt), "list<item: int64>[]");  // an empty list
+}
 
-  TEST_F(RecomputeTest, AffectedKeysNameVerticesEdgesAndEndpoints) {
-    AffectedKeys keys;
-    keys.Add(*plan_.ForTable("shop.users"),
-             Map("shop.users", UsersBatch("[1, 2]", R"(["a", "b"])", "[30, 40]", R"(["EU", null])")));
-    keys.Add(*plan_.ForTable("shop.knows"),
-             Map("shop.knows", KnowsBatch("[1, 1, 5]", "[2, 2, 1]", "[10, 11, 12]", R"(["x", "y", "x"])")));
-    EXPECT_EQ(keys.vertices["User"], (KeySet{"1", "2", "5"}));
-    EXPECT_EQ(keys.vertices["Region"], (KeySet{"eu"}));  // user 2's null region is a dead letter, no key
-    EXPECT_EQ(keys.edges["IN_REGION"].size(), 1u);
-    ASSERT_EQ(keys.edges["KNOWS"].size(), 3u);  // (1,2,x), (1,2,y), (5,1,x): the discriminator tells them apart
-    EXPECT_EQ(keys.size(), 3u + 1u + 1u + 3u);
-  }
-
-  TEST_F(RecomputeTest, EdgeKeyTextIsExactAndUndirectedKeysAreOrdered) {
-    EXPECT_NE(EdgeKeyText("a:1", "b", {}, 0, true), EdgeKeyText("a", "1:b", {}, 0, true));
-    EXPECT_NE(EdgeKeyText("a", "b", {}, 0, true), EdgeKeyText("b", "a", {}, 0, true));
-    EXPECT_EQ(EdgeKeyText("a", "b", {}, 0, false), EdgeKeyText("b", "a", {}, 0, false));
-  }
-
-  // Two tables feed User: the truth takes every row in config order, a null sets nothing, and an id no vertex row
-  // maps but an edge names is referenced only.
-  TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
-    AffectedKeys keys;
-    for (const char* id : {"1", "2", "3", "9"}) keys.AddVertex("User", id);
-    Truth truth = SeedTruth(plan_, keys);
-    FoldBatch(
-        plan_, *plan_.ForTable("shop.users"),
-        Map("shop.users", UsersBatch("[1, 2, 7]", R"(["ann", "bob", "x"])", "[30, null, 1]", R"(["EU", "EU", "EU"])")),
-        false, &truth);
-    FoldBatch(plan_, *plan_.ForTable("shop.people"), Map("shop.people", PeopleBatch(R"(["2"])", R"([null])", "[41]")),
-              false, &truth);
-    FoldBatch(plan_, *plan_.ForTable("shop.knows"), Map("shop.knows", KnowsBatch("[7]", "[3]", "[10]", R"(["x"])")),
-              false, &truth);
-    const auto& users = truth.vertices["User"];
-    ASSERT_EQ(users.size(), 4u);  // only affected keys: 7 is not one
-    const mapping::VertexTypeDef* def = plan_.FindVertexType("User");
-    ASSERT_EQ(def->attributes.size(), 2u);
-    ASSERT_EQ(def->attributes[0].name, "name");
-    const ElementTruth& u1 = users.at("1");
-    EXPECT_TRUE(u1.produced);
-    EXPECT_TRUE(u1.referenced);  // by its own IN_REGION edge
-    EXPECT_EQ(Value(u1, 0), "ann");
-    EXPECT_EQ(Value(u1, 1), "30");
-    const ElementTruth& u2 = users.at("2");
-    EXPECT_EQ(Value(u2, 0), "bob");  // people's null nick leaves users' name
-    EXPECT_EQ(Value(u2, 1), "41");   // users' null age is set by people
-    const ElementTruth& u3 = users.at("3");
-    EXPECT_FALSE(u3.produced);
-    EXPECT_TRUE(u3.referenced);
-    EXPECT_EQ(Value(u3, 0), "<unset>");
-    const ElementTruth& u9 = users.at("9");
-    EXPECT_FALSE(u9.produced || u9.referenced);  // deleted by the apply
-  }
-
-  TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
-    AffectedKeys keys;
-    keys.Add(*plan_.ForTable("shop.knows"),
-             Map("shop.knows", KnowsBatch("[1, 1]", "[2, 2]", "[10, 11]", R"(["x", "y"])")));
-    Truth truth = SeedTruth(plan_, keys);
-    // Now: (1,2,x) with since 20, (1,2,y) gone, and an unrelated edge (3,4,x).
-    FoldBatch(plan_, *plan_.ForTable("shop.knows"),
-              Map("shop.knows", KnowsBatch("[1, 3]", "[2, 4]", "[20, 5]", R"(["x", "x"])")), false, &truth);
-    const auto& knows = truth.edges["KNOWS"];
-    ASSERT_EQ(knows.size(), 2u);
-    int produced = 0;
-    for (const auto& [text, t] : knows) {
-      if (!t.produced) {
-        EXPECT_EQ(t.key.disc[0]->ToString(), "y");
-        continue;
-      }
-      ++produced;
-      EXPECT_EQ(t.key.disc[0]->ToString(), "x");
-      const mapping::EdgeTypeDef* def = plan_.FindEdgeType("KNOWS");
-      for (size_t i = 0; i < def->attributes.size(); ++i) {
-        if (def->attributes[i].name == "since") {
-          EXPECT_EQ(Value(t, i), "20");
-        }
-      }
-    }
-    EXPECT_EQ(produced, 1);
-    // Endpoints 1 and 2 are affected vertices (the edges named them): both referenced by the current (1,2,x).
-    EXPECT_TRUE(truth.vertices["User"].at("1").referenced);
-    EXPECT_TRUE(truth.vertices["User"].at("2").referenced);
-  }
-
-  // vertex_must_exist: an edge row naming an affected vertex becomes an affected edge (sent again after the vertex).
-  TEST_F(RecomputeTest, MustExistMakesEdgesOfAffectedVerticesAffected) {
-    AffectedKeys keys;
-    keys.AddVertex("User", "3");
-    Truth truth = SeedTruth(plan_, keys);
-    FoldBatch(plan_, *plan_.ForTable("shop.knows"),
-              Map("shop.knows", KnowsBatch("[7, 8]", "[3, 9]", "[1, 2]", R"(["x", "x"])")), true, &truth);
-    ASSERT_EQ(truth.edges["KNOWS"].size(), 1u);
-    EXPECT_TRUE(truth.edges["KNOWS"].begin()->second.produced);
-    EXPECT_EQ(truth.edges["KNOWS"].begin()->second.key.from, "7");
-  }
-
-  SourceTable Table(const std::string& name, const iceberg::Schema& schema, const mapping::MappingPlan& plan) {
-    SourceTable t;
-    t.name = name;
-    t.metadata.schemas = {schema};
-    t.metadata.current_schema_id = schema.schema_id;
-    t.plan = plan.ForTable(name);
-    return t;
-  }
-
-  TEST_F(RecomputeTest, LookupsPruneByIdRangeOrScanWhole) {
-    const std::vector<SourceTable> tables = {Table("shop.users", Users(), plan_), Table("shop.people", People(), plan_),
-                                             Table("shop.knows", Knows(), plan_)};
-    AffectedKeys keys;
-    for (const char* id : {"12", "3", "40", "x"}) keys.AddVertex("User", id);
-    const auto filters = LookupFilters(tables, keys);
-    ASSERT_EQ(filters.size(), 3u);
-    // users: id is a long column, keys 3..40 numerically ("x" cannot be a long).
-    ASSERT_EQ(filters[0].size(), 1u);
-    EXPECT_EQ(iceberg::FilterToString(filters[0][0]), "#1 >= 3 AND #1 <= 40");
-    // people: pid is a string column, keys "12".."x" by bytes.
-    ASSERT_EQ(filters[1].size(), 1u);
-    EXPECT_EQ(iceberg::FilterToString(filters[1][0]), "#1 >= '12' AND #1 <= 'x'");
-    // knows: both endpoint columns name User.
-    ASSERT_EQ(filters[2].size(), 2u);
-    // Region's id is an expression: a Region key makes users scanned whole.
-    keys.AddVertex("Region", "eu");
-    const auto with_region = LookupFilters(tables, keys);
-    ASSERT_EQ(with_region[0].size(), 1u);
-    EXPECT_TRUE(with_region[0][0].empty());
-    // A key of no type a table feeds: nothing to read there.
-    AffectedKeys only_region;
-    only_region.AddVertex("Region", "eu");
-    const auto r = LookupFilters(tables, only_region);
-    EXPECT_EQ(r[0].size(), 1u);
-    EXPECT_TRUE(r[1].empty());
-    EXPECT_TRUE(r[2].empty());
-  }
-
-  TEST(TypeDefaultTest, EveryKindHasTigerGraphsDefault) {
-    using mapping::TgKind;
-    auto d = [](TgKind k, TgKind elem = TgKind::kString) {
-      mapping::TgType t;
-      t.kind = k;
-      t.elem = elem;
-      auto s = TypeDefault(t);
-      return s ? s->ToString() : "<null>";
-    };
-    EXPECT_EQ(d(TgKind::kInt), "0");
-    EXPECT_EQ(d(TgKind::kUint), "0");
-    EXPECT_EQ(d(TgKind::kDouble), "0");
-    EXPECT_EQ(d(TgKind::kBool), "false");
-    EXPECT_EQ(d(TgKind::kString), "");
-    EXPECT_EQ(d(TgKind::kDatetime), "1970-01-01 00:00:00Z");
-    EXPECT_EQ(d(TgKind::kList, TgKind::kInt), "list<item: int64>[]");  // an empty list
-  }
-
-  }  // namespace
-  }  // namespace icegraph::engine
+}  // namespace
+}  // namespace icegraph::engine
