@@ -58,8 +58,8 @@ Status WriteParquet(const std::vector<state::DeadLetterRecord>& all, const std::
                                arrow::field("row_json", arrow::utf8()), arrow::field("created_ms", arrow::int64())});
   auto out = arrow::io::FileOutputStream::Open(path);
   if (!out.ok()) return Status::IOError("cannot write " + path + ": " + out.status().ToString());
-  const arrow::Status st =
-      parquet::arrow::WriteTable(*arrow::Table::Make(schema, cols), arrow::default_memory_pool(), *out, 64 * 1024);
+  const arrow::Status st = parquet::arrow::WriteTable(*arrow::Table::Make(schema, cols), arrow::default_memory_pool(),
+                                                      *out, int64_t{64} * 1024);
   if (!st.ok()) return Status::IOError("writing " + path + ": " + st.ToString());
   if (const arrow::Status c = (*out)->Close(); !c.ok()) return Status::IOError(c.ToString());
   return Status::OK();
