@@ -1,10 +1,14 @@
 // The icegraph command line: one sub-command per job.
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "common/log.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{"icegraph: keep a TigerGraph graph in sync with Apache Iceberg tables"};
   app.require_subcommand(1);
   app.set_version_flag("--version", icegraph::cli::VersionString());
@@ -28,4 +32,18 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // An exception nothing below caught is a bug: name it and fail (exit 1) instead of std::terminate's abort.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "icegraph: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "icegraph: internal error: unknown exception\n";
+  }
+  return 1;
 }

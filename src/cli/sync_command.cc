@@ -1,4 +1,5 @@
-// `icegraph sync|plan|schema|check|validate|dead-letters`: the pipeline commands, all driven by icegraph.yaml.
+// `icegraph sync|validate|watch`, and the registration of every pipeline command (all driven by icegraph.yaml; schema,
+// check and plan are schema_command.cc, status, history and dead-letters state_command.cc).
 // Exit codes: 0 success; 1 the run failed (TigerGraph, IO); 2 bad config or usage; 3 the live schema differs from
 // the mapping (check, sync); 4 the sync succeeded but left dead letters (only with --fail-on-dead-letters); 5 the
 // graph does not match the tables at their checkpoints (validate, and sync with `sync.validate: after_sync`).
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/pipeline_commands.h"
 #include "common/log.h"
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
@@ -33,188 +35,20 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kExitFailed = 1;
-constexpr int kExitConfig = 2;
-constexpr int kExitSchemaMismatch = 3;
-constexpr int kExitDeadLetters = 4;
-constexpr int kExitValidationMismatch = 5;
-
-int Fail(const Status& st, int code) {
-  std::cerr << "icegraph: " << st.ToString() << "\n";
-  return code;
-}
-
-// A bad config is a usage error (2); anything else while opening (catalog down, missing table) a failure (1).
-int FailOpen(const Status& st) { return Fail(st, st.code() == StatusCode::kInvalid ? kExitConfig : kExitFailed); }
-
 Status InitCompute() {
   // Compute kernels register on first use since Arrow 21.
   if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) return Status::Internal(st.ToString());
   return Status::OK();
 }
 
+}  // namespace
+
 Result<std::unique_ptr<engine::Pipeline>> OpenPipeline(const std::string& config_flag) {
   ICEGRAPH_RETURN_NOT_OK(InitCompute());
   return engine::Pipeline::Open(engine::ResolveConfigPath(config_flag));
 }
 
-// Differences between the live schema and the mapping, printed; NotFound when the graph does not exist yet.
-Result<std::vector<mapping::SchemaDifference>> LiveDifferences(const engine::Pipeline& p,
-                                                               sink::TigerGraphClient& client) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto schema, client.GetSchema());
-  return mapping::CheckSchema(p.plan(), schema.dump());
-}
-
-void PrintDifferences(const std::vector<mapping::SchemaDifference>& diffs) {
-  for (const auto& d : diffs) std::cerr << "  - " << d.message << "\n";
-}
-
-// Runs a schema change job's statements; a failed run drops the job so the next apply starts clean.
-Status RunSchemaChange(sink::TigerGraphClient& client, const std::string& graph,
-                       const mapping::SchemaChangePlan& change) {
-  for (size_t i = 0; i < change.jobs.size(); ++i) {
-    const std::string scope = change.statements[i].rfind("USE GLOBAL", 0) == 0 ? "USE GLOBAL" : "USE GRAPH " + graph;
-    // A job left behind by an interrupted apply would make CREATE fail; DROP fails when there is none (normal).
-    (void)client.RunGsql(scope + "\nDROP JOB " + change.jobs[i]);
-    auto out = client.RunGsql(change.statements[i]);
-    if (!out.ok()) {
-      (void)client.RunGsql(scope + "\nDROP JOB " + change.jobs[i]);
-      return out.status().WithContext("running schema change job " + change.jobs[i] + " on graph " + graph);
-    }
-    std::cout << *out << "\n";
-  }
-  return Status::OK();
-}
-
-int Schema(const std::string& config, bool apply, bool dry_run) {
-  auto p = OpenPipeline(config);
-  if (!p.ok()) return FailOpen(p.status());
-  const mapping::MappingPlan& plan = (*p)->plan();
-  const std::string ddl = mapping::GenerateSchemaDdl(plan);
-  if (!apply && !dry_run) {
-    std::cout << ddl << "\n" << mapping::GenerateLoadingJobs(plan) << mapping::GenerateDeleteJobs(plan);
-    return 0;
-  }
-  auto client = (*p)->Connect();
-  if (!client.ok()) return FailOpen(client.status());
-  auto live = (*client)->GetSchema();
-  if (!live.ok() && live.status().code() != StatusCode::kNotFound) {
-    return Fail(live.status().WithContext("reading the live schema of graph " + (*p)->name()), kExitFailed);
-  }
-  if (!live.ok()) {
-    // No graph yet: create every type and the graph.
-    if (dry_run) {
-      std::cout << "# graph " << (*p)->name() << " does not exist: --apply creates its types and the graph\n" << ddl;
-      return 0;
-    }
-    auto out = (*client)->RunGsql(ddl);
-    if (!out.ok()) return Fail(out.status(), kExitFailed);
-    std::cout << *out << "\n";
-  } else {
-    auto change = mapping::PlanSchemaChange(plan, live->dump());
-    if (!change.ok()) return Fail(change.status().WithContext("comparing graph " + (*p)->name()), kExitFailed);
-    if (!change->incompatible.empty()) {
-      std::cerr << "icegraph: graph " << (*p)->name()
-                << " has types whose definition differs from the mapping; a schema change job only adds missing "
-                   "types and attributes, so nothing was changed:\n";
-      PrintDifferences(change->incompatible);
-      return kExitSchemaMismatch;
-    }
-    if (dry_run) {
-      if (change->statements.empty()) {
-        std::cout << "# graph " << (*p)->name() << " has every type and attribute of the mapping: nothing to add\n";
-      } else {
-        std::cout << "# graph " << (*p)->name() << " exists: --apply adds what it lacks with\n" << change->Text();
-      }
-      return 0;
-    }
-    if (Status st = RunSchemaChange(**client, (*p)->name(), *change); !st.ok()) return Fail(st, kExitFailed);
-  }
-  // Loading job VALUES follow the live attribute order (added attributes come last, others may exist).
-  auto after = (*client)->GetSchema();
-  if (!after.ok()) return Fail(after.status().WithContext("reading the schema of graph " + (*p)->name()), kExitFailed);
-  auto order = mapping::LiveAttributeOrder(after->dump());
-  if (!order.ok()) return Fail(order.status(), kExitFailed);
-  // Loading jobs are icegraph's own: replaced on every apply so they always match the mapping.
-  for (const auto& t : plan.tables()) {
-    for (const bool del : {false, true}) {
-      const std::string name = del ? mapping::DeleteJobName(t.table()) : mapping::LoadingJobName(t.table());
-      // DROP fails when the job does not exist yet, which is the normal first run.
-      (void)(*client)->RunGsql("USE GRAPH " + (*p)->name() + "\nDROP JOB " + name);
-      const std::string job = del ? mapping::GenerateDeleteJob(plan, t) : mapping::GenerateLoadingJob(plan, t, &*order);
-      auto out = (*client)->RunGsql("USE GRAPH " + (*p)->name() + "\n" + job);
-      if (!out.ok()) return Fail(out.status(), kExitFailed);
-      std::cout << *out << "\n";
-    }
-  }
-  return 0;
-}
-
-int Check(const std::string& config) {
-  auto p = OpenPipeline(config);
-  if (!p.ok()) return FailOpen(p.status());
-  auto client = (*p)->Connect();
-  if (!client.ok()) return FailOpen(client.status());
-  auto diffs = LiveDifferences(**p, **client);
-  if (!diffs.ok())
-    return Fail(diffs.status(), diffs.status().code() == StatusCode::kNotFound ? kExitSchemaMismatch : kExitFailed);
-  if (!diffs->empty()) {
-    std::cerr << "icegraph: the schema of graph " << (*p)->name() << " differs from the mapping:\n";
-    PrintDifferences(*diffs);
-    return kExitSchemaMismatch;
-  }
-  std::cout << "schema of graph " << (*p)->name() << " matches the mapping (" << (*p)->plan().vertex_types().size()
-            << " vertex types, " << (*p)->plan().edge_types().size() << " edge types)\n";
-  return 0;
-}
-
-int Plan(const std::string& config, bool as_json) {
-  auto p = OpenPipeline(config);
-  if (!p.ok()) return FailOpen(p.status());
-  json out = json::array();
-  for (const auto& t : (*p)->tables()) {
-    json j = {{"table", t.name}, {"snapshot_id", t.snapshot_id() ? json(*t.snapshot_id()) : json(nullptr)}};
-    int64_t files = 0, rows = 0, bytes = 0, deletes = 0;
-    if (t.snapshot_id()) {
-      iceberg::ScanOptions so;
-      so.snapshot_id = t.snapshot_id();
-      so.field_ids = t.plan->projection();
-      so.filter = t.plan->pushed_filter();
-      auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
-      if (!tasks.ok()) return Fail(tasks.status(), kExitFailed);
-      for (const auto& task : *tasks) {
-        ++files;
-        rows += task.data_file.record_count;
-        bytes += task.data_file.file_size_in_bytes;
-        deletes += static_cast<int64_t>(task.position_deletes.size() + task.equality_deletes.size());
-      }
-    }
-    j["files"] = files;
-    j["rows"] = rows;
-    j["bytes"] = bytes;
-    j["delete_files"] = deletes;
-    j["vertex_types"] = json::array();
-    for (const auto& v : t.plan->vertices()) j["vertex_types"].push_back(v.type);
-    j["edge_types"] = json::array();
-    for (const auto& e : t.plan->edges()) j["edge_types"].push_back(e.type);
-    out.push_back(j);
-  }
-  if (as_json) {
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("%-28s %20s %7s %12s %12s  %s\n", "table", "snapshot", "files", "rows", "bytes", "writes");
-  for (const auto& j : out) {
-    std::string writes;
-    for (const auto& v : j["vertex_types"]) writes += "vertex " + v.get<std::string>() + "  ";
-    for (const auto& e : j["edge_types"]) writes += "edge " + e.get<std::string>() + "  ";
-    std::printf("%-28s %20s %7lld %12lld %12lld  %s\n", j["table"].get<std::string>().c_str(),
-                j["snapshot_id"].is_null() ? "-" : std::to_string(j["snapshot_id"].get<int64_t>()).c_str(),
-                static_cast<long long>(j["files"].get<int64_t>()), static_cast<long long>(j["rows"].get<int64_t>()),
-                static_cast<long long>(j["bytes"].get<int64_t>()), writes.c_str());
-  }
-  return 0;
-}
+namespace {
 
 void PrintSummary(const engine::SyncReport& r) {
   std::printf("\nrun %lld %s in %.2f s\n\n", static_cast<long long>(r.run_id), r.outcome.c_str(), r.seconds);
@@ -370,164 +204,6 @@ int ValidateGraph(const ValidateArgs& a) {
     std::cout << report->ToTable();
   }
   return report->ok ? 0 : kExitValidationMismatch;
-}
-
-struct DeadLetterArgs {
-  std::string config;
-  std::string format = "table";
-  std::string output;
-  int64_t run_id = 0;
-  int64_t limit = 0;
-};
-
-Status WriteParquet(const std::vector<state::DeadLetterRecord>& all, const std::string& path) {
-  arrow::Int64Builder id, run, snap, created;
-  arrow::StringBuilder table, mapping, key, code, message, row;
-  for (const auto& r : all) {
-    (void)id.Append(r.id);
-    (void)run.Append(r.run_id);
-    (void)snap.Append(r.snapshot_id);
-    (void)created.Append(r.created_ms);
-    (void)table.Append(r.source_table);
-    (void)mapping.Append(r.letter.mapping);
-    (void)key.Append(r.letter.row_key);
-    (void)code.Append(r.letter.reason_code);
-    (void)message.Append(r.letter.message);
-    (void)row.Append(r.letter.row_json);
-  }
-  std::vector<std::shared_ptr<arrow::Array>> cols(10);
-  arrow::ArrayBuilder* builders[] = {&id, &run, &table, &snap, &mapping, &key, &code, &message, &row, &created};
-  for (size_t i = 0; i < cols.size(); ++i) {
-    if (const arrow::Status st = builders[i]->Finish(&cols[i]); !st.ok()) return Status::Internal(st.ToString());
-  }
-  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("run_id", arrow::int64()),
-                               arrow::field("source_table", arrow::utf8()), arrow::field("snapshot_id", arrow::int64()),
-                               arrow::field("mapping", arrow::utf8()), arrow::field("row_key", arrow::utf8()),
-                               arrow::field("reason_code", arrow::utf8()), arrow::field("message", arrow::utf8()),
-                               arrow::field("row_json", arrow::utf8()), arrow::field("created_ms", arrow::int64())});
-  auto out = arrow::io::FileOutputStream::Open(path);
-  if (!out.ok()) return Status::IOError("cannot write " + path + ": " + out.status().ToString());
-  const arrow::Status st =
-      parquet::arrow::WriteTable(*arrow::Table::Make(schema, cols), arrow::default_memory_pool(), *out, 64 * 1024);
-  if (!st.ok()) return Status::IOError("writing " + path + ": " + st.ToString());
-  if (const arrow::Status c = (*out)->Close(); !c.ok()) return Status::IOError(c.ToString());
-  return Status::OK();
-}
-
-int DeadLetters(const DeadLetterArgs& a) {
-  auto config = mapping::LoadConfig(engine::ResolveConfigPath(a.config));
-  if (!config.ok()) return Fail(config.status(), kExitConfig);
-  // The state database alone: listing dead letters must work while the catalog or TigerGraph is down.
-  auto p = engine::OpenStateStore(*config);
-  if (!p.ok()) return Fail(p.status(), kExitFailed);
-  state::DeadLetterQuery q;
-  if (a.run_id > 0) q.run_id = a.run_id;
-  std::vector<state::DeadLetterRecord> all;
-  while (true) {
-    auto page = (*p)->ListDeadLetters(q);
-    if (!page.ok()) return Fail(page.status(), kExitFailed);
-    if (page->empty()) break;
-    q.after_id = page->back().id;
-    for (auto& r : *page) all.push_back(std::move(r));
-    if (a.limit > 0 && static_cast<int64_t>(all.size()) >= a.limit) {
-      all.resize(static_cast<size_t>(a.limit));
-      break;
-    }
-  }
-  if (a.format == "parquet") {
-    if (a.output.empty()) return Fail(Status::Invalid("--export parquet needs --output FILE"), kExitConfig);
-    const Status st = WriteParquet(all, a.output);
-    if (!st.ok()) return Fail(st, kExitFailed);
-    std::cerr << "wrote " << all.size() << " dead letters to " << a.output << "\n";
-    return 0;
-  }
-  std::ofstream file;
-  if (!a.output.empty()) {
-    file.open(a.output, std::ios::binary | std::ios::trunc);
-    if (!file) return Fail(Status::IOError("cannot write " + a.output), kExitFailed);
-  }
-  std::ostream& out = a.output.empty() ? std::cout : file;
-  if (a.format == "jsonl") {
-    for (const auto& r : all) out << r.ToJson().dump() << "\n";
-    return 0;
-  }
-  out << fmt::format("{:>6} {:>5} {:<22} {:<30} {:<16} {:<14} {}\n", "id", "run", "table", "mapping", "key", "reason",
-                     "message");
-  for (const auto& r : all) {
-    out << fmt::format("{:>6} {:>5} {:<22} {:<30} {:<16} {:<14} {}\n", r.id, r.run_id, r.source_table, r.letter.mapping,
-                       r.letter.row_key, r.letter.reason_code, r.letter.message);
-  }
-  return 0;
-}
-
-int Status_(const std::string& config, bool as_json) {
-  auto p = OpenPipeline(config);
-  if (!p.ok()) return FailOpen(p.status());
-  auto store = (*p)->OpenState();
-  if (!store.ok()) return Fail(store.status(), kExitFailed);
-  auto runs = (*store)->ListRuns(1);
-  if (!runs.ok()) return Fail(runs.status(), kExitFailed);
-  json out = json::array();
-  const int64_t now = state::NowMs();
-  for (const auto& t : (*p)->tables()) {
-    auto cp = (*store)->GetCheckpoint((*p)->name(), t.name);
-    if (!cp.ok()) return Fail(cp.status(), kExitFailed);
-    json j = {{"table", t.name},
-              {"current_snapshot_id", t.snapshot_id() ? json(*t.snapshot_id()) : json(nullptr)},
-              {"checkpoint_snapshot_id", *cp ? json((*cp)->snapshot_id) : json(nullptr)}};
-    const engine::SnapshotLag lag = engine::LagOf(t, *cp, now);
-    if (lag.gap) j["gap"] = *lag.gap;
-    j["snapshots_behind"] = lag.snapshots;
-    j["seconds_behind"] = lag.seconds;
-    j["checkpoint_updated_ms"] = *cp ? json((*cp)->updated_ms) : json(nullptr);
-    out.push_back(j);
-  }
-  json last = runs->empty() ? json(nullptr)
-                            : json{{"run_id", (*runs)[0].id},
-                                   {"kind", (*runs)[0].kind},
-                                   {"outcome", (*runs)[0].outcome},
-                                   {"started_ms", (*runs)[0].started_ms},
-                                   {"ended_ms", (*runs)[0].ended_ms}};
-  if (as_json) {
-    std::cout << json{{"pipeline", (*p)->name()}, {"tables", out}, {"last_run", last}}.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("%-24s %20s %20s %9s %9s\n", "table", "checkpoint", "current", "behind", "seconds");
-  for (const auto& j : out) {
-    auto id = [](const json& v) { return v.is_null() ? std::string("-") : std::to_string(v.get<int64_t>()); };
-    std::printf("%-24s %20s %20s %9lld %9lld%s\n", j["table"].get<std::string>().c_str(),
-                id(j["checkpoint_snapshot_id"]).c_str(), id(j["current_snapshot_id"]).c_str(),
-                static_cast<long long>(j["snapshots_behind"].get<int64_t>()),
-                static_cast<long long>(j["seconds_behind"].get<int64_t>()),
-                j.contains("gap") ? ("  gap: " + j["gap"].get<std::string>()).c_str() : "");
-  }
-  if (!last.is_null()) {
-    std::printf("\nlast run %lld: %s %s\n", static_cast<long long>(last["run_id"].get<int64_t>()),
-                last["kind"].get<std::string>().c_str(), last["outcome"].get<std::string>().c_str());
-  }
-  return 0;
-}
-
-int History(const std::string& config, int64_t limit, bool as_json) {
-  auto cfg = mapping::LoadConfig(engine::ResolveConfigPath(config));
-  if (!cfg.ok()) return Fail(cfg.status(), kExitConfig);
-  auto store = engine::OpenStateStore(*cfg);
-  if (!store.ok()) return Fail(store.status(), kExitFailed);
-  auto runs = (*store)->ListRuns(limit);
-  if (!runs.ok()) return Fail(runs.status(), kExitFailed);
-  for (const auto& r : *runs) {
-    if (as_json) {
-      std::cout << json{{"run_id", r.id},       {"pipeline", r.pipeline},     {"kind", r.kind},
-                        {"outcome", r.outcome}, {"started_ms", r.started_ms}, {"ended_ms", r.ended_ms},
-                        {"error", r.error},     {"counts", r.counts}}
-                       .dump()
-                << "\n";
-    } else {
-      std::printf("%6lld  %-12s %-10s %8.2fs  %s\n", static_cast<long long>(r.id), r.kind.c_str(), r.outcome.c_str(),
-                  r.ended_ms > 0 ? static_cast<double>(r.ended_ms - r.started_ms) / 1000.0 : 0.0, r.error.c_str());
-    }
-  }
-  return 0;
 }
 
 std::atomic<bool> g_stop{false};

@@ -13,7 +13,7 @@ namespace icegraph::emulator {
 
 using Params = std::multimap<std::string, std::string>;
 
-struct Reply {
+struct Reply {  // NOLINT(bugprone-exception-escape): json() is noexcept; clang-tidy 14 looks through it
   int status = 200;
   nlohmann::json body;  // results (on success) or {message, code} (on error)
   bool error = false;

@@ -56,7 +56,7 @@ struct SyncProgress {
   double seconds = 0;
 };
 
-struct SyncReport {
+struct SyncReport {  // NOLINT(bugprone-exception-escape): json() is noexcept; clang-tidy 14 looks through it
   int64_t run_id = 0;
   std::string outcome;  // succeeded | failed
   std::string error;

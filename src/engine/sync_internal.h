@@ -25,7 +25,9 @@ Status FlushInto(RunContext& ctx);
 class Unproduced;
 
 /// Reads the included tables in full at their current snapshot: vertices of every table, then edges. Every mapped
-/// batch strikes the keys it produces from `unproduced` when given (a reconciling full sync).
+/// batch strikes the keys it produces from `unproduced` when given (a reconciling full sync). Moves no checkpoint:
+/// RunSync moves those of the full-read tables after this returned flushed and the reconcile's deletes were
+/// acknowledged (never under `discard` or `--since`).
 Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduced* unproduced = nullptr);
 
 /// The scan tasks of a table at a snapshot, projected and filtered as its mapping needs.
@@ -41,8 +43,11 @@ struct IncrementalStart {
 };
 
 /// Applies what changed in the tables after their checkpoints in one recompute of the affected keys
-/// (recompute.h), then moves their checkpoints. A gap (checkpoint expired or not an ancestor) or a changed mapping
-/// resyncs the table (its keys held in TigerGraph and produced now are recomputed) or fails, per `sync.on_gap`.
+/// (recompute.h). Only once TigerGraph acknowledged every write of it (the recompute flushed) does it move each
+/// applied table's checkpoint to its current snapshot, so a run that fails or crashes earlier moves none and its
+/// rerun recomputes the same keys; `discard` moves none. A gap (checkpoint expired or not an ancestor) or a changed
+/// mapping resyncs the table (its keys held in TigerGraph and produced now are recomputed) or fails, per
+/// `sync.on_gap`.
 Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>& starts);
 
 }  // namespace icegraph::engine

@@ -45,8 +45,9 @@ class Catalog {
 using CatalogProperties = std::map<std::string, std::string>;
 using CatalogFactory = std::function<Result<std::unique_ptr<Catalog>>(const CatalogProperties&)>;
 
-/// Registers a catalog type ("sql", "hadoop", ...). The built-in ones are registered by the first MakeCatalog call
-/// (catalog.cc calls each Register*Catalog, so static linking keeps them); a later registration of a type replaces it.
+/// Registers a catalog type ("sql", "hadoop", ...); a registration replaces an earlier one of its type. The built-in
+/// types (sql, hadoop, rest) are registered by the first MakeCatalog call (catalog.cc calls each Register*Catalog, so
+/// static linking keeps them), so they replace one of their names registered before that call, not after.
 void RegisterCatalog(const std::string& type, CatalogFactory factory);
 /// Creates a catalog of `type` (or inferred from `uri` when type is empty, as pyiceberg does).
 Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const CatalogProperties& properties);
