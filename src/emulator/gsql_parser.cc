@@ -43,11 +43,11 @@ Status UnsupportedStatement(const TokenStream& ts) {
   }
   return UnsupportedAt(first, StrCat("the statement \"", name,
                                      "\"; it runs CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, "
-                                     "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW and ls"));
+                                     "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW, SET exit_on_error and ls"));
 }
 
 bool IsStatementStart(const TokenStream& ts) {
-  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS"}) {
+  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS", "SET"}) {
     if (ts.IsKeyword(kw)) return true;
   }
   return false;
@@ -237,14 +237,15 @@ Result<StatementBody> ParseDrop(TokenStream& ts) {
   } else {
     return UnsupportedStatement(ts);
   }
-  const Token& drop = ts.Next();
+  ts.Next();
   ts.Next();
   if (d.what == What::kJob && (ts.AcceptSymbol("*") || ts.AcceptKeyword("ALL"))) {
     d.names = {"*"};  // DROP JOB * and DROP JOB ALL drop every job in scope
   } else if (d.what == What::kGraph) {
     ICEGRAPH_ASSIGN_OR_RAISE(std::string g, ts.ExpectIdent("a graph name"));
     d.names = {std::move(g)};
-    if (ts.IsKeyword("CASCADE")) return UnsupportedAt(drop, "DROP GRAPH ... CASCADE");
+    // CASCADE also drops the graph's queries and loading jobs (gsql-endpoints "drop one graph", cascade=true).
+    d.cascade = ts.AcceptKeyword("CASCADE");
   } else {
     ICEGRAPH_ASSIGN_OR_RAISE(d.names, ParseNameList(ts, "a name"));
   }
@@ -296,6 +297,25 @@ Result<StatementBody> ParseShow(TokenStream& ts) {
   return StatementBody{std::move(s)};
 }
 
+// SET session_parameter = value (gsql-ref system-and-language-basics "Session parameters"). exit_on_error takes
+// true or false, case-insensitive; the other documented parameters (sys.data_root, gsql_src_dir, syntax_version,
+// export_timeout, single_gpr, cost-opt) change nothing the emulator runs, so they are refused by name.
+Result<StatementBody> ParseSet(TokenStream& ts) {
+  const Token& set = ts.Next();
+  const Token& name = ts.Peek();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::string param, ts.ExpectIdent("a session parameter name"));
+  if (param != "exit_on_error") return UnsupportedAt(set, StrCat("the session parameter \"", param, "\""));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol("="));
+  const Token& value = ts.Peek();
+  std::string v;
+  if (value.kind == K::kIdent || value.kind == K::kString) {
+    v = ToUpper(value.text);
+    ts.Next();
+  }
+  if (v != "TRUE" && v != "FALSE") return gsql::InvalidAt(name, "exit_on_error accepts true or false");
+  return StatementBody{SetStmt{std::move(param), v == "TRUE" ? "true" : "false"}};
+}
+
 Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (!ts.IsKind(K::kIdent)) return ts.SyntaxError("a GSQL statement");
   if (ts.IsKeyword("CREATE")) return ParseCreate(ts);
@@ -303,6 +323,7 @@ Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (ts.IsKeyword("RUN")) return ParseRun(ts);
   if (ts.IsKeyword("SHOW")) return ParseShow(ts);
   if (ts.AcceptKeyword("LS")) return StatementBody{ShowStmt{"LS", "*"}};
+  if (ts.IsKeyword("SET")) return ParseSet(ts);
   if (ts.IsKeyword("USE")) {
     ts.Next();
     if (ts.AcceptKeyword("GLOBAL")) return StatementBody{UseGlobalStmt{}};

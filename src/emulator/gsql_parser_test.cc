@@ -366,7 +366,12 @@ TEST(GsqlParserTest, DropStatements) {
   EXPECT_EQ(ParseOne<DropStmt>("DROP JOB *").names, (Strings{"*"}));
   EXPECT_EQ(ParseOne<DropStmt>("drop job all").names, (Strings{"*"}));
   EXPECT_EQ(ParseOne<DropStmt>("DROP JOB *").what, What::kJob);
-  ExpectUnsupported("DROP GRAPH g CASCADE", "Line 1: the emulator does not support DROP GRAPH ... CASCADE");
+  EXPECT_FALSE(g.cascade);
+  const auto cascade = ParseOne<DropStmt>("DROP GRAPH g CASCADE");
+  EXPECT_EQ(cascade.what, What::kGraph);
+  EXPECT_EQ(cascade.names, (Strings{"g"}));
+  EXPECT_TRUE(cascade.cascade);
+  ExpectInvalid("DROP GRAPH g CASCADE x", "Syntax Error: Encountered \"x\" at line 1, column 22.");
   ExpectUnsupported("DROP QUERY q", "Line 1: the emulator does not support the statement \"DROP QUERY\"");
   ExpectInvalid("DROP VERTEX", "Encountered \"<EOF>\"");
   ExpectInvalid("DROP VERTEX a,", "Was expecting: a name.");
@@ -505,11 +510,28 @@ TEST(GsqlParserTest, BeginEndBlockHoldsItsStatements) {
   EXPECT_TRUE(std::holds_alternative<ShowStmt>(stmts[1].body));
 }
 
+// gsql-ref system-and-language-basics "Session parameters": SET exit_on_error = true|false, case-insensitive.
+TEST(GsqlParserTest, SetExitOnErrorTakesTrueOrFalse) {
+  const auto off = ParseOne<SetStmt>("SET exit_on_error = FALSE");
+  EXPECT_EQ(off.name, "exit_on_error");
+  EXPECT_EQ(off.value, "false");
+  EXPECT_EQ(ParseOne<SetStmt>("set exit_on_error=true").value, "true");
+  EXPECT_EQ(ParseOne<SetStmt>("SET exit_on_error = \"False\"").value, "false");
+  const std::vector<Statement> two = ParseOk("SET exit_on_error = FALSE CREATE VERTEX A (PRIMARY_ID id STRING)");
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<CreateVertexStmt>(two[1].body));
+  ExpectInvalid("SET exit_on_error = maybe", "Line 1: exit_on_error accepts true or false");
+  ExpectInvalid("SET exit_on_error = 0", "Line 1: exit_on_error accepts true or false");
+  ExpectInvalid("SET exit_on_error FALSE", "Encountered \"FALSE\" at line 1, column 19. Was expecting: \"=\".");
+  ExpectUnsupported("SET syntax_version = \"v2\"",
+                    "Line 1: the emulator does not support the session parameter \"syntax_version\"");
+}
+
 TEST(GsqlParserTest, RefusesStatementsItDoesNotImplementByName) {
   ExpectUnsupported("USE GRAPH g\n\nCREATE QUERY q() FOR GRAPH g { PRINT 1; }",
                     "Line 3: the emulator does not support the statement \"CREATE QUERY\"; it runs CREATE "
                     "VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, RUN LOADING JOB/SCHEMA_CHANGE JOB, "
-                    "SHOW and ls");
+                    "SHOW, SET exit_on_error and ls");
   ExpectUnsupported("INSTALL QUERY ALL", "the statement \"INSTALL QUERY ALL\"");
   ExpectUnsupported("INSTALL QUERY q", "the statement \"INSTALL QUERY\"");
   ExpectUnsupported("CREATE OR REPLACE QUERY q() { }", "the statement \"CREATE OR REPLACE QUERY\"");
