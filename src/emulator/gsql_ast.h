@@ -29,6 +29,10 @@ struct DropStmt {
   std::vector<std::string> names;  // empty for DROP ALL; DROP JOB may name "*"
   bool cascade = false;            // DROP GRAPH g CASCADE
 };
+/// TYPEDEF TUPLE <field type[(size)], ...> name
+struct TypedefTupleStmt {
+  TupleType tuple;
+};
 /// SET session_parameter = value (GSQL session parameters; the emulator acts on exit_on_error).
 struct SetStmt {
   std::string name;
@@ -76,7 +80,7 @@ struct ShowStmt {
 
 using StatementBody = std::variant<CreateVertexStmt, CreateEdgeStmt, CreateGraphStmt, UseGraphStmt, UseGlobalStmt,
                                    DropStmt, CreateLoadingJobStmt, RunLoadingJobStmt, CreateSchemaChangeJobStmt,
-                                   RunSchemaChangeJobStmt, ShowStmt, SetStmt>;
+                                   RunSchemaChangeJobStmt, ShowStmt, SetStmt, TypedefTupleStmt>;
 
 struct Statement {
   StatementBody body;

@@ -19,7 +19,8 @@ struct StmtResult {
 };
 
 bool NameTaken(const Catalog& c, const std::string& name) {
-  return c.vertex_types.count(name) > 0 || c.edge_types.count(name) > 0 || c.graphs.count(name) > 0;
+  return c.vertex_types.count(name) > 0 || c.edge_types.count(name) > 0 || c.graphs.count(name) > 0 ||
+         c.tuples.count(name) > 0;
 }
 
 Status CheckVertexType(const Catalog& c, VertexType* v) {
@@ -112,6 +113,16 @@ StmtResult CreateGraph(Database& db, const CreateGraphStmt& s) {
   }
   db.catalog.graphs.emplace(s.name, std::move(g));
   return {"The graph " + s.name + " is created.", Status::OK(), true};
+}
+
+StmtResult TypedefTuple(Database& db, TypedefTupleStmt s) {
+  const std::string name = s.tuple.name;
+  if (NameTaken(db.catalog, name)) {
+    return {"", Status::AlreadyExists(
+                    fmt::format("The tuple name {} is used by another object! Please use a different name.", name))};
+  }
+  db.catalog.tuples.emplace(name, std::move(s.tuple));
+  return {"Successfully created tuple types: [" + name + "].", Status::OK(), true};
 }
 
 StmtResult UseGraph(Database& db, GsqlSession& session, const UseGraphStmt& s) {
@@ -333,6 +344,7 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
           }
           if constexpr (std::is_same_v<T, ShowStmt>)
             return StmtResult{ShowCatalog(db, session.graph, body), Status::OK()};
+          if constexpr (std::is_same_v<T, TypedefTupleStmt>) return TypedefTuple(db, std::move(body));
           if constexpr (std::is_same_v<T, SetStmt>) {
             session.exit_on_error = body.value == "true";  // the parser admits only exit_on_error
             return StmtResult{};

@@ -177,5 +177,23 @@ TEST_F(GsqlExecutorTest, ExitOnErrorTrueIsTheDefaultAndCanBeSetBack) {
   EXPECT_EQ(db_.catalog.FindVertex("x"), nullptr);
 }
 
+// gsql-ref attribute-data-types "User-defined tuples": a tuple is a global catalog object with its own name.
+TEST_F(GsqlExecutorTest, TypedefTupleIsStoredAndItsNameIsTaken) {
+  EXPECT_EQ(Ok("TYPEDEF TUPLE <field1 INT(1), field2 UINT, field3 STRING(10), field4 DOUBLE> My_Tuple"),
+            "Successfully created tuple types: [My_Tuple].\n");
+  ASSERT_EQ(db_.catalog.tuples.count("My_Tuple"), 1u);
+  EXPECT_EQ(db_.catalog.tuples.at("My_Tuple").fields.size(), 4u);
+  session_ = GsqlSession{};
+  const GsqlOutcome again = Run("CREATE VERTEX My_Tuple(PRIMARY_ID id INT)");
+  EXPECT_TRUE(again.failed);
+  EXPECT_EQ(again.output,
+            "The vertex name My_Tuple is used by another object! Please use a different name.\n"
+            "Failed to create vertex types: [My_Tuple].\n");
+  const GsqlOutcome twice = Run("TYPEDEF TUPLE <a INT> My_Tuple");
+  EXPECT_EQ(twice.output, "The tuple name My_Tuple is used by another object! Please use a different name.\n");
+  Ok("DROP ALL");
+  EXPECT_TRUE(db_.catalog.tuples.empty());
+}
+
 }  // namespace
 }  // namespace icegraph::emulator

@@ -41,13 +41,14 @@ Status UnsupportedStatement(const TokenStream& ts) {
     if (t.kind != K::kIdent || t.line != first.line || !IsCommandWord(ToUpper(t.text))) break;
     name += " " + ToUpper(t.text);
   }
-  return UnsupportedAt(first, StrCat("the statement \"", name,
-                                     "\"; it runs CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, "
-                                     "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW, SET exit_on_error and ls"));
+  return UnsupportedAt(first,
+                       StrCat("the statement \"", name,
+                              "\"; it runs CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, "
+                              "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW, SET exit_on_error, TYPEDEF TUPLE and ls"));
 }
 
 bool IsStatementStart(const TokenStream& ts) {
-  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS", "SET"}) {
+  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS", "SET", "TYPEDEF"}) {
     if (ts.IsKeyword(kw)) return true;
   }
   return false;
@@ -316,6 +317,60 @@ Result<StatementBody> ParseSet(TokenStream& ts) {
   return StatementBody{SetStmt{std::move(param), v == "TRUE" ? "true" : "false"}};
 }
 
+// TYPEDEF TUPLE "<" field type ["(" size ")"] {"," ...} ">" Name (gsql-ref attribute-data-types "User-defined
+// tuples"): field types INT and UINT (optional size 1, 2, 4 or 8 bytes, default 8), FLOAT, DOUBLE, DATETIME, BOOL
+// and STRING (size in characters required).
+Result<StatementBody> ParseTypedefTuple(TokenStream& ts) {
+  ts.Next();
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectKeyword("TUPLE"));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol("<"));
+  TypedefTupleStmt st;
+  do {
+    TupleField f;
+    const Token& name = ts.Peek();
+    ICEGRAPH_ASSIGN_OR_RAISE(f.name, ts.ExpectIdent("a tuple field name"));
+    for (const TupleField& other : st.tuple.fields) {
+      if (other.name == f.name) return gsql::InvalidAt(name, StrCat("the tuple field ", f.name, " is given twice"));
+    }
+    if (!ts.IsKind(K::kIdent)) return ts.SyntaxError("a tuple field type");
+    const Token& type = ts.Next();
+    const std::string upper = ToUpper(type.text);
+    static constexpr Kind kFieldKinds[] = {Kind::kInt,      Kind::kUint, Kind::kFloat, Kind::kDouble,
+                                           Kind::kDatetime, Kind::kBool, Kind::kString};
+    const std::optional<Kind> kind = ParseScalarKind(upper);
+    if (!kind || std::find(std::begin(kFieldKinds), std::end(kFieldKinds), *kind) == std::end(kFieldKinds)) {
+      return gsql::InvalidAt(type, StrCat("a tuple field cannot be of type \"", type.text,
+                                          "\"; it must be INT, UINT, FLOAT, DOUBLE, DATETIME, BOOL or STRING"));
+    }
+    f.kind = *kind;
+    const bool sized = f.kind == Kind::kInt || f.kind == Kind::kUint || f.kind == Kind::kString;
+    if (ts.AcceptSymbol("(")) {
+      if (!sized) return gsql::InvalidAt(type, StrCat("a ", upper, " tuple field takes no size"));
+      if (!ts.IsKind(K::kNumber)) return ts.SyntaxError("a field size");
+      const Token& size = ts.Next();
+      const bool digits = !size.text.empty() && size.text.size() <= 6 &&
+                          std::all_of(size.text.begin(), size.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      f.length = digits ? std::stoi(size.text) : -1;
+      ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol(")"));
+      if (f.kind != Kind::kString && f.length != 1 && f.length != 2 && f.length != 4 && f.length != 8) {
+        return gsql::InvalidAt(size,
+                               StrCat("the size of the ", upper, " field ", f.name, " must be 1, 2, 4 or 8 bytes"));
+      }
+      if (f.kind == Kind::kString && f.length <= 0) {
+        return gsql::InvalidAt(size, StrCat("the size of the STRING field ", f.name, " must be a positive number"));
+      }
+    } else if (f.kind == Kind::kString) {
+      return gsql::InvalidAt(type, StrCat("the STRING field ", f.name, " needs a size in characters, e.g. STRING(10)"));
+    } else if (sized) {
+      f.length = 8;
+    }
+    st.tuple.fields.push_back(std::move(f));
+  } while (ts.AcceptSymbol(","));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol(">"));
+  ICEGRAPH_ASSIGN_OR_RAISE(st.tuple.name, ts.ExpectIdent("a tuple name"));
+  return StatementBody{std::move(st)};
+}
+
 Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (!ts.IsKind(K::kIdent)) return ts.SyntaxError("a GSQL statement");
   if (ts.IsKeyword("CREATE")) return ParseCreate(ts);
@@ -324,6 +379,7 @@ Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (ts.IsKeyword("SHOW")) return ParseShow(ts);
   if (ts.AcceptKeyword("LS")) return StatementBody{ShowStmt{"LS", "*"}};
   if (ts.IsKeyword("SET")) return ParseSet(ts);
+  if (ts.IsKeyword("TYPEDEF") && ts.IsKeyword("TUPLE", 1)) return ParseTypedefTuple(ts);
   if (ts.IsKeyword("USE")) {
     ts.Next();
     if (ts.AcceptKeyword("GLOBAL")) return StatementBody{UseGlobalStmt{}};
