@@ -569,6 +569,13 @@ TEST(GsqlParserTest, RefusesStatementsItDoesNotImplementByName) {
   ExpectUnsupported("RUN QUERY q()", "the statement \"RUN QUERY\"");
   ExpectUnsupported("CREATE DATA_SOURCE s = \"x\"", "the statement \"CREATE DATA_SOURCE\"");
   ExpectUnsupported("TYPEDEF STRUCT x", "the statement \"TYPEDEF\"");
+  // GSQL 4.1 modifies data from queries with INSERT INTO, UPDATE and DELETE inside a query body (gsql-ref
+  // querying/data-modification-statements); UPSERT is only a reserved word (appendix keywords-and-reserved-words).
+  // The emulator has no query interpreter, so these are refused by name.
+  ExpectUnsupported("UPSERT P VALUES (\"x\")", "Line 1: the emulator does not support the statement \"UPSERT\"");
+  ExpectUnsupported("INSERT INTO P VALUES (\"x\")", "Line 1: the emulator does not support the statement \"INSERT\"");
+  ExpectUnsupported("INTERPRET QUERY () FOR GRAPH g { INSERT INTO P VALUES (\"x\"); }",
+                    "the statement \"INTERPRET QUERY\"");
   // Nothing after the refused statement runs: the whole text fails.
   ExpectUnsupported("CREATE VERTEX A (PRIMARY_ID id STRING)\nEXPORT GRAPH ALL", "Line 2:");
 }
