@@ -151,8 +151,10 @@ Emulator::GsqlReply Emulator::RunGsqlText(const std::string& graph, const std::s
   };
   const std::unique_lock<std::shared_mutex> lock(db_.mu);
   const GsqlOutcome out = RunGsql(db_, session, text, run_job);
-  if (out.changed && !out.failed) {
-    if (Status st = Record({"gsql", graph, "", "", "", text}); !st.ok()) {
+  // A text whose later statement failed may still have changed something (statements before it, or every other
+  // statement under SET exit_on_error = FALSE): journal it with its outcome, which replay reproduces.
+  if (out.changed) {
+    if (Status st = Record({"gsql", graph, out.failed ? "failed" : "", "", "", text}); !st.ok()) {
       return {out.output + "\n" + st.message(), true};
     }
   }

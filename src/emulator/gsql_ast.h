@@ -27,6 +27,16 @@ struct UseGlobalStmt {};
 struct DropStmt {
   enum class What { kVertex, kEdge, kGraph, kJob, kAll } what = What::kVertex;
   std::vector<std::string> names;  // empty for DROP ALL; DROP JOB may name "*"
+  bool cascade = false;            // DROP GRAPH g CASCADE
+};
+/// TYPEDEF TUPLE <field type[(size)], ...> name
+struct TypedefTupleStmt {
+  TupleType tuple;
+};
+/// SET session_parameter = value (GSQL session parameters; the emulator acts on exit_on_error).
+struct SetStmt {
+  std::string name;
+  std::string value;
 };
 struct CreateLoadingJobStmt {
   LoadingJob job;  // job.graph from FOR GRAPH, else empty (current graph)
@@ -68,9 +78,9 @@ struct ShowStmt {
   std::string pattern;  // name or "*"
 };
 
-using StatementBody =
-    std::variant<CreateVertexStmt, CreateEdgeStmt, CreateGraphStmt, UseGraphStmt, UseGlobalStmt, DropStmt,
-                 CreateLoadingJobStmt, RunLoadingJobStmt, CreateSchemaChangeJobStmt, RunSchemaChangeJobStmt, ShowStmt>;
+using StatementBody = std::variant<CreateVertexStmt, CreateEdgeStmt, CreateGraphStmt, UseGraphStmt, UseGlobalStmt,
+                                   DropStmt, CreateLoadingJobStmt, RunLoadingJobStmt, CreateSchemaChangeJobStmt,
+                                   RunSchemaChangeJobStmt, ShowStmt, SetStmt, TypedefTupleStmt>;
 
 struct Statement {
   StatementBody body;

@@ -246,8 +246,9 @@ std::string VertexDdl(const VertexType& v) {
   if (v.composite_key.empty()) parts.push_back("PRIMARY_ID " + v.primary_id_name + " " + v.primary_id_type.ToGsql());
   for (const Attribute& a : v.attributes) parts.push_back(AttrDdl(a));
   if (!v.composite_key.empty()) parts.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(v.composite_key, ", ")));
-  return fmt::format("CREATE VERTEX {}({}) WITH STATS=\"{}\", PRIMARY_ID_AS_ATTRIBUTE=\"{}\"", v.name,
-                     fmt::join(parts, ", "), v.stats, v.primary_id_as_attribute ? "true" : "false");
+  // As ls prints it (gsql-ref GSQL shell, gsql-101): WITH STATS always, the primary id option only when set.
+  return fmt::format("CREATE VERTEX {}({}) WITH STATS=\"{}\"{}", v.name, fmt::join(parts, ", "), v.stats,
+                     v.primary_id_as_attribute ? ", PRIMARY_ID_AS_ATTRIBUTE=\"true\"" : "");
 }
 
 std::string EdgeDdl(const EdgeType& e) {
@@ -272,40 +273,91 @@ std::string EdgeDdl(const EdgeType& e) {
   return s;
 }
 
+namespace {
+
+// `ls` in TigerGraph 4.x's layout. Global scope (gsql-endpoints "run gsql statements" sample response, GSQL shell
+// page): "---- Global vertices, edges, and all graphs", the global types, every graph, the global jobs, then two
+// empty lines and the JSON API and syntax versions. Graph scope (gsql-101 "define a schema", query-operations):
+// "---- Graph g", the graph's types in its own order, the graph, its jobs and "Queries:" (the emulator has none).
+std::string ListCatalog(const Database& db, const Graph* g) {
+  const Catalog& c = db.catalog;
+  const auto strip = [](const std::string& ddl) { return ddl.substr(std::string("CREATE ").size()); };
+  std::string out = g == nullptr ? "---- Global vertices, edges, and all graphs\n" : "---- Graph " + g->name + "\n";
+  out += "Vertex Types:\n";
+  if (g == nullptr) {
+    for (const auto& [n, v] : c.vertex_types) {
+      if (!v.is_local) out += "  - " + strip(VertexDdl(v)) + "\n";
+    }
+  } else {
+    for (const std::string& n : g->vertex_types) {
+      if (const VertexType* v = c.FindVertex(n)) out += "  - " + strip(VertexDdl(*v)) + "\n";
+    }
+  }
+  out += "Edge Types:\n";
+  if (g == nullptr) {
+    for (const auto& [n, e] : c.edge_types) {
+      if (!e.is_local) out += "  - " + strip(EdgeDdl(e)) + "\n";
+    }
+  } else {
+    for (const std::string& n : g->edge_types) {
+      if (const EdgeType* e = c.FindEdge(n)) out += "  - " + strip(EdgeDdl(*e)) + "\n";
+    }
+  }
+  out += "\nGraphs:\n";
+  for (const auto& [n, gr] : c.graphs) {
+    if (g != nullptr && n != g->name) continue;
+    std::vector<std::string> types;
+    for (const auto& v : gr.vertex_types) types.push_back(v + ":v");
+    for (const auto& e : gr.edge_types) types.push_back(e + ":e");
+    out += fmt::format("  - Graph {}({})\n", n, fmt::join(types, ", "));
+  }
+  out += "Jobs:\n";
+  if (g != nullptr) {
+    for (const auto& [jn, job] : g->loading_jobs) {
+      out += "  - " + (job.source_text.empty() ? "CREATE LOADING JOB " + jn : job.source_text) + "\n";
+    }
+  }
+  for (const auto& [jn, job] : db.schema_change_jobs) {
+    if (g == nullptr ? job.global : (!job.global && job.graph == g->name)) {
+      out += fmt::format("  - CREATE {}SCHEMA_CHANGE JOB {}\n", job.global ? "GLOBAL " : "", jn);
+    }
+  }
+  out += g == nullptr ? "\n\nJSON API version: v2\nSyntax version: v2" : "Queries:";
+  return out;
+}
+
+}  // namespace
+
 std::string ShowCatalog(const Database& db, const std::string& graph_name, const ShowStmt& show) {
   const Catalog& c = db.catalog;
   const Graph* g = c.FindGraph(graph_name);
+  if (show.what == "LS") return ListCatalog(db, g);
   const auto wanted = [&](const std::string& n) {
     return show.pattern.empty() || show.pattern == "*" || show.pattern == n;
   };
   const auto in_scope_v = [&](const std::string& n) { return g == nullptr || c.GraphHasVertex(*g, n); };
   const auto in_scope_e = [&](const std::string& n) { return g == nullptr || c.GraphHasEdge(*g, n); };
   std::string out;
-  const bool ls = show.what == "LS";
-  if (ls || show.what == "VERTEX") {
-    if (ls) out += "Vertex Types:\n";
+  if (show.what == "VERTEX") {
     for (const auto& [n, v] : c.vertex_types) {
       if (wanted(n) && in_scope_v(n)) out += "  - " + VertexDdl(v).substr(std::string("CREATE ").size()) + "\n";
     }
   }
-  if (ls || show.what == "EDGE") {
-    if (ls) out += "Edge Types:\n";
+  if (show.what == "EDGE") {
     for (const auto& [n, e] : c.edge_types) {
       if (wanted(n) && in_scope_e(n)) out += "  - " + EdgeDdl(e).substr(std::string("CREATE ").size()) + "\n";
     }
   }
-  if (ls || show.what == "GRAPH") {
-    if (ls) out += "\nGraphs:\n";
+  if (show.what == "GRAPH") {
     for (const auto& [n, gr] : c.graphs) {
-      if (!wanted(n) || (g != nullptr && ls && n != g->name)) continue;
+      if (!wanted(n)) continue;
       std::vector<std::string> types;
       for (const auto& v : gr.vertex_types) types.push_back(v + ":v");
       for (const auto& e : gr.edge_types) types.push_back(e + ":e");
       out += fmt::format("  - Graph {}({})\n", n, fmt::join(types, ", "));
     }
   }
-  if (ls || show.what == "JOB") {
-    if (ls) out += "Jobs:\n";
+  if (show.what == "JOB") {
     for (const auto& [gn, gr] : c.graphs) {
       if (g != nullptr && gn != g->name) continue;
       for (const auto& [jn, job] : gr.loading_jobs) {

@@ -19,7 +19,8 @@ struct StmtResult {
 };
 
 bool NameTaken(const Catalog& c, const std::string& name) {
-  return c.vertex_types.count(name) > 0 || c.edge_types.count(name) > 0 || c.graphs.count(name) > 0;
+  return c.vertex_types.count(name) > 0 || c.edge_types.count(name) > 0 || c.graphs.count(name) > 0 ||
+         c.tuples.count(name) > 0;
 }
 
 Status CheckVertexType(const Catalog& c, VertexType* v) {
@@ -114,6 +115,16 @@ StmtResult CreateGraph(Database& db, const CreateGraphStmt& s) {
   return {"The graph " + s.name + " is created.", Status::OK(), true};
 }
 
+StmtResult TypedefTuple(Database& db, TypedefTupleStmt s) {
+  const std::string name = s.tuple.name;
+  if (NameTaken(db.catalog, name)) {
+    return {"", Status::AlreadyExists(
+                    fmt::format("The tuple name {} is used by another object! Please use a different name.", name))};
+  }
+  db.catalog.tuples.emplace(name, std::move(s.tuple));
+  return {"Successfully created tuple types: [" + name + "].", Status::OK(), true};
+}
+
 StmtResult UseGraph(Database& db, GsqlSession& session, const UseGraphStmt& s) {
   if (db.catalog.FindGraph(s.name) == nullptr) {
     return {"", Status::NotFound("Graph " + s.name + " does not exist.")};
@@ -132,6 +143,32 @@ bool TypeInAnyGraph(const Catalog& c, const std::string& name, std::string* grap
   return false;
 }
 
+// DROP GRAPH g [CASCADE] (gsql-ref defining-a-graph-schema "DROP GRAPH"): the graph, its local vertex and edge
+// types (added by its local schema change jobs; they belong only to it) with their data, and its jobs. Global types
+// stay, even those no other graph uses: "Any shared types are unaffected". CASCADE drops the graph's queries and
+// loading jobs (gsql-endpoints "drop one graph", cascade=true); the emulator has no queries, and the loading jobs
+// and local schema change jobs of a graph go with it in either form.
+void DropGraph(Database& db, const std::string& name) {
+  Catalog& c = db.catalog;
+  const Graph& g = c.graphs.at(name);
+  for (const std::string& e : g.edge_types) {
+    const auto it = c.edge_types.find(e);
+    if (it == c.edge_types.end() || !it->second.is_local) continue;
+    db.store.DropEdgeType(e);
+    c.edge_types.erase(it);
+  }
+  for (const std::string& v : g.vertex_types) {
+    const auto it = c.vertex_types.find(v);
+    if (it == c.vertex_types.end() || !it->second.is_local) continue;
+    db.store.DropVertexType(v);
+    c.vertex_types.erase(it);
+  }
+  for (auto it = db.schema_change_jobs.begin(); it != db.schema_change_jobs.end();) {
+    it = !it->second.global && it->second.graph == name ? db.schema_change_jobs.erase(it) : std::next(it);
+  }
+  c.graphs.erase(name);
+}
+
 StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
   Catalog& c = db.catalog;
   switch (s.what) {
@@ -147,7 +184,7 @@ StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
       }
       std::string out;
       for (const std::string& n : s.names) {
-        c.graphs.erase(n);
+        DropGraph(db, n);
         if (session.graph == n) session.graph.clear();
         out += (out.empty() ? "" : "\n") + std::string("The graph ") + n + " is dropped.";
       }
@@ -307,6 +344,11 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
           }
           if constexpr (std::is_same_v<T, ShowStmt>)
             return StmtResult{ShowCatalog(db, session.graph, body), Status::OK()};
+          if constexpr (std::is_same_v<T, TypedefTupleStmt>) return TypedefTuple(db, std::move(body));
+          if constexpr (std::is_same_v<T, SetStmt>) {
+            session.exit_on_error = body.value == "true";  // the parser admits only exit_on_error
+            return StmtResult{};
+          }
         },
         stmt.body);
     if (!r.output.empty()) outcome.output += r.output + "\n";
@@ -314,7 +356,7 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
     if (!r.status.ok()) {
       outcome.output += r.status.message() + "\n";
       outcome.failed = true;
-      break;
+      if (session.exit_on_error) break;
     }
   }
   return outcome;

@@ -41,13 +41,14 @@ Status UnsupportedStatement(const TokenStream& ts) {
     if (t.kind != K::kIdent || t.line != first.line || !IsCommandWord(ToUpper(t.text))) break;
     name += " " + ToUpper(t.text);
   }
-  return UnsupportedAt(first, StrCat("the statement \"", name,
-                                     "\"; it runs CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, "
-                                     "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW and ls"));
+  return UnsupportedAt(first,
+                       StrCat("the statement \"", name,
+                              "\"; it runs CREATE VERTEX/EDGE/GRAPH/LOADING JOB/SCHEMA_CHANGE JOB, USE, DROP, "
+                              "RUN LOADING JOB/SCHEMA_CHANGE JOB, SHOW, SET exit_on_error, TYPEDEF TUPLE and ls"));
 }
 
 bool IsStatementStart(const TokenStream& ts) {
-  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS"}) {
+  for (const std::string_view kw : {"CREATE", "USE", "DROP", "RUN", "SHOW", "LS", "SET", "TYPEDEF"}) {
     if (ts.IsKeyword(kw)) return true;
   }
   return false;
@@ -237,14 +238,15 @@ Result<StatementBody> ParseDrop(TokenStream& ts) {
   } else {
     return UnsupportedStatement(ts);
   }
-  const Token& drop = ts.Next();
+  ts.Next();
   ts.Next();
   if (d.what == What::kJob && (ts.AcceptSymbol("*") || ts.AcceptKeyword("ALL"))) {
     d.names = {"*"};  // DROP JOB * and DROP JOB ALL drop every job in scope
   } else if (d.what == What::kGraph) {
     ICEGRAPH_ASSIGN_OR_RAISE(std::string g, ts.ExpectIdent("a graph name"));
     d.names = {std::move(g)};
-    if (ts.IsKeyword("CASCADE")) return UnsupportedAt(drop, "DROP GRAPH ... CASCADE");
+    // CASCADE also drops the graph's queries and loading jobs (gsql-endpoints "drop one graph", cascade=true).
+    d.cascade = ts.AcceptKeyword("CASCADE");
   } else {
     ICEGRAPH_ASSIGN_OR_RAISE(d.names, ParseNameList(ts, "a name"));
   }
@@ -296,6 +298,79 @@ Result<StatementBody> ParseShow(TokenStream& ts) {
   return StatementBody{std::move(s)};
 }
 
+// SET session_parameter = value (gsql-ref system-and-language-basics "Session parameters"). exit_on_error takes
+// true or false, case-insensitive; the other documented parameters (sys.data_root, gsql_src_dir, syntax_version,
+// export_timeout, single_gpr, cost-opt) change nothing the emulator runs, so they are refused by name.
+Result<StatementBody> ParseSet(TokenStream& ts) {
+  const Token& set = ts.Next();
+  const Token& name = ts.Peek();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::string param, ts.ExpectIdent("a session parameter name"));
+  if (param != "exit_on_error") return UnsupportedAt(set, StrCat("the session parameter \"", param, "\""));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol("="));
+  const Token& value = ts.Peek();
+  std::string v;
+  if (value.kind == K::kIdent || value.kind == K::kString) {
+    v = ToUpper(value.text);
+    ts.Next();
+  }
+  if (v != "TRUE" && v != "FALSE") return gsql::InvalidAt(name, "exit_on_error accepts true or false");
+  return StatementBody{SetStmt{std::move(param), v == "TRUE" ? "true" : "false"}};
+}
+
+// TYPEDEF TUPLE "<" field type ["(" size ")"] {"," ...} ">" Name (gsql-ref attribute-data-types "User-defined
+// tuples"): field types INT and UINT (optional size 1, 2, 4 or 8 bytes, default 8), FLOAT, DOUBLE, DATETIME, BOOL
+// and STRING (size in characters required).
+Result<StatementBody> ParseTypedefTuple(TokenStream& ts) {
+  ts.Next();
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectKeyword("TUPLE"));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol("<"));
+  TypedefTupleStmt st;
+  do {
+    TupleField f;
+    const Token& name = ts.Peek();
+    ICEGRAPH_ASSIGN_OR_RAISE(f.name, ts.ExpectIdent("a tuple field name"));
+    for (const TupleField& other : st.tuple.fields) {
+      if (other.name == f.name) return gsql::InvalidAt(name, StrCat("the tuple field ", f.name, " is given twice"));
+    }
+    if (!ts.IsKind(K::kIdent)) return ts.SyntaxError("a tuple field type");
+    const Token& type = ts.Next();
+    const std::string upper = ToUpper(type.text);
+    static constexpr Kind kFieldKinds[] = {Kind::kInt,      Kind::kUint, Kind::kFloat, Kind::kDouble,
+                                           Kind::kDatetime, Kind::kBool, Kind::kString};
+    const std::optional<Kind> kind = ParseScalarKind(upper);
+    if (!kind || std::find(std::begin(kFieldKinds), std::end(kFieldKinds), *kind) == std::end(kFieldKinds)) {
+      return gsql::InvalidAt(type, StrCat("a tuple field cannot be of type \"", type.text,
+                                          "\"; it must be INT, UINT, FLOAT, DOUBLE, DATETIME, BOOL or STRING"));
+    }
+    f.kind = *kind;
+    const bool sized = f.kind == Kind::kInt || f.kind == Kind::kUint || f.kind == Kind::kString;
+    if (ts.AcceptSymbol("(")) {
+      if (!sized) return gsql::InvalidAt(type, StrCat("a ", upper, " tuple field takes no size"));
+      if (!ts.IsKind(K::kNumber)) return ts.SyntaxError("a field size");
+      const Token& size = ts.Next();
+      const bool digits = !size.text.empty() && size.text.size() <= 6 &&
+                          std::all_of(size.text.begin(), size.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      f.length = digits ? std::stoi(size.text) : -1;
+      ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol(")"));
+      if (f.kind != Kind::kString && f.length != 1 && f.length != 2 && f.length != 4 && f.length != 8) {
+        return gsql::InvalidAt(size,
+                               StrCat("the size of the ", upper, " field ", f.name, " must be 1, 2, 4 or 8 bytes"));
+      }
+      if (f.kind == Kind::kString && f.length <= 0) {
+        return gsql::InvalidAt(size, StrCat("the size of the STRING field ", f.name, " must be a positive number"));
+      }
+    } else if (f.kind == Kind::kString) {
+      return gsql::InvalidAt(type, StrCat("the STRING field ", f.name, " needs a size in characters, e.g. STRING(10)"));
+    } else if (sized) {
+      f.length = 8;
+    }
+    st.tuple.fields.push_back(std::move(f));
+  } while (ts.AcceptSymbol(","));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectSymbol(">"));
+  ICEGRAPH_ASSIGN_OR_RAISE(st.tuple.name, ts.ExpectIdent("a tuple name"));
+  return StatementBody{std::move(st)};
+}
+
 Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (!ts.IsKind(K::kIdent)) return ts.SyntaxError("a GSQL statement");
   if (ts.IsKeyword("CREATE")) return ParseCreate(ts);
@@ -303,6 +378,8 @@ Result<StatementBody> ParseStatement(TokenStream& ts) {
   if (ts.IsKeyword("RUN")) return ParseRun(ts);
   if (ts.IsKeyword("SHOW")) return ParseShow(ts);
   if (ts.AcceptKeyword("LS")) return StatementBody{ShowStmt{"LS", "*"}};
+  if (ts.IsKeyword("SET")) return ParseSet(ts);
+  if (ts.IsKeyword("TYPEDEF") && ts.IsKeyword("TUPLE", 1)) return ParseTypedefTuple(ts);
   if (ts.IsKeyword("USE")) {
     ts.Next();
     if (ts.AcceptKeyword("GLOBAL")) return StatementBody{UseGlobalStmt{}};

@@ -113,12 +113,71 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   server.Get("/gsqlserver/gsql/schema", [schema](const httplib::Request& q, httplib::Response& s) {
     schema(q, s, q.get_param_value("graph"), false);
   });
-  const auto udts = [this](const httplib::Request& req, httplib::Response& res) {
+  // DELETE /gsql/v1/schema/graphs/{g}[?cascade=true] (gsql-endpoints "drop one graph"; pyTigerGraph dropGraph() on
+  // 4.1+): without cascade it fails while the graph has loading jobs (the emulator has no queries); with it they go
+  // too. Runs as the GSQL statement DROP GRAPH g CASCADE, so it is journaled like one.
+  server.Delete(R"(/gsql/v1/schema/graphs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
-    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", json::array()}});
+    const std::string graph = req.matches[1];
+    const bool cascade = req.get_param_value("cascade") == "true";
+    {
+      const std::shared_lock<std::shared_mutex> lock(db_.mu);
+      const Graph* g = db_.catalog.FindGraph(graph);
+      if (g == nullptr) {
+        SendJson(res, 400, {{"error", true}, {"message", "The graph " + graph + " does not exist."}});
+        return;
+      }
+      if (!cascade && !g->loading_jobs.empty()) {
+        std::vector<std::string> jobs;
+        for (const auto& [name, job] : g->loading_jobs) jobs.push_back(name);
+        SendJson(res, 400,
+                 {{"error", true},
+                  {"message", fmt::format("Failed to drop graph {}: it has loading jobs [{}]; drop them "
+                                          "first or use cascade=true.",
+                                          graph, fmt::join(jobs, ", "))}});
+        return;
+      }
+    }
+    const GsqlReply r = RunGsqlText("", "DROP GRAPH " + graph + " CASCADE");
+    if (r.failed) {
+      SendJson(res, 400, {{"error", true}, {"message", r.output}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", "Successfully dropped graph: " + graph + "."}});
+  });
+  // GET /gsql/v1/udt/tuples[/{name}] (gsql-endpoints "list all tuples", "list one tuple"; pyTigerGraph getUDTs):
+  // {"name", "fields": [{"fieldName", "length", "fieldType"}]}, length where the type has a size.
+  const auto tuple_json = [](const TupleType& t) {
+    json fields = json::array();
+    for (const TupleField& f : t.fields) {
+      json field = {{"fieldName", f.name}};
+      const int length = f.kind == Kind::kFloat ? 4 : (f.kind == Kind::kDouble ? 8 : f.length);
+      if (length > 0) field["length"] = length;
+      field["fieldType"] = std::string(KindName(f.kind));
+      fields.push_back(std::move(field));
+    }
+    return json{{"name", t.name}, {"fields", std::move(fields)}};
+  };
+  const auto udts = [this, tuple_json](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    json list = json::array();
+    for (const auto& [name, t] : db_.catalog.tuples) list.push_back(tuple_json(t));
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", std::move(list)}});
   };
   server.Get("/gsql/v1/udt/tuples", udts);
   server.Get("/gsqlserver/gsql/udtlist", udts);
+  server.Get(R"(/gsql/v1/udt/tuples/([^/]+))", [this, tuple_json](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    const auto it = db_.catalog.tuples.find(req.matches[1]);
+    if (it == db_.catalog.tuples.end()) {
+      SendJson(res, 400,
+               {{"error", true}, {"message", "The tuple " + std::string(req.matches[1]) + " does not exist."}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", json::array({tuple_json(it->second)})}});
+  });
   const auto simple_auth = [this](const httplib::Request& req, httplib::Response& res) {
     std::string user;
     if (!Authorize(req, res, true, &user)) return;

@@ -68,7 +68,10 @@ std::string JoinPath(const std::vector<std::string>& path) {
 Status Emulator::Replay(const JournalRecord& rec) {
   if (rec.kind == "gsql") {
     const GsqlReply r = RunGsqlText(rec.graph, rec.body);
-    return r.failed ? Status::Internal("journaled GSQL failed on replay: " + r.output) : Status::OK();
+    // The record says whether the text failed when it ran; replay must end the same way.
+    return r.failed != (rec.method == "failed")
+               ? Status::Internal("journaled GSQL ended differently on replay: " + r.output)
+               : Status::OK();
   }
   if (rec.kind == "token") {
     const int64_t expires = std::atoll(rec.query.c_str());

@@ -107,8 +107,22 @@ struct Graph {
   std::map<std::string, LoadingJob> loading_jobs;
 };
 
+/// One field of a user-defined tuple: TYPEDEF TUPLE <name INT(1), s STRING(10), ...> T.
+struct TupleField {
+  std::string name;
+  Kind kind = Kind::kInt;
+  int length = 0;  // bytes for INT/UINT (1, 2, 4 or 8; 8 when not given), characters for STRING; 0 when not sized
+};
+
+/// A user-defined tuple type (gsql-ref attribute-data-types "User-defined tuples").
+struct TupleType {
+  std::string name;
+  std::vector<TupleField> fields;
+};
+
 /// All types and graphs. Vertex and edge types are global, graphs list the ones they use.
 struct Catalog {
+  std::map<std::string, TupleType> tuples;  // TYPEDEF TUPLE, global
   std::map<std::string, VertexType> vertex_types;
   std::map<std::string, EdgeType> edge_types;
   std::map<std::string, Graph> graphs;

@@ -1,0 +1,199 @@
+// GSQL statements run against an in-memory database: exact output text and catalog effects.
+#include "emulator/gsql_executor.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace icegraph::emulator {
+namespace {
+
+class GsqlExecutorTest : public ::testing::Test {
+ protected:
+  GsqlOutcome Run(std::string_view text) {
+    const RunJobFn no_jobs = [](const std::string&, const LoadingJob&,
+                                const std::vector<std::pair<std::string, std::string>>&,
+                                std::string*) { return Status::NotImplemented("no files in this test"); };
+    return RunGsql(db_, session_, text, no_jobs);
+  }
+  // Runs `text` in a fresh session and expects it to succeed.
+  std::string Ok(std::string_view text) {
+    session_ = GsqlSession{};
+    const GsqlOutcome out = Run(text);
+    EXPECT_FALSE(out.failed) << out.output;
+    return out.output;
+  }
+
+  Database db_;
+  GsqlSession session_;
+};
+
+// The documented empty catalog (gsql-endpoints "run gsql statements" sample response for `ls`).
+TEST_F(GsqlExecutorTest, LsOnAnEmptyCatalogIsTheDocumentedText) {
+  EXPECT_EQ(Ok("ls"),
+            "---- Global vertices, edges, and all graphs\n"
+            "Vertex Types:\n"
+            "Edge Types:\n"
+            "\n"
+            "Graphs:\n"
+            "Jobs:\n"
+            "\n"
+            "\n"
+            "JSON API version: v2\n"
+            "Syntax version: v2\n");
+}
+
+// The GSQL shell page's `ls` example: vertex with STATS, directed edge and its reverse, undirected edge.
+TEST_F(GsqlExecutorTest, LsGlobalScopeListsGlobalTypesGraphsAndGlobalJobs) {
+  Ok("CREATE VERTEX Person(PRIMARY_ID id STRING, name STRING, score FLOAT)\n"
+     "CREATE DIRECTED EDGE Friend(FROM Person, TO Person, weight FLOAT) WITH REVERSE_EDGE=\"Also_Friend\"\n"
+     "CREATE UNDIRECTED EDGE Coworker(FROM Person, TO Person)\n"
+     "CREATE GRAPH social(Person, Friend, Coworker)\n"
+     "CREATE GLOBAL SCHEMA_CHANGE JOB gj { ADD VERTEX City(PRIMARY_ID name STRING); }\n"
+     "USE GRAPH social\n"
+     "CREATE SCHEMA_CHANGE JOB lj FOR GRAPH social { ADD VERTEX Local(PRIMARY_ID id INT); }\n"
+     "RUN SCHEMA_CHANGE JOB lj");
+  EXPECT_EQ(Ok("ls"),
+            "---- Global vertices, edges, and all graphs\n"
+            "Vertex Types:\n"
+            "  - VERTEX Person(PRIMARY_ID id STRING, name STRING, score FLOAT) WITH STATS=\"OUTDEGREE_BY_EDGETYPE\"\n"
+            "Edge Types:\n"
+            "  - DIRECTED EDGE Also_Friend(FROM Person, TO Person, weight FLOAT) WITH REVERSE_EDGE=\"Friend\"\n"
+            "  - UNDIRECTED EDGE Coworker(FROM Person, TO Person)\n"
+            "  - DIRECTED EDGE Friend(FROM Person, TO Person, weight FLOAT) WITH REVERSE_EDGE=\"Also_Friend\"\n"
+            "\n"
+            "Graphs:\n"
+            "  - Graph social(Person:v, Local:v, Friend:e, Also_Friend:e, Coworker:e)\n"
+            "Jobs:\n"
+            "  - CREATE GLOBAL SCHEMA_CHANGE JOB gj\n"
+            "\n"
+            "\n"
+            "JSON API version: v2\n"
+            "Syntax version: v2\n");
+  // Graph scope (gsql-101 "define a schema"): the graph's types in its order, local ones included.
+  EXPECT_EQ(Ok("USE GRAPH social\n"
+               "CREATE LOADING JOB load_p FOR GRAPH social { DEFINE FILENAME f; LOAD f TO VERTEX Person "
+               "VALUES($0, $1, $2); }\n"
+               "ls"),
+            "Using graph 'social'\n"
+            "Successfully created loading jobs: [load_p].\n"
+            "---- Graph social\n"
+            "Vertex Types:\n"
+            "  - VERTEX Person(PRIMARY_ID id STRING, name STRING, score FLOAT) WITH STATS=\"OUTDEGREE_BY_EDGETYPE\"\n"
+            "  - VERTEX Local(PRIMARY_ID id INT) WITH STATS=\"OUTDEGREE_BY_EDGETYPE\"\n"
+            "Edge Types:\n"
+            "  - DIRECTED EDGE Friend(FROM Person, TO Person, weight FLOAT) WITH REVERSE_EDGE=\"Also_Friend\"\n"
+            "  - DIRECTED EDGE Also_Friend(FROM Person, TO Person, weight FLOAT) WITH REVERSE_EDGE=\"Friend\"\n"
+            "  - UNDIRECTED EDGE Coworker(FROM Person, TO Person)\n"
+            "\n"
+            "Graphs:\n"
+            "  - Graph social(Person:v, Local:v, Friend:e, Also_Friend:e, Coworker:e)\n"
+            "Jobs:\n"
+            "  - CREATE LOADING JOB load_p FOR GRAPH social { DEFINE FILENAME f; LOAD f TO VERTEX Person "
+            "VALUES($0, $1, $2); }\n"
+            "  - CREATE SCHEMA_CHANGE JOB lj\n"
+            "Queries:\n");
+}
+
+// gsql-ref defining-a-graph-schema "DROP GRAPH": the graph's local types go with it, shared (global) types stay.
+TEST_F(GsqlExecutorTest, DropGraphDropsItsLocalTypesAndKeepsGlobalOnes) {
+  for (const char* drop : {"DROP GRAPH g", "DROP GRAPH g CASCADE"}) {
+    SCOPED_TRACE(drop);
+    Ok("DROP ALL");
+    Ok("CREATE VERTEX G(PRIMARY_ID id STRING)\n"
+       "CREATE GRAPH g(G)\n"
+       "CREATE GRAPH other(G)\n"
+       "USE GRAPH g\n"
+       "CREATE SCHEMA_CHANGE JOB add_local FOR GRAPH g {\n"
+       "  ADD VERTEX L(PRIMARY_ID id STRING);\n"
+       "  ADD DIRECTED EDGE le(FROM G, TO L) WITH REVERSE_EDGE=\"le_rev\";\n"
+       "}\n"
+       "RUN SCHEMA_CHANGE JOB add_local");
+    ASSERT_NE(db_.catalog.FindVertex("L"), nullptr);
+    EXPECT_EQ(Ok(drop), "The graph g is dropped.\n");
+    EXPECT_EQ(db_.catalog.FindGraph("g"), nullptr);
+    EXPECT_EQ(db_.catalog.FindVertex("L"), nullptr);
+    EXPECT_EQ(db_.catalog.FindEdge("le"), nullptr);
+    EXPECT_EQ(db_.catalog.FindEdge("le_rev"), nullptr);
+    EXPECT_EQ(db_.schema_change_jobs.count("add_local"), 0u);
+    EXPECT_NE(db_.catalog.FindVertex("G"), nullptr);
+    EXPECT_NE(db_.catalog.FindGraph("other"), nullptr);
+    // The names are free again, as after any drop.
+    EXPECT_EQ(Ok("CREATE VERTEX L(PRIMARY_ID id INT)"), "Successfully created vertex types: [L].\n");
+  }
+  // A global type no graph uses any more stays too ("Any shared types are unaffected").
+  Ok("DROP ALL");
+  Ok("CREATE VERTEX Only(PRIMARY_ID id STRING)\nCREATE GRAPH solo(Only)\nDROP GRAPH solo CASCADE");
+  EXPECT_NE(db_.catalog.FindVertex("Only"), nullptr);
+  session_ = GsqlSession{};
+  const GsqlOutcome missing = Run("DROP GRAPH nope CASCADE");
+  EXPECT_TRUE(missing.failed);
+  EXPECT_EQ(missing.output, "The graph nope does not exist.\n");
+}
+
+// gsql-ref system-and-language-basics "Session parameters", the exit_on_error = FALSE example file: each semantic
+// error is reported and the statements after it run.
+TEST_F(GsqlExecutorTest, ExitOnErrorFalseRunsTheStatementsAfterAFailure) {
+  const GsqlOutcome out =
+      Run("SET exit_on_error = FALSE\n"
+          "CREATE VERTEX v(PRIMARY_ID id INT, name STRING)\n"
+          "CREATE VERTEX v(PRIMARY_ID id INT, weight FLOAT)\n"
+          "CREATE UNDIRECTED EDGE e2 (FROM u, TO v)\n"
+          "CREATE UNDIRECTED EDGE e1 (FROM v, TO v)\n"
+          "CREATE GRAPH g2(*)\n");
+  EXPECT_TRUE(out.failed);
+  EXPECT_TRUE(out.changed);
+  EXPECT_EQ(out.output,
+            "Successfully created vertex types: [v].\n"
+            "The vertex name v is used by another object! Please use a different name.\n"
+            "Failed to create vertex types: [v].\n"
+            "The vertex type u in edge e2 does not exist.\n"
+            "Failed to create edge types: [e2].\n"
+            "Successfully created edge types: [e1].\n"
+            "The graph g2 is created.\n");
+  EXPECT_NE(db_.catalog.FindGraph("g2"), nullptr);
+  EXPECT_EQ(db_.catalog.FindEdge("e2"), nullptr);
+}
+
+TEST_F(GsqlExecutorTest, ExitOnErrorTrueIsTheDefaultAndCanBeSetBack) {
+  const GsqlOutcome stop =
+      Run("CREATE VERTEX v(PRIMARY_ID id INT)\nUSE GRAPH nope\nCREATE VERTEX w(PRIMARY_ID id INT)");
+  EXPECT_TRUE(stop.failed);
+  EXPECT_EQ(stop.output, "Successfully created vertex types: [v].\nGraph nope does not exist.\n");
+  EXPECT_EQ(db_.catalog.FindVertex("w"), nullptr);
+  session_ = GsqlSession{};
+  const GsqlOutcome back =
+      Run("SET exit_on_error = false\nUSE GRAPH nope\nSET exit_on_error = TRUE\nUSE GRAPH nope\n"
+          "CREATE VERTEX w(PRIMARY_ID id INT)");
+  EXPECT_TRUE(back.failed);
+  EXPECT_EQ(back.output, "Graph nope does not exist.\nGraph nope does not exist.\n");
+  EXPECT_EQ(db_.catalog.FindVertex("w"), nullptr);
+  // A syntax error stops the file before anything runs, whatever exit_on_error says ("GSQL will always exit on a
+  // syntactic error").
+  session_ = GsqlSession{};
+  const GsqlOutcome syntax = Run("SET exit_on_error = FALSE\nCREATE VERTEX x(PRIMARY_ID id INT)\nCREATE VERTEX (");
+  EXPECT_TRUE(syntax.failed);
+  EXPECT_FALSE(syntax.changed);
+  EXPECT_EQ(db_.catalog.FindVertex("x"), nullptr);
+}
+
+// gsql-ref attribute-data-types "User-defined tuples": a tuple is a global catalog object with its own name.
+TEST_F(GsqlExecutorTest, TypedefTupleIsStoredAndItsNameIsTaken) {
+  EXPECT_EQ(Ok("TYPEDEF TUPLE <field1 INT(1), field2 UINT, field3 STRING(10), field4 DOUBLE> My_Tuple"),
+            "Successfully created tuple types: [My_Tuple].\n");
+  ASSERT_EQ(db_.catalog.tuples.count("My_Tuple"), 1u);
+  EXPECT_EQ(db_.catalog.tuples.at("My_Tuple").fields.size(), 4u);
+  session_ = GsqlSession{};
+  const GsqlOutcome again = Run("CREATE VERTEX My_Tuple(PRIMARY_ID id INT)");
+  EXPECT_TRUE(again.failed);
+  EXPECT_EQ(again.output,
+            "The vertex name My_Tuple is used by another object! Please use a different name.\n"
+            "Failed to create vertex types: [My_Tuple].\n");
+  const GsqlOutcome twice = Run("TYPEDEF TUPLE <a INT> My_Tuple");
+  EXPECT_EQ(twice.output, "The tuple name My_Tuple is used by another object! Please use a different name.\n");
+  Ok("DROP ALL");
+  EXPECT_TRUE(db_.catalog.tuples.empty());
+}
+
+}  // namespace
+}  // namespace icegraph::emulator
