@@ -8,7 +8,7 @@ BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability soak fuzz clean
+.PHONY: format-check all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability soak fuzz clean
 
 all: build
 
@@ -54,7 +54,12 @@ test-asan: build-asan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ICEGRAPH_BIN=$(ASAN_BIN) $(PY) -m pytest -q tests/emulator -m "not slow"
 
-test: test-unit test-py test-asan
+# Formatting is checked in every CI run (seconds); clang-tidy, ~45 min on 2 cores, is `make lint`'s.
+test: format-check test-unit test-py test-asan
+
+format-check: deps
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+	@echo "format-check: clang-format clean"
 
 lint: build
 	@scripts/lint.sh

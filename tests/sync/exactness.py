@@ -226,15 +226,17 @@ def oracle(mapping: Mapping, rows: dict):
                 try:
                     src = ident(row, e["from"]["id"])
                     dst = ident(row, e["to"]["id"])
+                    # A row with several faults is refused for the first icegraph finds (docs/incremental-sync.md):
+                    # ids, then attribute values in mapping order, then a null discriminator.
+                    attrs = {a: TYPE_DEFAULT[g] for a, g in mapping.edge_attrs[e["type"]].items()}
+                    attrs.update(attrs_of(table, e.get("attributes"), e.get("defaults"),
+                                          mapping.edge_attrs[e["type"]], row))
                     disc = []
                     for d in mapping.discriminator[e["type"]]:
                         col = Mapping.column(e["attributes"][d])
                         if row.get(col) is None:
                             raise Bad("null_discriminator")
                         disc.append(gsql_value(row[col], mapping.edge_attrs[e["type"]][d]))
-                    attrs = {a: TYPE_DEFAULT[g] for a, g in mapping.edge_attrs[e["type"]].items()}
-                    attrs.update(attrs_of(table, e.get("attributes"), e.get("defaults"),
-                                          mapping.edge_attrs[e["type"]], row))
                 except Bad as b:
                     dead[(name, b.reason, row_key_edge(row, e))] += 1
                     continue

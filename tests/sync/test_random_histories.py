@@ -223,7 +223,9 @@ class Generator:
             self.rows[table] = [dict(r) for r in target[1]]
             return {"rollback": {"table": table, "to": target[0]}}
         step[kind]["label"] = label
-        self.chain[table].append((label, [dict(r) for r in self.rows[table]]))
+        # A rollback target is a snapshot: a column added to a table with none yet names no snapshot to go back to.
+        if kind != "add_column" or self.chain[table]:
+            self.chain[table].append((label, [dict(r) for r in self.rows[table]]))
         return step
 
     def run(self):
