@@ -91,7 +91,6 @@ GraphTypes MappedTypes(const Pipeline& p) {
 Status AddHeldKeys(RunContext& ctx, const GraphTypes& types, AffectedKeys* keys, HeldValues* values) {
   if (ctx.client == nullptr || (ctx.options.discard && !ctx.options.dry_run)) return Status::OK();
   const Pipeline& p = ctx.pipeline;
-  const GraphTypes mapped = MappedTypes(p);
   std::map<std::string, std::vector<std::string>> ids;  // vertex type → held ids
   auto list_vertices = [&](const std::string& type) -> Result<const std::vector<std::string>*> {
     auto it = ids.find(type);
@@ -106,12 +105,10 @@ Status AddHeldKeys(RunContext& ctx, const GraphTypes& types, AffectedKeys* keys,
     return &ids.emplace(type, std::move(out)).first->second;
   };
   for (const auto& type : types.vertices) {
-    if (mapped.vertices.count(type) == 0) continue;
     ICEGRAPH_ASSIGN_OR_RAISE(const auto* held, list_vertices(type));
     for (const auto& id : *held) keys->AddVertex(type, id);
   }
   for (const auto& type : types.edges) {
-    if (mapped.edges.count(type) == 0) continue;
     const mapping::EdgeTypeDef* def = p.plan().FindEdgeType(type);
     if (def == nullptr) continue;
     ICEGRAPH_ASSIGN_OR_RAISE(const auto* sources, list_vertices(def->from_type));

@@ -28,8 +28,8 @@ GraphTypes MappedTypes(const Pipeline& p);
 /// TigerGraph listed it (a type of more than 64 attributes: every bit set).
 using HeldValues = std::map<std::string, std::map<std::string, uint64_t, std::less<>>>;
 
-/// Adds every key TigerGraph holds of `types` (owned ones only) to `keys`, and, given `values`, which attributes of
-/// each listed vertex are not at their default.
+/// Adds every key TigerGraph holds of `types` (mapped ones: every one is reconciled) to `keys`, and, given
+/// `values`, which attributes of each listed vertex are not at their default.
 Status AddHeldKeys(RunContext& ctx, const GraphTypes& types, AffectedKeys* keys, HeldValues* values = nullptr);
 
 /// Keys held before a full sync that no row has produced or named yet; the full sync's threads strike what they

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "state/state_store.h"
 
 namespace icegraph::state {
@@ -27,7 +28,7 @@ std::vector<int> OpenTogether(const std::string& url, int n, int latest) {
       if (read(go[0], &byte, 1) != 1) _exit(3);
       auto store = StateStore::Open(url);
       if (!store.ok()) {
-        fprintf(stderr, "child %d: %s\n", i, store.status().ToString().c_str());
+        log::Error("migration_child_failed", {{"child", i}, {"error", store.status().ToString()}});
         _exit(1);
       }
       _exit((*store)->schema_version() == latest ? 0 : 2);
