@@ -7,6 +7,10 @@ PRESET ?= release
 BIN := $(ROOT)/build/$(PRESET)/bin/icegraph
 ASAN_BIN := $(ROOT)/build/asan/bin/icegraph
 JOBS ?= $(shell nproc)
+# ccache keys paths relative to the repository, and not the build directory, so the wheel's CMake build
+# (build/wheel) reuses every object `make build` compiled (build/release): one C++ build per `make test`, not two.
+export CCACHE_BASEDIR := $(ROOT)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: format-check all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability soak fuzz clean
 
@@ -42,7 +46,7 @@ test-unit: build
 
 # tests/wheel installs the wheel `make wheel` built into a new venv (ICEGRAPH_WHEEL: that file, built once per run).
 test-py: build wheel
-	@ICEGRAPH_BIN=$(BIN) ICEGRAPH_WHEEL="$$(ls $(ROOT)/dist/icegraph-*.whl)" $(PY) -m pytest -q tests
+	@ICEGRAPH_BIN=$(BIN) ICEGRAPH_WHEEL="$$(ls $(ROOT)/dist/icegraph-*.whl)" $(PY) -m pytest -q --durations=20 tests
 
 test-wheel: wheel
 	@ICEGRAPH_WHEEL="$$(ls $(ROOT)/dist/icegraph-*.whl)" $(PY) -m pytest -q tests/wheel

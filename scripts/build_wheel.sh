@@ -26,7 +26,8 @@ start=$(date +%s)
 # --no-isolation: the build uses this Python's pyarrow==26.0.1 (same headers as `make build`, so ccache hits).
 # build/wheel is two levels below the root like build/release: with ccache's base_dir the compile commands match,
 # and it is kept, so the next `make wheel` is incremental.
-"$PY" -m build --wheel --no-isolation -C build-dir=build/wheel --outdir "$raw" . >&2
+# ICEGRAPH_WERROR=ON as in the presets: -Werror is part of ccache's key (`pip install` from the sdist leaves it off).
+"$PY" -m build --wheel --no-isolation -C build-dir=build/wheel -C cmake.define.ICEGRAPH_WERROR=ON --outdir "$raw" . >&2
 echo "wheel: built in $(( $(date +%s) - start )) s" >&2
 wheel=$(ls "$raw"/icegraph-*.whl)
 
