@@ -100,8 +100,20 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
       }
       for (const EdgePair& p : e.pairs) {
         for (const std::string& end : {p.from, p.to}) {
-          if (end != "*" && c.FindVertex(end) == nullptr) {
+          if (end == "*") continue;
+          const VertexType* vt = c.FindVertex(end);
+          if (vt == nullptr) {
             return Status::NotFound("The vertex type " + end + " in edge " + e.name + " does not exist.");
+          }
+          // A global type is shared by every graph, so it cannot end at a type only one graph sees (and a
+          // graph's edge can use only the vertex types of that graph, as CREATE GRAPH checks).
+          if (graph == nullptr && vt->is_local) {
+            return Status::Invalid("The global edge " + e.name + " cannot use the local vertex type " + end + ".");
+          }
+          if (graph != nullptr &&
+              std::find(graph->vertex_types.begin(), graph->vertex_types.end(), end) == graph->vertex_types.end()) {
+            return Status::Invalid("The edge type " + e.name + " needs vertex type " + end +
+                                   ", which is not in the graph " + graph->name + ".");
           }
         }
       }

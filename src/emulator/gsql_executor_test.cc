@@ -121,6 +121,28 @@ TEST_F(GsqlExecutorTest, DropGraphDropsItsLocalTypesAndKeepsGlobalOnes) {
     // The names are free again, as after any drop.
     EXPECT_EQ(Ok("CREATE VERTEX L(PRIMARY_ID id INT)"), "Successfully created vertex types: [L].\n");
   }
+  // A shared edge cannot end at a type only one graph sees, nor a graph's edge at another graph's local type:
+  // otherwise DROP GRAPH would leave a global edge whose endpoint type is gone.
+  Ok("DROP ALL");
+  Ok("CREATE VERTEX G(PRIMARY_ID id STRING)\nCREATE GRAPH g(G)\nCREATE GRAPH other(G)\n"
+     "CREATE SCHEMA_CHANGE JOB add_local FOR GRAPH g { ADD VERTEX L(PRIMARY_ID id STRING); }\n"
+     "RUN SCHEMA_CHANGE JOB add_local");
+  const GsqlOutcome global_to_local = Run(
+      "CREATE GLOBAL SCHEMA_CHANGE JOB gj { ADD DIRECTED EDGE ge(FROM G, TO L); }\nRUN GLOBAL SCHEMA_CHANGE JOB gj");
+  EXPECT_TRUE(global_to_local.failed);
+  EXPECT_NE(global_to_local.output.find("The global edge ge cannot use the local vertex type L."), std::string::npos)
+      << global_to_local.output;
+  EXPECT_EQ(db_.catalog.FindEdge("ge"), nullptr);
+  session_ = GsqlSession{};
+  const GsqlOutcome other_graph =
+      Run("CREATE SCHEMA_CHANGE JOB oj FOR GRAPH other { ADD UNDIRECTED EDGE oe(FROM G, TO L); }\n"
+          "RUN SCHEMA_CHANGE JOB oj");
+  EXPECT_TRUE(other_graph.failed);
+  EXPECT_NE(other_graph.output.find("The edge type oe needs vertex type L, which is not in the graph other."),
+            std::string::npos)
+      << other_graph.output;
+  EXPECT_EQ(db_.catalog.FindEdge("oe"), nullptr);
+  session_ = GsqlSession{};
   // A global type no graph uses any more stays too ("Any shared types are unaffected").
   Ok("DROP ALL");
   Ok("CREATE VERTEX Only(PRIMARY_ID id STRING)\nCREATE GRAPH solo(Only)\nDROP GRAPH solo CASCADE");
