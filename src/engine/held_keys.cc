@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/datetime.h"
 #include "common/log.h"
 
 namespace icegraph::engine {
@@ -24,12 +25,10 @@ std::shared_ptr<arrow::Scalar> ScalarFromJson(const mapping::TgType& type, const
       return j.is_string() ? std::make_shared<arrow::StringScalar>(j.get<std::string>()) : nullptr;
     case mapping::TgKind::kDatetime: {
       if (!j.is_string()) return nullptr;
-      int y = 0;
-      unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
-      if (std::sscanf(j.get<std::string>().c_str(), "%d-%u-%u %u:%u:%u", &y, &mo, &d, &h, &mi, &s) != 6) return nullptr;
-      const auto days = std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{mo} / std::chrono::day{d}};
-      const int64_t secs = days.time_since_epoch().count() * 86400 + h * 3600 + mi * 60 + s;
-      return std::make_shared<arrow::TimestampScalar>(secs, mapping::CanonicalArrowType(type));
+      // REST++ prints "YYYY-MM-DD hh:mm:ss"; the one ISO-8601 parser reads it.
+      const Result<datetime::Timestamp> ts = datetime::ParseTimestamp(j.get<std::string>());
+      if (!ts.ok()) return nullptr;
+      return std::make_shared<arrow::TimestampScalar>(ts->seconds, mapping::CanonicalArrowType(type));
     }
     default: return nullptr;
   }

@@ -131,7 +131,7 @@ Status CollectResync(RunContext& ctx, size_t index, AffectedKeys* keys) {
   tr.files += static_cast<int64_t>(tasks.size());
   for (const auto& task : tasks) {
     ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t.io, task, ReadOpts(ctx)));
-    ICEGRAPH_RETURN_NOT_OK(ReadAll(*reader, tr, [&](std::shared_ptr<arrow::RecordBatch> batch) -> Status {
+    ICEGRAPH_RETURN_NOT_OK(ReadAll(*reader, tr, [&](const std::shared_ptr<arrow::RecordBatch>& batch) -> Status {
       ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t.plan->Apply(*batch));
       keys->Add(*t.plan, mapped);
       if (mapped.dead_letters.empty()) return Status::OK();

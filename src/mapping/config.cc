@@ -114,7 +114,7 @@ class Reader : public detail::YamlReader {
     }
     if (n["timeout_s"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["timeout_s"], Sub(path, "timeout_s"), 1));
-      t.timeout_s = static_cast<int>(std::min<int64_t>(v, 86400 * 7));
+      t.timeout_s = static_cast<int>(std::min<int64_t>(v, int64_t{86400} * 7));
     }
     if (n["connect_timeout_s"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["connect_timeout_s"], Sub(path, "connect_timeout_s"), 1));

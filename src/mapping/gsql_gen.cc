@@ -48,7 +48,7 @@ std::string AttributeValues(const std::vector<GraphAttribute>& type_attrs, const
 }
 
 std::string TypeFromJson(const json& t) {
-  const std::string name = t.value("Name", "");
+  std::string name = t.value("Name", "");  // not const: the last return moves it
   if (name == "LIST" || name == "SET") return fmt::format("{}<{}>", name, t.value("ValueTypeName", ""));
   if (name == "MAP") return fmt::format("MAP<{}, {}>", t.value("KeyTypeName", ""), t.value("ValueTypeName", ""));
   if (name == "STRING COMPRESS") return "STRING";

@@ -290,7 +290,7 @@ Result<std::shared_ptr<arrow::Array>> FilterArray(const std::shared_ptr<arrow::A
   return d.make_array();
 }
 
-Status DropBad(const std::shared_ptr<arrow::Array>& mask, std::vector<std::shared_ptr<arrow::Array>*> ids,
+Status DropBad(const std::shared_ptr<arrow::Array>& mask, const std::vector<std::shared_ptr<arrow::Array>*>& ids,
                std::vector<AttributeColumn>* attrs) {
   if (!mask) return Status::OK();
   for (std::shared_ptr<arrow::Array>* id : ids) {
