@@ -195,7 +195,7 @@ Result<DataFile> ParseDataFile(avro_value_t* df, int32_t spec_id) {
   f.file_path = *path;
   f.format = ParseFormat(String(df, "file_format").value_or("PARQUET"));
   f.spec_id = spec_id;
-  if (auto p = FieldOf(df, "partition")) f.partition_json = ToJson(&*p).dump();
+  if (auto p = FieldOf(df, "partition")) f.partition = std::make_shared<const json>(ToJson(&*p));
   f.record_count = Long(df, "record_count").value_or(0);
   f.file_size_in_bytes = Long(df, "file_size_in_bytes").value_or(0);
   f.column_sizes = LongsById(df, "column_sizes");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -117,7 +118,9 @@ struct DataFile {
   std::string file_path;
   FileFormat format = FileFormat::kParquet;
   int32_t spec_id = 0;
-  std::string partition_json;  // partition tuple as JSON object {name: value}
+  /// The partition tuple {field name: value}, parsed once when the manifest entry is read (pruning, the reader
+  /// and scan planning all use it); null when the entry has none. Shared: a DataFile is copied into every task.
+  std::shared_ptr<const nlohmann::json> partition;
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
   std::map<int32_t, int64_t> column_sizes;

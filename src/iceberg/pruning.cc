@@ -162,8 +162,8 @@ Result<Literal> DecodeBound(std::string_view type, std::string_view b) {
 
 bool FileMayMatch(const Filter& filter, const Schema& schema, const PartitionSpec* spec, const DataFile& file) {
   if (filter.empty()) return true;
-  json partition;
-  if (!file.partition_json.empty()) partition = json::parse(file.partition_json, nullptr, /*allow_exceptions=*/false);
+  static const json kNone;
+  const json& partition = file.partition ? *file.partition : kNone;
   for (const Predicate& p : filter.predicates) {
     const Field* field = schema.FindField(p.field_id);
     if (field == nullptr || p.field_id == 0) continue;  // unbound: cannot judge

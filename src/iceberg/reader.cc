@@ -207,9 +207,8 @@ Result<std::unique_ptr<TaskReader>> TaskReader::Make(FileIO& io, const ScanTask&
   }
 
   ICEGRAPH_ASSIGN_OR_RAISE(const auto names, TopLevelNameMapping(task.name_mapping_json));
-  const json partition = task.data_file.partition_json.empty()
-                             ? json::object()
-                             : json::parse(task.data_file.partition_json, nullptr, /*allow_exceptions=*/false);
+  static const json kNone = json::object();
+  const json& partition = task.data_file.partition ? *task.data_file.partition : kNone;
   std::vector<ColumnRequest> requests;
   for (const int32_t id : self->read_ids_) {
     const Field* f = TopLevel(task.schema, id);
@@ -221,7 +220,7 @@ Result<std::unique_ptr<TaskReader>> TaskReader::Make(FileIO& io, const ScanTask&
       if (pf.source_id != id || pf.transform != "identity" || !partition.is_object() || !partition.contains(pf.name))
         continue;
       ICEGRAPH_ASSIGN_OR_RAISE(auto type, ArrowTypeOf(*f));
-      auto value = ScalarFromJson(partition[pf.name], type, JsonValueForm::kPartition);
+      auto value = ScalarFromJson(partition.at(pf.name), type, JsonValueForm::kPartition);
       if (value.ok()) r.absent_value = *value;
     }
     requests.push_back(std::move(r));

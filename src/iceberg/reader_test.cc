@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "iceberg/deletes.h"
 #include "iceberg/scan_test_util.h"
 
@@ -278,7 +280,7 @@ TEST_F(ReaderTest, ReturnsRowsNewlyDeletedByGivenDeleteFiles) {
 TEST_F(ReaderTest, FillsAnAbsentIdentityPartitionColumnFromThePartitionValue) {
   ScanTask task = Task(WriteData());
   task.spec.fields = {{3, 1000, "city", "identity"}};
-  task.data_file.partition_json = R"({"city":"Oslo"})";
+  task.data_file.partition = std::make_shared<const nlohmann::json>(nlohmann::json{{"city", "Oslo"}});
   task.projected_field_ids = {1, 3};
   EXPECT_EQ(Read(task)[0], "id=0|city=Oslo");
 }

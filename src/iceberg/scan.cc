@@ -19,14 +19,13 @@ using json = nlohmann::json;
 
 // Spec id and partition tuple, in a canonical text form (JSON objects keep keys sorted).
 std::string PartitionKey(const DataFile& f) {
-  const json p = f.partition_json.empty() ? json::object() : json::parse(f.partition_json, nullptr, false);
-  return std::to_string(f.spec_id) + "|" + (p.is_discarded() ? f.partition_json : p.dump());
+  return std::to_string(f.spec_id) + "|" + (f.partition ? f.partition->dump() : "{}");
 }
 
 // As Java's PartitionSpec.isUnpartitioned: no fields, or only void transforms.
 bool IsUnpartitioned(const TableMetadata& table, const DataFile& f) {
   const PartitionSpec* spec = table.SpecById(f.spec_id);
-  if (spec == nullptr) return f.partition_json.empty() || f.partition_json == "{}";
+  if (spec == nullptr) return !f.partition || f.partition->empty();
   return std::all_of(spec->fields.begin(), spec->fields.end(),
                      [](const PartitionField& pf) { return pf.transform == "void"; });
 }

@@ -152,7 +152,8 @@ TEST(FileMayMatchTest, UsesIdentityPartitionValues) {
   PartitionSpec spec{
       0, {{2, 1000, "name_part", "identity"}, {3, 1001, "day_part", "identity"}, {1, 1002, "id_bucket", "bucket[4]"}}};
   DataFile f;
-  f.partition_json = R"({"name_part": "eu", "day_part": 19000, "id_bucket": 3})";
+  f.partition = std::make_shared<const nlohmann::json>(
+      nlohmann::json::parse(R"({"name_part": "eu", "day_part": 19000, "id_bucket": 3})"));
   const Schema schema = TestSchema();
   const auto may = [&](const char* text) { return FileMayMatch(Bound(text), schema, &spec, f); };
   EXPECT_TRUE(may("name = 'eu'"));
@@ -161,7 +162,8 @@ TEST(FileMayMatchTest, UsesIdentityPartitionValues) {
   EXPECT_TRUE(may("day >= '2022-01-08'"));  // 19000 days = 2022-01-08
   EXPECT_FALSE(may("day > '2022-01-08'"));
   EXPECT_TRUE(may("id = 3"));  // bucket transform: not used
-  f.partition_json = R"({"name_part": null, "day_part": 19000})";
+  f.partition =
+      std::make_shared<const nlohmann::json>(nlohmann::json::parse(R"({"name_part": null, "day_part": 19000})"));
   EXPECT_TRUE(may("name IS NULL"));
   EXPECT_FALSE(may("name = 'eu'"));
 }

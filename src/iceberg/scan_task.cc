@@ -180,7 +180,12 @@ DataFile ParseDataFile(const json& j) {
   }
   if (!known) throw std::invalid_argument("file-format '" + format + "'");
   f.spec_id = j.value("spec-id", 0);
-  f.partition_json = j.value("partition", "");
+  // The tuple travels as its JSON text (the task format predates the parsed form); parsed once here.
+  if (const std::string partition = j.value("partition", ""); !partition.empty()) {
+    json parsed = json::parse(partition, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) throw std::invalid_argument("partition '" + partition + "' is not JSON");
+    f.partition = std::make_shared<const json>(std::move(parsed));
+  }
   f.record_count = j.value("record-count", int64_t{0});
   f.file_size_in_bytes = j.value("file-size-in-bytes", int64_t{0});
   const auto count = [](const json& v) { return v.get<int64_t>(); };
@@ -237,7 +242,7 @@ json DataFileToJson(const DataFile& f) {
             {"file-path", f.file_path},
             {"file-format", kFormats[static_cast<int>(f.format)]},
             {"spec-id", f.spec_id},
-            {"partition", f.partition_json},
+            {"partition", f.partition ? f.partition->dump() : ""},
             {"record-count", f.record_count},
             {"file-size-in-bytes", f.file_size_in_bytes}};
   if (!f.column_sizes.empty()) j["column-sizes"] = IdMap(f.column_sizes, count);

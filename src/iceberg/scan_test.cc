@@ -22,7 +22,7 @@ ManifestEntry Entry(const std::string& path, Content content, int64_t seq, int32
   e.file.content = content;
   e.file.file_path = path;
   e.file.spec_id = spec_id;
-  e.file.partition_json = partition;
+  if (!partition.empty()) e.file.partition = std::make_shared<const nlohmann::json>(nlohmann::json::parse(partition));
   return e;
 }
 
@@ -194,7 +194,7 @@ TEST(ScanTaskTest, JsonRoundTripKeepsEverythingNeededToRead) {
   ScanTask t;
   t.data_file.file_path = "s3://b/t/data/a.parquet";
   t.data_file.spec_id = 0;
-  t.data_file.partition_json = R"({"region":"eu"})";
+  t.data_file.partition = std::make_shared<const nlohmann::json>(nlohmann::json{{"region", "eu"}});
   t.data_file.record_count = 42;
   t.data_file.file_size_in_bytes = 1234;
   t.data_file.value_counts = {{1, 42}};
@@ -240,6 +240,12 @@ TEST(ScanTaskTest, JsonRoundTripKeepsEverythingNeededToRead) {
   EXPECT_EQ(back->schema.fields[1].children[0].required, true);
   EXPECT_EQ(back->residual.predicates[0].field_id, 1);
   EXPECT_EQ(back->spec.fields[0].transform, "identity");
+  ASSERT_NE(back->data_file.partition, nullptr);
+  EXPECT_EQ(back->data_file.partition->at("region"), "eu");
+  // The tuple travels as JSON text: text that is not JSON is refused, not read as "unpartitioned".
+  auto bad_partition = t.ToJson();
+  bad_partition["data-file"]["partition"] = "{region";
+  EXPECT_EQ(ScanTask::FromJson(bad_partition).status().code(), StatusCode::kInvalid);
 
   EXPECT_EQ(ScanTask::FromJson(nlohmann::json::object()).status().code(), StatusCode::kInvalid);
   auto bad = t.ToJson();
