@@ -64,7 +64,7 @@ def test_openapi_document_is_in_step_with_the_routes(svc):
     assert doc["openapi"].startswith("3.")
     documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
     assert documented == registered
-    assert len(registered) == 15
+    assert len(registered) == 18
 
 
 def test_health_is_open_and_unknown_routes_are_json_404(svc):
