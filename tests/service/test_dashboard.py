@@ -89,6 +89,8 @@ def test_dashboard_charts_dead_letters_and_neighbourhood(svc, shop, emulator):
         ctx = browser(p, profile)
         try:
             page = ctx.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(svc.url + "/")
             page.fill("#token", TOKEN)
             page.click("#save-token")
@@ -158,5 +160,6 @@ def test_dashboard_charts_dead_letters_and_neighbourhood(svc, shop, emulator):
             expect(page.locator('#nb-graph g.node.center')).to_have_attribute("data-vertex", "Product:p3")
             bought_p3 = [r for r in PURCHASES_ROWS if r["product_id"] == "p3" and r["purchase_id"] != "x003"]
             expect(page.locator("#nb-edges tbody tr")).to_have_count(len(bought_p3))
+            assert errors == []
         finally:
             ctx.close()

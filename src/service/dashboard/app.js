@@ -292,7 +292,7 @@ async function loadLetters(reset) {
     lettersCursor = null;
     body.replaceChildren();
   }
-  let path = "/api/v1/dead-letters?limit=100&reason=" + encodeURIComponent(shownReason);
+  let path = "/api/v1/dead-letters?limit=50&reason=" + encodeURIComponent(shownReason);
   if (lettersCursor) path += "&cursor=" + encodeURIComponent(lettersCursor);
   try {
     const data = await api(path);

@@ -34,6 +34,7 @@ function niceMax(v) {
 function fmtNum(v) {
   if (Math.abs(v) >= 1e6) return (v / 1e6).toFixed(1).replace(/\.0$/, "") + "M";
   if (Math.abs(v) >= 1e3) return (v / 1e3).toFixed(1).replace(/\.0$/, "") + "k";
+  if (v !== 0 && Math.abs(v) < 1) return String(Number(v.toPrecision(2)));
   return String(Math.round(v * 100) / 100);
 }
 
@@ -41,14 +42,14 @@ function fmtNum(v) {
 function frame(svg, width, height, yMax, yLabel) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  const area = { x0: 48, x1: width - 12, y0: height - 28, y1: 12 };
+  const area = { x0: 48, x1: width - 12, y0: height - 28, y1: 20 };
   for (let i = 0; i <= 4; i++) {
     const v = (yMax * i) / 4;
     const y = area.y0 - ((area.y0 - area.y1) * i) / 4;
     svgEl("line", { x1: area.x0, x2: area.x1, y1: y, y2: y, class: "grid" }, svg);
     svgText(fmtNum(v), { x: area.x0 - 6, y: y + 4, class: "axis", "text-anchor": "end" }, svg);
   }
-  if (yLabel) svgText(yLabel, { x: area.x0, y: 10, class: "axis" }, svg);
+  if (yLabel) svgText(yLabel, { x: area.x0 + 4, y: 10, class: "axis" }, svg);
   return area;
 }
 
@@ -170,17 +171,32 @@ function neighbourhoodGraph(svg, data, onVertex) {
   place(hop2, 235, (v, i, n) => -Math.PI / 2 + (2 * Math.PI * (i + 0.5)) / Math.max(1, n));
   svgEl("defs", {}, svg).appendChild(arrowMarker());
   const edges = svgEl("g", { class: "edges" }, svg);
+  // Several edges between one pair (discriminated multi-edges) bend apart so each one shows.
+  const pairKey = (e) => [key(e.from_type, e.from_id), key(e.to_type, e.to_id)].sort().join("\u0001");
+  const perPair = new Map();
+  for (const e of data.edges) perPair.set(pairKey(e), (perPair.get(pairKey(e)) || 0) + 1);
+  const seen = new Map();
   for (const e of data.edges) {
     const a = pos.get(key(e.from_type, e.from_id));
     const b = pos.get(key(e.to_type, e.to_id));
     if (!a || !b) continue;
+    const pk = pairKey(e);
+    const k = seen.get(pk) || 0;
+    seen.set(pk, k + 1);
+    const bend = (k - (perPair.get(pk) - 1) / 2) * 36;
     const g = svgEl("g", { class: "edge", "data-edge": `${e.e_type}:${e.from_id}->${e.to_id}` }, edges);
-    // Stop short of the target circle so the arrow head shows.
     const dx = b.x - a.x, dy = b.y - a.y, len = Math.max(1, Math.hypot(dx, dy));
-    const line = { x1: a.x, y1: a.y, x2: b.x - (dx / len) * 20, y2: b.y - (dy / len) * 20, class: "edge-line" };
-    if (e.directed) line["marker-end"] = "url(#arrow)";
-    svgEl("line", line, g);
-    svgText(e.e_type, { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 4, class: "edge-label", "text-anchor": "middle" }, g);
+    const cx1 = (a.x + b.x) / 2 - (dy / len) * bend, cy1 = (a.y + b.y) / 2 + (dx / len) * bend;
+    // Stop short of the target circle so the arrow head shows.
+    const tx = b.x - cx1, ty = b.y - cy1, tl = Math.max(1, Math.hypot(tx, ty));
+    const ex = b.x - (tx / tl) * 20, ey = b.y - (ty / tl) * 20;
+    const path = { d: `M ${a.x.toFixed(1)} ${a.y.toFixed(1)} Q ${cx1.toFixed(1)} ${cy1.toFixed(1)} ${ex.toFixed(1)} ` +
+                      `${ey.toFixed(1)}`, class: "edge-line", fill: "none" };
+    if (e.directed) path["marker-end"] = "url(#arrow)";
+    svgEl("path", path, g);
+    // The label sits on the curve's middle: (a + 2c + b) / 4 for a quadratic Bézier.
+    svgText(e.e_type, { x: (a.x + 2 * cx1 + b.x) / 4, y: (a.y + 2 * cy1 + b.y) / 4 - 4, class: "edge-label",
+                        "text-anchor": "middle" }, g);
     svgTitle(`${e.e_type} ${e.from_type} ${e.from_id} → ${e.to_type} ${e.to_id}\n${producedBy(e.produced_by)}\n` +
              JSON.stringify(e.attributes), g);
   }
