@@ -276,7 +276,7 @@ void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& 
       std::optional<std::string> after;
       int64_t visited = 0;
       while (true) {
-        auto page = sink::ReadVertexPage(*client_, spec->from.type, after, std::min<int64_t>(200, kSourceScanCap));
+        auto page = sink::ReadVertexPage(*client_, spec->from.type, after, kSourceScanCap);
         if (!page.ok()) return fail(page.status());
         for (const auto& v : page->items) {
           if (visited == kSourceScanCap) break;
