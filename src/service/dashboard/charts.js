@@ -168,7 +168,7 @@ function neighbourhoodGraph(svg, data, onVertex) {
     return 0;
   };
   const hop2 = byHop[2].map((v) => ({ v, a: parentAngle(v) })).sort((p, q) => p.a - q.a).map((p) => p.v);
-  place(hop2, 235, (v, i, n) => -Math.PI / 2 + (2 * Math.PI * (i + 0.5)) / Math.max(1, n));
+  place(hop2, 215, (v, i, n) => -Math.PI / 2 + (2 * Math.PI * (i + 0.5)) / Math.max(1, n));
   svgEl("defs", {}, svg).appendChild(arrowMarker());
   const edges = svgEl("g", { class: "edges" }, svg);
   // Several edges between one pair (discriminated multi-edges) bend apart so each one shows.
@@ -176,6 +176,8 @@ function neighbourhoodGraph(svg, data, onVertex) {
   const perPair = new Map();
   for (const e of data.edges) perPair.set(pairKey(e), (perPair.get(pairKey(e)) || 0) + 1);
   const seen = new Map();
+  // Past a dozen edges their labels cover each other: the tooltips and the edge table still name them.
+  const labelEdges = data.edges.length <= 12;
   for (const e of data.edges) {
     const a = pos.get(key(e.from_type, e.from_id));
     const b = pos.get(key(e.to_type, e.to_id));
@@ -195,8 +197,10 @@ function neighbourhoodGraph(svg, data, onVertex) {
     if (e.directed) path["marker-end"] = "url(#arrow)";
     svgEl("path", path, g);
     // The label sits on the curve's middle: (a + 2c + b) / 4 for a quadratic Bézier.
-    svgText(e.e_type, { x: (a.x + 2 * cx1 + b.x) / 4, y: (a.y + 2 * cy1 + b.y) / 4 - 4, class: "edge-label",
-                        "text-anchor": "middle" }, g);
+    if (labelEdges) {
+      svgText(e.e_type, { x: (a.x + 2 * cx1 + b.x) / 4, y: (a.y + 2 * cy1 + b.y) / 4 - 4, class: "edge-label",
+                          "text-anchor": "middle" }, g);
+    }
     svgTitle(`${e.e_type} ${e.from_type} ${e.from_id} → ${e.to_type} ${e.to_id}\n${producedBy(e.produced_by)}\n` +
              JSON.stringify(e.attributes), g);
   }
