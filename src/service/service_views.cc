@@ -219,6 +219,43 @@ Result<json> NormalizeEdge(const mapping::EdgeSpec& spec, const json& e) {
               {"attributes", attributes}};
 }
 
+// The edges of the mapped edge types that touch the frontier's vertices, each with its spec, as REST++ lists them.
+// A vertex's own list holds its outgoing and undirected edges; directed edges into it are found in the edge lists of
+// the source type's first kSourceScanCap vertices, and `incomplete` names the edge types whose walk was cut there.
+Result<std::vector<std::pair<const mapping::EdgeSpec*, json>>> EdgesAround(
+    sink::TigerGraphClient& client, const std::vector<const mapping::EdgeSpec*>& specs,
+    const std::vector<VertexKey>& frontier, std::vector<std::string>& incomplete) {
+  sink::GraphReader reader(client);
+  const std::set<VertexKey> in_frontier(frontier.begin(), frontier.end());
+  std::vector<std::pair<const mapping::EdgeSpec*, json>> found;
+  for (const mapping::EdgeSpec* spec : specs) {
+    bool into = false;
+    for (const auto& [type, id] : frontier) {
+      into = into || (spec->directed && type == spec->to.type);
+      if (type != spec->from.type && (spec->directed || type != spec->to.type)) continue;
+      ICEGRAPH_ASSIGN_OR_RAISE(json listed, reader.EdgesFrom(type, id, spec->type));
+      for (auto& e : listed) found.emplace_back(spec, std::move(e));
+    }
+    if (!into) continue;
+    ICEGRAPH_ASSIGN_OR_RAISE(const sink::VertexPage sources,
+                             sink::ReadVertexPage(client, spec->from.type, std::nullopt, kSourceScanCap));
+    for (const auto& v : sources.items) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string source, json_fields::StringOr(v, "v_id", ""));
+      ICEGRAPH_ASSIGN_OR_RAISE(json listed, reader.EdgesFrom(spec->from.type, source, spec->type));
+      for (auto& e : listed) {
+        ICEGRAPH_ASSIGN_OR_RAISE(std::string to_type, json_fields::StringOr(e, "to_type", ""));
+        ICEGRAPH_ASSIGN_OR_RAISE(std::string to_id, json_fields::StringOr(e, "to_id", ""));
+        if (in_frontier.count({std::move(to_type), std::move(to_id)}) != 0) found.emplace_back(spec, std::move(e));
+      }
+    }
+    if (sources.next_after) {
+      incomplete.push_back(fmt::format("{} edges into the {} vertices: only the first {} {} vertices were read",
+                                       spec->type, spec->to.type, kSourceScanCap, spec->from.type));
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& res) {
@@ -260,46 +297,10 @@ void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& 
   bool truncated = false;
   std::vector<VertexKey> frontier{{type, id}};
   for (int64_t hop = 1; hop <= *hops && !frontier.empty(); ++hop) {
-    const std::set<VertexKey> in_frontier(frontier.begin(), frontier.end());
-    std::vector<std::pair<const mapping::EdgeSpec*, json>> found;
-    for (const mapping::EdgeSpec* spec : edge_specs) {
-      for (const auto& [vt, vid] : frontier) {
-        if (vt != spec->from.type && (spec->directed || vt != spec->to.type)) continue;
-        auto listed = reader.EdgesFrom(vt, vid, spec->type);
-        if (!listed.ok()) return fail(listed.status());
-        for (auto& e : *listed) found.emplace_back(spec, std::move(e));
-      }
-      // Directed edges into the frontier: walk the source type's vertices (capped).
-      bool wanted = false;
-      for (const auto& [vt, vid] : frontier) wanted = wanted || (spec->directed && vt == spec->to.type);
-      if (!wanted) continue;
-      std::optional<std::string> after;
-      int64_t visited = 0;
-      while (true) {
-        auto page = sink::ReadVertexPage(*client_, spec->from.type, after, kSourceScanCap);
-        if (!page.ok()) return fail(page.status());
-        for (const auto& v : page->items) {
-          if (visited == kSourceScanCap) break;
-          ++visited;
-          const std::string src = v["v_id"].is_string() ? v["v_id"].get<std::string>() : v["v_id"].dump();
-          auto listed = reader.EdgesFrom(spec->from.type, src, spec->type);
-          if (!listed.ok()) return fail(listed.status());
-          for (auto& e : *listed) {
-            const VertexKey to{e.value("to_type", ""), e.value("to_id", "")};
-            if (in_frontier.count(to) != 0) found.emplace_back(spec, std::move(e));
-          }
-        }
-        if (!page->next_after) break;
-        if (visited == kSourceScanCap) {
-          incomplete.push_back(fmt::format("{} edges into the {} vertices: only the first {} {} vertices were read",
-                                           spec->type, spec->to.type, kSourceScanCap, spec->from.type));
-          break;
-        }
-        after = page->next_after;
-      }
-    }
+    auto found = EdgesAround(*client_, edge_specs, frontier, incomplete);
+    if (!found.ok()) return fail(found.status());
     std::vector<VertexKey> next;
-    for (const auto& [spec, raw] : found) {
+    for (const auto& [spec, raw] : *found) {
       auto e = NormalizeEdge(*spec, raw);
       if (!e.ok()) return fail(e.status());
       const VertexKey from{(*e)["from_type"], (*e)["from_id"]};
