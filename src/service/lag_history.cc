@@ -74,7 +74,7 @@ std::vector<LagPoint> LagHistory(const std::vector<AncestrySnapshot>& ancestry, 
   }
   while (next_run < applied.size() && applied[next_run].ended_ms <= now_ms)
     checkpoint = applied[next_run++].snapshot_id;
-  out.push_back(PointAt(ancestry, StateOf(ancestry, checkpoint), now_ms));
+  if (now_ms > from_ms) out.push_back(PointAt(ancestry, StateOf(ancestry, checkpoint), now_ms));
   return out;
 }
 

@@ -30,8 +30,8 @@ struct LagPoint {
 };
 
 /// The lag from `from_ms` to `now_ms` as a polyline: a point at `from_ms`, two at every commit or run end in
-/// between (the value just before and just after it, at the same instant), and one at `now_ms`. `ancestry` is
-/// oldest first; `applied` in any order (runs ending before `from_ms` give the checkpoint at the start).
+/// between (the value just before and just after it, at the same instant), and one at `now_ms` when later. `ancestry`
+/// is oldest first; `applied` in any order (runs ending before `from_ms` give the checkpoint at the start).
 std::vector<LagPoint> LagHistory(const std::vector<AncestrySnapshot>& ancestry, std::vector<AppliedSnapshot> applied,
                                  int64_t from_ms, int64_t now_ms);
 

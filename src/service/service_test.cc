@@ -72,6 +72,8 @@ TEST(LagHistoryTest, StepsAtEveryCommitAndRunEnd) {
   // A window opening after the first run starts from its checkpoint.
   const std::vector<LagPoint> later = {{3000, 0, 0}, {5000, 0, 0}, {5000, 1, 0}, {6000, 1, 1}};
   EXPECT_EQ(LagHistory(ancestry, {{10000, 3}, {2000, 1}}, 3000, 6000), later);
+  // No run yet: one point, now.
+  EXPECT_EQ(LagHistory(ancestry, {}, 7000, 7000), (std::vector<LagPoint>{{7000, 2, 6}}));
 }
 
 TEST(LagHistoryTest, ACheckpointOutsideTheAncestryIsAGap) {
