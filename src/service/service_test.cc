@@ -54,7 +54,7 @@ TEST(ServiceRoutesTest, EveryRouteIsUniqueAndUnderAKnownPrefix) {
     EXPECT_TRUE(seen.emplace(r.method, r.path).second) << r.method << " " << r.path;
     EXPECT_TRUE(r.method == "GET" || r.method == "POST") << r.method;
   }
-  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(seen.size(), 18u);
 }
 
 // Commits at 1 s, 5 s and 9 s; runs leave the checkpoint at s1 (ending at 2 s) and s3 (ending at 10 s).
