@@ -178,6 +178,9 @@ class Coalescer {
   Result<json> last_ = json(nullptr);
 };
 
+/// A run as GET /api/v1/runs lists it.
+json RunJson(const state::RunRecord& r);
+
 class ServiceImpl {
  public:
   using Handler = void (ServiceImpl::*)(const httplib::Request&, httplib::Response&);

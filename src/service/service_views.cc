@@ -9,8 +9,6 @@
 
 namespace icegraph::service {
 
-json RunJson(const state::RunRecord& r);
-
 namespace {
 
 // Source vertices visited at most, per edge type and hop, to find directed edges into a vertex: REST++ lists a
