@@ -96,6 +96,7 @@ void ServiceImpl::DeadLetterReasons(const httplib::Request& req, httplib::Respon
     total += c.count;
   }
   std::vector<json> reasons;
+  reasons.reserve(by_reason.size());
   for (auto& [code, r] : by_reason) reasons.push_back(std::move(r));
   std::stable_sort(reasons.begin(), reasons.end(),
                    [](const json& a, const json& b) { return a["count"].get<int64_t>() > b["count"].get<int64_t>(); });
