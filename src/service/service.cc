@@ -46,6 +46,9 @@ const std::vector<ServiceImpl::Route>& ServiceImpl::RouteTable() {
       {"GET", "/api/v1/runs", Access::kRead, &ServiceImpl::Runs},
       {"POST", "/api/v1/validate", Access::kWrite, &ServiceImpl::Validate},
       {"GET", "/api/v1/dead-letters", Access::kRead, &ServiceImpl::DeadLetters},
+      {"GET", "/api/v1/dead-letters/reasons", Access::kRead, &ServiceImpl::DeadLetterReasons},
+      {"GET", "/api/v1/history", Access::kRead, &ServiceImpl::History},
+      {"GET", "/api/v1/neighbourhood", Access::kRead, &ServiceImpl::Neighbourhood},
   };
   return routes;
 }
@@ -285,7 +288,7 @@ void ServiceImpl::Index(const httplib::Request&, httplib::Response& res) {
 void ServiceImpl::Static(const httplib::Request& req, httplib::Response& res) {
   const std::string name = req.matches[1];
   const char* type = nullptr;
-  if (name == "app.js") type = "text/javascript; charset=utf-8";
+  if (name == "app.js" || name == "charts.js") type = "text/javascript; charset=utf-8";
   if (name == "style.css") type = "text/css; charset=utf-8";
   const auto file = type != nullptr ? EmbeddedFile(name) : std::nullopt;
   if (!file) return SendError(res, 404, "no static file " + name);

@@ -257,32 +257,4 @@ void ServiceImpl::Validate(const httplib::Request& req, httplib::Response& res) 
   SendJson(res, 200, report->ToJson());
 }
 
-void ServiceImpl::DeadLetters(const httplib::Request& req, httplib::Response& res) {
-  const auto limit = IntParam(req, res, "limit", std::min<int64_t>(100, config_.service.page_limit_max), 1,
-                              config_.service.page_limit_max);
-  if (!limit) return;
-  state::DeadLetterQuery q;
-  q.limit = *limit;
-  const auto run = IntParam(req, res, "run_id", 0, 0, INT64_MAX);
-  if (!run) return;
-  if (*run > 0) q.run_id = *run;
-  if (req.has_param("table")) q.source_table = req.get_param_value("table");
-  if (req.has_param("cursor")) {
-    const auto c = DecodeCursor(req.get_param_value("cursor"), "dead-letters");
-    if (!c || !(*c)["after"].is_number_integer()) return SendError(res, 400, "cursor is not one this endpoint issued");
-    q.after_id = (*c)["after"].get<int64_t>();
-  }
-  auto page = store_->ListDeadLetters(q);
-  if (!page.ok()) return SendError(res, 503, page.status().WithContext("reading the state database").message());
-  auto total = store_->CountDeadLetters(q.run_id);
-  if (!total.ok()) return SendError(res, 503, total.status().WithContext("reading the state database").message());
-  json items = json::array();
-  for (const auto& r : *page) items.push_back(r.ToJson());
-  // A full page may be followed by more; the next one may then be empty.
-  json next = nullptr;
-  if (static_cast<int64_t>(page->size()) == *limit)
-    next = EncodeCursor({{"k", "dead-letters"}, {"after", page->back().id}});
-  SendJson(res, 200, {{"items", items}, {"next_cursor", next}, {"total", *total}});
-}
-
 }  // namespace icegraph::service

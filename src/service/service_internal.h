@@ -178,6 +178,9 @@ class Coalescer {
   Result<json> last_ = json(nullptr);
 };
 
+/// A run as GET /api/v1/runs lists it.
+json RunJson(const state::RunRecord& r);
+
 class ServiceImpl {
  public:
   using Handler = void (ServiceImpl::*)(const httplib::Request&, httplib::Response&);
@@ -239,6 +242,12 @@ class ServiceImpl {
   void Runs(const httplib::Request& req, httplib::Response& res);
   void Validate(const httplib::Request& req, httplib::Response& res);
   void DeadLetters(const httplib::Request& req, httplib::Response& res);
+  void DeadLetterReasons(const httplib::Request& req, httplib::Response& res);
+  void History(const httplib::Request& req, httplib::Response& res);
+  /// The last `limit` sync runs (oldest first) with their counts and dead letters by reason, and each table's lag
+  /// over the time they cover.
+  Result<json> HistoryJson(int64_t limit);
+  void Neighbourhood(const httplib::Request& req, httplib::Response& res);
   // Operations.
   void Healthz(const httplib::Request& req, httplib::Response& res);
   void Readyz(const httplib::Request& req, httplib::Response& res);

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "service/lag_history.h"
+
 namespace icegraph::service {
 namespace {
 
@@ -52,7 +54,39 @@ TEST(ServiceRoutesTest, EveryRouteIsUniqueAndUnderAKnownPrefix) {
     EXPECT_TRUE(seen.emplace(r.method, r.path).second) << r.method << " " << r.path;
     EXPECT_TRUE(r.method == "GET" || r.method == "POST") << r.method;
   }
-  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(seen.size(), 18u);
+}
+
+// Commits at 1 s, 5 s and 9 s; runs leave the checkpoint at s1 (ending at 2 s) and s3 (ending at 10 s).
+TEST(LagHistoryTest, StepsAtEveryCommitAndRunEnd) {
+  const std::vector<AncestrySnapshot> ancestry = {{1, 1000}, {2, 5000}, {3, 9000}};
+  const std::vector<LagPoint> want = {
+      {1500, 1, 0},                  // s1 pending since 1 s, before any run
+      {2000, 1, 1},  {2000, 0, 0},   // the first run ends
+      {5000, 0, 0},  {5000, 1, 0},   // s2 committed
+      {9000, 1, 4},  {9000, 2, 4},   // s3 committed; s2 still the oldest pending
+      {10000, 2, 5}, {10000, 0, 0},  // the second run applies both
+      {12000, 0, 0},
+  };
+  EXPECT_EQ(LagHistory(ancestry, {{10000, 3}, {2000, 1}}, 1500, 12000), want);
+  // A window opening after the first run starts from its checkpoint.
+  const std::vector<LagPoint> later = {{3000, 0, 0}, {5000, 0, 0}, {5000, 1, 0}, {6000, 1, 1}};
+  EXPECT_EQ(LagHistory(ancestry, {{10000, 3}, {2000, 1}}, 3000, 6000), later);
+  // No run yet: one point, now.
+  EXPECT_EQ(LagHistory(ancestry, {}, 7000, 7000), (std::vector<LagPoint>{{7000, 2, 6}}));
+}
+
+TEST(LagHistoryTest, ACheckpointOutsideTheAncestryIsAGap) {
+  const std::vector<AncestrySnapshot> ancestry = {{1, 1000}, {2, 5000}};
+  const std::vector<LagPoint> want = {{0, 0, 0},
+                                      {1000, 0, 0},
+                                      {1000, 1, 0},
+                                      {3000, 1, 2},
+                                      {3000, std::nullopt, 0},
+                                      {5000, std::nullopt, 0},
+                                      {8000, std::nullopt, 0}};
+  // Snapshot 7 was rolled back: what is pending after it cannot be counted.
+  EXPECT_EQ(LagHistory(ancestry, {{3000, 7}}, 0, 8000), want);
 }
 
 }  // namespace

@@ -121,6 +121,22 @@ std::string ValidUtf8(const std::string& s) {
   }
   return out;
 }
+// The WHERE conditions of a dead-letter query after the first (" AND ..."), their values appended to `params`.
+std::string FilterSql(const DeadLetterQuery& q, std::vector<std::string>& params) {
+  std::string sql;
+  auto add = [&](const char* column, std::string value) {
+    params.push_back(std::move(value));
+    sql += fmt::format(" AND {} ${}", column, params.size());
+  };
+  if (q.run_id) add("run_id =", std::to_string(*q.run_id));
+  if (!q.run_id && !q.include_resolved) sql += " AND resolved_ms = 0";
+  if (q.source_table) add("source_table =", ValidUtf8(*q.source_table));
+  if (q.reason_code) add("reason_code =", ValidUtf8(*q.reason_code));
+  if (q.mapping) add("mapping =", ValidUtf8(*q.mapping));
+  if (q.min_run_id > 0) add("run_id >=", std::to_string(q.min_run_id));
+  return sql;
+}
+
 class PostgresStateStore final : public StateStore {
  public:
   PostgresStateStore(std::string url, Secrets secrets, std::unique_ptr<pqxx::connection> conn)
@@ -282,17 +298,7 @@ class PostgresStateStore final : public StateStore {
     return Locked("listing dead letters", [&]() -> Result<std::vector<DeadLetterRecord>> {
       std::string sql = std::string(kDeadLetterColumns) + " WHERE id > $1";
       std::vector<std::string> params{std::to_string(q.after_id)};
-      if (q.run_id) {
-        params.push_back(std::to_string(*q.run_id));
-        sql += fmt::format(" AND run_id = ${}", params.size());
-      } else if (!q.include_resolved) {
-        sql += " AND resolved_ms = 0";
-      }
-      if (q.source_table) {
-        params.push_back(ValidUtf8(*q.source_table));
-        sql += fmt::format(" AND source_table = ${}", params.size());
-      }
-      sql += " ORDER BY id";
+      sql += FilterSql(q, params) + " ORDER BY id";
       if (q.limit >= 0) {
         params.push_back(std::to_string(q.limit));
         sql += fmt::format(" LIMIT ${}", params.size());
@@ -312,6 +318,28 @@ class PostgresStateStore final : public StateStore {
         d.created_ms = row[9].as<int64_t>();
         d.resolved_ms = row[10].as<int64_t>();
         out.push_back(std::move(d));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<DeadLetterCount>> CountDeadLettersByReason(const DeadLetterQuery& q, bool per_run) override {
+    return Locked("counting dead letters by reason", [&]() -> Result<std::vector<DeadLetterCount>> {
+      std::vector<std::string> params;
+      // Grouped by run only when asked: a constant in GROUP BY would be read as a column position.
+      const std::string run = per_run ? "run_id" : "0::bigint";
+      const std::string by_run = per_run ? "run_id, " : "";
+      const std::string sql = fmt::format(
+          "SELECT reason_code, source_table, mapping, {0}, count(*) AS n FROM dead_letters WHERE TRUE{1} GROUP BY "
+          "{2}reason_code, source_table, mapping ORDER BY {2}n DESC, reason_code, source_table, mapping",
+          run, FilterSql(q, params), by_run);
+      pqxx::read_transaction tx(*conn_);
+      const pqxx::result r = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+      std::vector<DeadLetterCount> out;
+      out.reserve(r.size());
+      for (const auto& row : r) {
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                       row[3].as<int64_t>(), row[4].as<int64_t>()});
       }
       return out;
     });

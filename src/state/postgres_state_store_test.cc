@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "state/dead_letter_counts_test_util.h"
 #include "state/state_store.h"
 
 namespace icegraph::state {
@@ -177,6 +178,12 @@ TEST_F(PostgresStateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   EXPECT_EQ(store->ListDeadLetters({.run_id = *run})->size(), 6U);
   EXPECT_EQ(store->ListDeadLetters({})->size(), 7U);
   EXPECT_EQ(store->ListDeadLetters({.source_table = "shop.none"})->size(), 0U);
+}
+
+TEST_F(PostgresStateStoreTest, DeadLettersCountedByReasonTableMappingAndRun) {
+  auto store = StateStore::Open(Url());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ExpectDeadLettersCountedByReason(**store);
 }
 
 TEST_F(PostgresStateStoreTest, ManyDeadLettersAndUnstorableBytes) {

@@ -93,6 +93,29 @@ std::string Text(sqlite3_stmt* s, int col) {
   return v == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(v));
 }
 
+// The WHERE conditions of a dead-letter query after the first (" AND ..."), bound in this order by BindFilter.
+std::string FilterSql(const DeadLetterQuery& q) {
+  std::string sql;
+  if (q.run_id) sql += " AND run_id = ?";
+  if (!q.run_id && !q.include_resolved) sql += " AND resolved_ms = 0";
+  if (q.source_table) sql += " AND source_table = ?";
+  if (q.reason_code) sql += " AND reason_code = ?";
+  if (q.mapping) sql += " AND mapping = ?";
+  if (q.min_run_id > 0) sql += " AND run_id >= ?";
+  return sql;
+}
+
+void BindFilter(sqlite3_stmt* s, int& i, const DeadLetterQuery& q) {
+  auto text = [&](const std::string& v) {
+    sqlite3_bind_text(s, i++, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  };
+  if (q.run_id) sqlite3_bind_int64(s, i++, *q.run_id);
+  if (q.source_table) text(*q.source_table);
+  if (q.reason_code) text(*q.reason_code);
+  if (q.mapping) text(*q.mapping);
+  if (q.min_run_id > 0) sqlite3_bind_int64(s, i++, q.min_run_id);
+}
+
 class SqliteStateStore final : public StateStore {
  public:
   SqliteStateStore(std::unique_ptr<sqlite3, DbCloser> db, std::string path)
@@ -253,15 +276,11 @@ class SqliteStateStore final : public StateStore {
     std::string sql =
         "SELECT id, run_id, source_table, snapshot_id, mapping, row_key, reason_code, message, row_json, created_ms, "
         "resolved_ms FROM dead_letters WHERE id > ?";
-    if (q.run_id) sql += " AND run_id = ?";
-    if (!q.run_id && !q.include_resolved) sql += " AND resolved_ms = 0";
-    if (q.source_table) sql += " AND source_table = ?";
-    sql += " ORDER BY id LIMIT ?";
+    sql += FilterSql(q) + " ORDER BY id LIMIT ?";
     ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(sql));
     int i = 1;
     sqlite3_bind_int64(s.get(), i++, q.after_id);
-    if (q.run_id) sqlite3_bind_int64(s.get(), i++, *q.run_id);
-    if (q.source_table) BindText(s.get(), i++, *q.source_table);
+    BindFilter(s.get(), i, q);
     sqlite3_bind_int64(s.get(), i, q.limit);
     std::vector<DeadLetterRecord> out;
     int rc = 0;
@@ -277,6 +296,28 @@ class SqliteStateStore final : public StateStore {
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Error("listing dead letters");
+    return out;
+  }
+
+  Result<std::vector<DeadLetterCount>> CountDeadLettersByReason(const DeadLetterQuery& q, bool per_run) override {
+    const std::lock_guard lock(mu_);
+    // Grouped by run only when asked: a constant in GROUP BY would be read as a column position.
+    const std::string run = per_run ? "run_id" : "0";
+    const std::string by_run = per_run ? "run_id, " : "";
+    const std::string sql = fmt::format(
+        "SELECT reason_code, source_table, mapping, {0}, count(*) AS n FROM dead_letters WHERE 1 = 1{1} GROUP BY "
+        "{2}reason_code, source_table, mapping ORDER BY {2}n DESC, reason_code, source_table, mapping",
+        run, FilterSql(q), by_run);
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare(sql));
+    int i = 1;
+    BindFilter(s.get(), i, q);
+    std::vector<DeadLetterCount> out;
+    int rc = 0;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      out.push_back({Text(s.get(), 0), Text(s.get(), 1), Text(s.get(), 2), sqlite3_column_int64(s.get(), 3),
+                     sqlite3_column_int64(s.get(), 4)});
+    }
+    if (rc != SQLITE_DONE) return Error("counting dead letters by reason");
     return out;
   }
 

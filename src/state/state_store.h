@@ -57,6 +57,19 @@ struct DeadLetterQuery {
   int64_t limit = 1000;
   /// Dead letters whose row has left the table too (always, when run_id is given: a run's record is history).
   bool include_resolved = false;
+  std::optional<std::string> reason_code;  // e.g. null_id, tg_rejected
+  std::optional<std::string> mapping;      // "<table>/<vertex|edge>:<type>"
+  /// Only runs from this id on (0: all); for counts per run over a window of recent runs.
+  int64_t min_run_id = 0;
+};
+
+/// How many dead letters share a reason, table and mapping (and a run, when counted per run).
+struct DeadLetterCount {
+  std::string reason_code;
+  std::string source_table;
+  std::string mapping;
+  int64_t run_id = 0;  // 0 unless counted per run
+  int64_t count = 0;
 };
 
 /// A dead letter's identity: its mapping, key, reason and row, hashed (FNV-1a, stable across builds). One open dead
@@ -97,6 +110,9 @@ class StateStore {
   virtual Result<std::vector<DeadLetterRecord>> ListDeadLetters(const DeadLetterQuery& query) = 0;
   /// Dead letters recorded by a run, or without one the open dead letters.
   virtual Result<int64_t> CountDeadLetters(std::optional<int64_t> run_id) = 0;
+  /// The dead letters `query` selects (after_id and limit ignored) counted per (reason, table, mapping), and per run
+  /// too when `per_run`; ordered by run, then count descending, then reason, table and mapping.
+  virtual Result<std::vector<DeadLetterCount>> CountDeadLettersByReason(const DeadLetterQuery& query, bool per_run) = 0;
 
   virtual Result<std::optional<Checkpoint>> GetCheckpoint(const std::string& pipeline, const std::string& table) = 0;
   virtual Status SetCheckpoint(const Checkpoint& checkpoint) = 0;

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "state/dead_letter_counts_test_util.h"
+
 namespace icegraph::state {
 namespace {
 
@@ -66,6 +68,12 @@ TEST_F(StateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   EXPECT_EQ((*page2)[1].letter.row_json, R"({"user_id":null,"name":"ünï \"q\""})");
   EXPECT_EQ((*page2)[1].snapshot_id, 42);
   EXPECT_EQ((*page2)[1].letter.reason_code, "null_id");
+}
+
+TEST_F(StateStoreTest, DeadLettersCountedByReasonTableMappingAndRun) {
+  auto store = StateStore::Open(Url());
+  ASSERT_TRUE(store.ok());
+  ExpectDeadLettersCountedByReason(**store);
 }
 
 // One open dead letter per table and row identity; closed when the row leaves, opened again if it comes back bad.

@@ -225,3 +225,22 @@ def read_edges(emu):
     for e in GraphReader(emu, "shop").edges("User", "PURCHASED"):
         out.append(e)
     return out
+
+
+def sync_with_delete_and_bad_row(svc, shop):
+    """Run 1: a full sync of the filled shop. Run 2: incremental, after purchase x003 (u03 → p3) was deleted and a
+    user without an id (null_id) and a purchase with an empty product id (empty_id) were appended. Returns the runs
+    as GET /api/v1/runs lists them, oldest first."""
+    from pyiceberg.expressions import EqualTo
+
+    assert svc.get("/api/sync/batch/").status_code == 200
+    shop.t("purchases").delete(EqualTo("purchase_id", "x003"))
+    shop.append("users", [dict(user(95), user_id=None)])
+    shop.append("purchases", [dict(purchase(96, 4, 1), product_id="")])
+    r = svc.post("/api/v1/syncs", json={"mode": "incremental"})
+    assert r.status_code == 202, r.text
+    job = svc.wait_job(r.json()["id"])
+    assert job["status"] == "succeeded", job
+    runs = svc.get("/api/v1/runs").json()["runs"]
+    assert [x["run_id"] for x in runs] == [2, 1]
+    return runs[::-1]

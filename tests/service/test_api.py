@@ -64,7 +64,7 @@ def test_openapi_document_is_in_step_with_the_routes(svc):
     assert doc["openapi"].startswith("3.")
     documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
     assert documented == registered
-    assert len(registered) == 15
+    assert len(registered) == 18
 
 
 def test_health_is_open_and_unknown_routes_are_json_404(svc):
@@ -95,7 +95,9 @@ def test_health_is_open_and_unknown_routes_are_json_404(svc):
 def test_bearer_token_401_403_and_open_routes(svc):
     for method, path in (("GET", "/api/v1/tables"), ("GET", "/api/v1/runs"), ("GET", "/metrics"),
                          ("GET", "/api/graph/users/"), ("GET", "/api/sync/batch/"), ("POST", "/api/v1/syncs"),
-                         ("POST", "/api/v1/validate"), ("GET", "/api/v1/dead-letters")):
+                         ("POST", "/api/v1/validate"), ("GET", "/api/v1/dead-letters"),
+                         ("GET", "/api/v1/dead-letters/reasons"), ("GET", "/api/v1/history"),
+                         ("GET", "/api/v1/neighbourhood?type=User&id=u01")):
         r = requests.request(method, svc.url + path)
         assert r.status_code == 401, (path, r.text)
         assert r.headers["WWW-Authenticate"] == 'Bearer realm="icegraph"'
