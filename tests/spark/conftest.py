@@ -167,7 +167,8 @@ def spark_session(master, app="icegraph-spark-tests", **conf):
     b = (SparkSession.builder.master(master).appName(app)
          .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-         .config("spark.driver.memory", "512m").config("spark.executor.memory", "512m"))
+         .config("spark.driver.memory", "512m").config("spark.executor.memory", "512m")
+         .config("spark.pyspark.python", sys.executable))
     for k, v in env.items():
         b = b.config(f"spark.executorEnv.{k}", v)
     for k, v in conf.items():
