@@ -37,9 +37,10 @@ def _binary() -> str:
     return env if env and Path(env).is_file() else str(binary_path())
 
 
-def _call(args: list[str], stdin: str = "", check: bool = True) -> subprocess.CompletedProcess[str]:
+def _call(args: list[str], stdin: str = "", check: bool = True,
+          env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [_binary(), *args]
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env={**os.environ, **env} if env else None)
     if check and proc.returncode != 0:
         raise _ERRORS.get(proc.returncode, IcegraphError)(cmd, proc.returncode, proc.stderr)
     return proc
@@ -57,9 +58,12 @@ def _config_on_executor(path: str) -> str:
     return SparkFiles.get(Path(path).name)
 
 
-def _run_tasks(config: str, discard: bool, concurrency: int, bin_hint: str | None, fail_first: str,
+def _run_tasks(config: str, discard: bool, concurrency: int, bin_hint: str | None, fault: str,
                tasks: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """Runs on an executor: each task through `icegraph spark run-task`; a failed task fails the Spark task."""
+    """Runs on an executor: each task through `icegraph spark run-task`; a failed task fails the Spark task.
+
+    ``fault`` (tests only) strikes the first attempt of one task: ``fail:<task id>`` raises before it runs,
+    ``kill:<task id>:<fail point>`` SIGKILLs its icegraph process at that fail point (mid-task)."""
     from pyspark import TaskContext
     if bin_hint and Path(bin_hint).is_file():
         os.environ["ICEGRAPH_BIN"] = bin_hint
@@ -68,10 +72,14 @@ def _run_tasks(config: str, discard: bool, concurrency: int, bin_hint: str | Non
     args = ["spark", "run-task", "--config", _config_on_executor(config), "--concurrency", str(concurrency)]
     if discard:
         args.append("--discard")
+    kind, _, rest = fault.partition(":")
+    target, _, point = rest.partition(":")
     for task in tasks:
-        if fail_first and task["id"] == fail_first and attempt == 0:
+        struck = attempt == 0 and task["id"] == target
+        if struck and kind == "fail":
             raise RuntimeError(f"icegraph test fault: task {task['id']} fails its first attempt")
-        proc = _call(args, json.dumps(task) + "\n", check=False)
+        env = {"ICEGRAPH_FAILPOINTS": f"{point}=1"} if struck and kind == "kill" else None
+        proc = _call(args, json.dumps(task) + "\n", check=False, env=env)
         if proc.returncode != 0:
             raise RuntimeError(f"icegraph task {task['id']} (attempt {attempt}) failed: {proc.stdout.strip()}\n"
                                f"{proc.stderr[-4000:]}")
@@ -99,7 +107,7 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
         partitions = _concurrency(config)
     sc = spark.sparkContext
     bin_hint = os.environ.get("ICEGRAPH_BIN")
-    fail_first = os.environ.get("ICEGRAPH_SPARK_FAIL_FIRST_ATTEMPT", "")  # tests: a task id whose attempt 0 fails
+    fault = os.environ.get("ICEGRAPH_SPARK_TEST_FAULT", "")  # tests: strike one task's first attempt
     crash_after = os.environ.get("ICEGRAPH_SPARK_CRASH_AFTER_PHASE", "")  # tests: the driver dies after a phase
     retried: list[str] = []
     try:
@@ -111,7 +119,7 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
             sc.setJobDescription(f"icegraph run {run['run_id']}: {phase} ({len(todo)} tasks)")
             rdd = sc.parallelize(todo, n)
             results = rdd.mapPartitions(
-                lambda it, c=config, d=discard, b=bin_hint, f=fail_first: _run_tasks(c, d, 1, b, f, it)).collect()
+                lambda it, c=config, d=discard, b=bin_hint, f=fault: _run_tasks(c, d, 1, b, f, it)).collect()
             retried += [r["id"] for r in map(json.loads, results) if r.get("attempt", 0) > 0]
             _call(["spark", "record", *common], "\n".join(results) + "\n")
             if crash_after == phase:

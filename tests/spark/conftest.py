@@ -30,7 +30,8 @@ POSTS = Schema(NestedField(1, "post_id", StringType()), NestedField(2, "author_i
 
 CONFIG = """
 catalog: {{type: sql, uri: "sqlite:///{wh}/catalog.db", warehouse: "file://{wh}"}}
-tigergraph: {{urls: ["{url}"], graph: social, username: tigergraph, password: tigergraph, concurrency: 2}}
+tigergraph: {{urls: ["{url}"], graph: social, username: tigergraph, password: tigergraph, concurrency: 2,
+              retry: {{initial_backoff_ms: 5, max_backoff_ms: 50}}}}
 state: {{url: "sqlite:///{state}"}}
 sink: {{mode: {mode}, bulk_threshold_rows: 3}}
 mappings:
@@ -70,7 +71,7 @@ def posts(lo, hi):
 class World:
     """A warehouse and two synced copies of it: `spark` (the Spark engine) and `ref` (one-machine `icegraph sync`)."""
 
-    def __init__(self, tmp: Path, emulators, mode="auto"):
+    def __init__(self, tmp: Path, emulators, mode="auto", spark_emulator_args=()):
         self.tmp = tmp
         self.wh = tmp / "wh"
         self.wh.mkdir()
@@ -87,7 +88,7 @@ class World:
         self.follows.append(follows([(f"u{i}", f"u{(i * 11) % 60}") for i in range(30, 60)] + [("u1", None)]))
         self.posts.append(posts(0, 15))
         self.posts.append(posts(15, 30))
-        self.spark_emu, self.ref_emu = emulators(), emulators()
+        self.spark_emu, self.ref_emu = emulators(*spark_emulator_args), emulators()
         self.spark_config = self.config("spark", self.spark_emu, mode)
         self.ref_config = self.config("ref", self.ref_emu, mode)
         for c in (self.spark_config, self.ref_config):
@@ -119,11 +120,25 @@ def icegraph(*args, check=True):
 
 def graph(emu, name="social"):
     """Every vertex and edge: {type: {id: attributes}} and {edge type: sorted [(from, to, attributes)]}."""
-    r = requests.post(f"{emu.url}/gsql/v1/tokens", json={"graph": name}, auth=(emu.user, emu.password))
+    for _ in range(30):
+        try:
+            r = requests.post(f"{emu.url}/gsql/v1/tokens", json={"graph": name}, auth=(emu.user, emu.password))
+            if r.status_code == 200:
+                break
+        except requests.RequestException:
+            pass
     h = {"Authorization": f"Bearer {r.json()['token']}"}
 
     def get(path):
-        body = requests.get(f"{emu.url}/restpp/graph/{name}{path}", headers=h, timeout=60).json()
+        for attempt in range(30):  # an emulator started with --faults fails some reads too
+            try:
+                r = requests.get(f"{emu.url}/restpp/graph/{name}{path}", headers=h, timeout=60)
+                if r.status_code < 500:
+                    break
+            except requests.RequestException:
+                if attempt == 29:
+                    raise
+        body = r.json()
         assert body["error"] is False, body
         return body["results"]
 
@@ -178,4 +193,4 @@ def spark_session(master, app="icegraph-spark-tests", **conf):
 
 @pytest.fixture
 def world(tmp_path, emulator_factory):
-    return World(tmp_path, lambda: emulator_factory("--username", "tigergraph", "--password", "tigergraph"))
+    return World(tmp_path, lambda *a: emulator_factory("--username", "tigergraph", "--password", "tigergraph", *a))

@@ -86,7 +86,7 @@ def spark(tmp_path_factory):
 
 def test_full_and_incremental_on_a_standalone_cluster(spark, world, monkeypatch):
     import icegraph.spark as ig_spark
-    monkeypatch.setenv("ICEGRAPH_SPARK_FAIL_FIRST_ATTEMPT", "edges/1/0")
+    monkeypatch.setenv("ICEGRAPH_SPARK_TEST_FAULT", "fail:edges/1/0")
     report = ig_spark.sync(spark, world.spark_config, full=True)
     icegraph("sync", "--full", "--config", str(world.ref_config))
     assert report["outcome"] == "succeeded" and report["spark"]["tasks"] == 7
@@ -97,7 +97,7 @@ def test_full_and_incremental_on_a_standalone_cluster(spark, world, monkeypatch)
     assert graph(world.spark_emu) == graph(world.ref_emu)
     assert dead_letters(world.spark_config) == dead_letters(world.ref_config)
 
-    monkeypatch.delenv("ICEGRAPH_SPARK_FAIL_FIRST_ATTEMPT")
+    monkeypatch.delenv("ICEGRAPH_SPARK_TEST_FAULT")
     world.change()
     report = ig_spark.sync(spark, world.spark_config)
     icegraph("sync", "--config", str(world.ref_config))

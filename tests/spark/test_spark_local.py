@@ -33,7 +33,8 @@ def assert_same(world):
 @pytest.mark.parametrize("mode", ["bulk", "upsert"])
 def test_full_then_incremental_equal_one_machine(spark, tmp_path, emulator_factory, mode):
     from .conftest import World
-    world = World(tmp_path, lambda: emulator_factory("--username", "tigergraph", "--password", "tigergraph"), mode)
+    world = World(tmp_path, lambda *a: emulator_factory("--username", "tigergraph", "--password", "tigergraph", *a),
+                  mode)
     report = spark_sync(spark, world, full=True)
     icegraph("sync", "--full", "--config", str(world.ref_config))
     assert report["outcome"] == "succeeded"
@@ -65,7 +66,7 @@ def test_full_then_incremental_equal_one_machine(spark, tmp_path, emulator_facto
 
 
 def test_a_task_failing_its_first_attempt_is_retried(spark, world, monkeypatch):
-    monkeypatch.setenv("ICEGRAPH_SPARK_FAIL_FIRST_ATTEMPT", "vertices/0/1")
+    monkeypatch.setenv("ICEGRAPH_SPARK_TEST_FAULT", "fail:vertices/0/1")
     report = spark_sync(spark, world, full=True)
     icegraph("sync", "--full", "--config", str(world.ref_config))
     assert report["outcome"] == "succeeded" and report["spark"]["tasks"] == 7
@@ -109,3 +110,27 @@ def test_full_read_into_a_graph_holding_its_types_is_refused(spark, world):
     with pytest.raises(icegraph.ConfigError, match="cannot reconcile types TigerGraph already holds"):
         spark_sync(spark, world, full=True)
     assert [r["outcome"] for r in runs(world.spark_config)] == ["failed", "succeeded"]
+
+
+def test_an_icegraph_process_killed_mid_task_is_rerun(spark, world, monkeypatch):
+    # SIGKILL once its rows were handed to the sink, before the flush: some requests sent, none acknowledged to Spark.
+    monkeypatch.setenv("ICEGRAPH_SPARK_TEST_FAULT", "kill:edges/1/1:spark.task_written")
+    report = spark_sync(spark, world, full=True)
+    icegraph("sync", "--full", "--config", str(world.ref_config))
+    assert report["outcome"] == "succeeded" and "edges/1/1" in report["spark"]["retried"]
+    assert_same(world)
+
+
+def test_tigergraph_faults_during_a_spark_sync(spark, tmp_path, emulator_factory):
+    from .conftest import World
+    world = World(tmp_path, lambda *a: emulator_factory("--username", "tigergraph", "--password", "tigergraph", *a),
+                  "upsert", ["--faults", "5xx=0.15,reset=0.15", "--seed", "7"])
+    report = spark_sync(spark, world, full=True)
+    icegraph("sync", "--full", "--config", str(world.ref_config))
+    assert report["outcome"] == "succeeded" and report["retries"] > 0
+    assert_same(world)
+    world.change()
+    report = spark_sync(spark, world)
+    icegraph("sync", "--config", str(world.ref_config))
+    assert report["outcome"] == "succeeded"
+    assert_same(world)
