@@ -110,6 +110,7 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
     fault = os.environ.get("ICEGRAPH_SPARK_TEST_FAULT", "")  # tests: strike one task's first attempt
     crash_after = os.environ.get("ICEGRAPH_SPARK_CRASH_AFTER_PHASE", "")  # tests: the driver dies after a phase
     retried: list[str] = []
+    task_seconds = 0.0
     try:
         for phase in run["phases"]:
             todo = [t for t in tasks if t["phase"] == phase]
@@ -120,7 +121,9 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
             rdd = sc.parallelize(todo, n)
             results = rdd.mapPartitions(
                 lambda it, c=config, d=discard, b=bin_hint, f=fault: _run_tasks(c, d, 1, b, f, it)).collect()
-            retried += [r["id"] for r in map(json.loads, results) if r.get("attempt", 0) > 0]
+            parsed = [json.loads(r) for r in results]
+            retried += [r["id"] for r in parsed if r.get("attempt", 0) > 0]
+            task_seconds += sum(r.get("seconds", 0.0) for r in parsed)
             _call(["spark", "record", *common], "\n".join(results) + "\n")
             if crash_after == phase:
                 os._exit(137)
@@ -134,7 +137,7 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
                                                          proc.stderr, report)
     report["spark"] = {"run_id": run["run_id"], "resumed": run["resumed"], "tasks": run["tasks"],
                        "tasks_run": len(tasks), "partitions": partitions,
-                       "retried": sorted(retried)}
+                       "retried": sorted(retried), "task_seconds": task_seconds}
     return report
 
 
