@@ -8,7 +8,7 @@ From a notebook or a PySpark job::
 With spark-submit::
 
     spark-submit --files icegraph.yaml --archives icegraph-venv.tar.gz#venv \\
-        -m icegraph.spark sync --config icegraph.yaml [--full] [--partitions N]
+        <site-packages>/icegraph/spark.py sync --config icegraph.yaml [--full] [--partitions N]
 
 The driver runs ``icegraph spark plan`` (pins each table's snapshot, writes the run and its task ledger), then each
 phase (vertices, then edges) as one Spark job whose tasks run ``icegraph spark run-task`` on the executors (the
@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from ._api import IcegraphError, _ERRORS, binary_path
+from icegraph._api import _ERRORS, IcegraphError, binary_path  # absolute: spark-submit runs this file as a script
 
 __all__ = ["sync", "main"]
 
@@ -104,7 +104,7 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
     lines = _lines(_call(plan_args).stdout)
     run, tasks = lines[0], lines[1:]
     if partitions is None:
-        partitions = _concurrency(config)
+        partitions = int(run.get("concurrency", 4))
     sc = spark.sparkContext
     bin_hint = os.environ.get("ICEGRAPH_BIN")
     fault = os.environ.get("ICEGRAPH_SPARK_TEST_FAULT", "")  # tests: strike one task's first attempt
@@ -141,19 +141,9 @@ def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, part
     return report
 
 
-def _concurrency(config: str) -> int:
-    """`tigergraph.concurrency` of the config (4 when unset), read the way icegraph reads it."""
-    try:
-        import yaml  # pyyaml: present where pyiceberg is; the fallback is icegraph's default
-        with open(config) as f:
-            doc = yaml.safe_load(f) or {}
-        return int((doc.get("tigergraph") or {}).get("concurrency", 4))
-    except Exception:
-        return 4
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m icegraph.spark sync --config icegraph.yaml [--full] [--partitions N]`` (spark-submit)."""
+    """``spark-submit .../icegraph/spark.py sync --config icegraph.yaml [--full] [--partitions N]``, or the same
+    with ``python -m icegraph.spark`` and ``--master``."""
     ap = argparse.ArgumentParser(prog="python -m icegraph.spark")
     sub = ap.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sync", help="sync the mapped tables on this Spark application")

@@ -213,6 +213,7 @@ Result<SparkPlan> PlanSparkRun(const Pipeline& p, state::StateStore& store, cons
   }
   plan.run = RunLine(ledger, resumed, plan.pending.size());
   plan.run["ledger"] = path;
+  plan.run["concurrency"] = p.config().tigergraph.concurrency;  // the default number of partitions
   log::Info("spark_plan", {{"run_id", ledger["run_id"].get<int64_t>()},
                            {"resumed", resumed},
                            {"pending", plan.pending.size()},
