@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("sync", help="sync the mapped tables on this Spark application")
     s.add_argument("--config", default=os.environ.get("ICEGRAPH_CONFIG", "icegraph.yaml"))
     s.add_argument("--full", action="store_true", help="read every table in full")
-    s.add_argument("--partitions", type=int, default=None, help="tasks writing at once (default tigergraph.concurrency)")
+    s.add_argument("--partitions", type=int, default=None,
+                   help="tasks writing at once (default: tigergraph.concurrency)")
     s.add_argument("--discard", action="store_true", help="map and serialise, send nothing (benchmarks)")
     s.add_argument("--ledger", default=None, help="the task ledger file (default beside the state database)")
     s.add_argument("--master", default=None, help="Spark master when not run by spark-submit (e.g. local[2])")

@@ -15,7 +15,7 @@ from pyiceberg.expressions import EqualTo
 from pyiceberg.schema import Schema
 from pyiceberg.types import IntegerType, LongType, NestedField, StringType
 
-from ..conftest import ROOT, Emulator, icegraph_bin
+from ..conftest import ROOT, icegraph_bin
 
 PYTHON_DIR = ROOT / "python"
 if str(PYTHON_DIR) not in sys.path:
