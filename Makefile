@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(ROOT)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: format-check all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench reliability soak fuzz clean
+.PHONY: format-check all deps venv build build-asan wheel wheel-check-fresh test test-unit test-py test-wheel test-asan lint format demo serve bench bench-spark reliability soak fuzz clean
 
 all: build
 
@@ -80,6 +80,9 @@ serve: build
 
 bench: build
 	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/bench.sh
+
+bench-spark: build  # the Spark engine alone (BENCH_SPARK_ROWS, default 2 M): section "Spark engine" of bench/results.md
+	@$(PY) scripts/bench_spark.py --bin $(BIN) --rows $${BENCH_SPARK_ROWS:-2000000}
 
 # The whole reliability suite (crash harness, fault suite with both sink paths and three seeds), then its table.
 reliability: build

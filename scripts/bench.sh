@@ -25,3 +25,6 @@ taskset -c 0 "$bench_bin" --benchmark_out="$out_dir/micro.json" --benchmark_out_
 "${PY:-python3}" "$root/scripts/bench_service.py" --bin "$bin"
 
 "${PY:-python3}" "$root/scripts/bench_report.py" --build "$out_dir" --jsonl "$root/bench/results.jsonl" --out "$results"
+# The Spark engine: one-machine vs Spark on 1 and 2 executor cores, discarding and into the emulator; writes its own
+# section of bench/results.md after the report above (BENCH_SPARK_ROWS, default 2 M).
+"${PY:-python3}" "$root/scripts/bench_spark.py" --bin "$bin" --rows "${BENCH_SPARK_ROWS:-2000000}"

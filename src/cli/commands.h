@@ -15,5 +15,6 @@ void AddVersionCommand(CLI::App& app, int* exit_code);
 void AddIcebergCommand(CLI::App& app, int* exit_code);
 void AddSyncCommands(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
+void AddSparkCommand(CLI::App& app, int* exit_code);
 
 }  // namespace icegraph::cli

@@ -28,6 +28,7 @@ int Run(int argc, char** argv) {
   icegraph::cli::AddIcebergCommand(app, &exit_code);
   icegraph::cli::AddSyncCommands(app, &exit_code);
   icegraph::cli::AddServeCommand(app, &exit_code);
+  icegraph::cli::AddSparkCommand(app, &exit_code);
   icegraph::cli::AddVersionCommand(app, &exit_code);
 
   CLI11_PARSE(app, argc, argv);

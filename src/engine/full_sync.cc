@@ -282,8 +282,6 @@ Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t s
   return tasks;
 }
 
-namespace {
-
 void RegisterJobs(const Pipeline& p, sink::GraphSink& sink) {
   for (const SourceTable& t : p.tables()) {
     const std::vector<std::string> vars = mapping::LoadingJobFileVars(*t.plan);
@@ -302,13 +300,16 @@ void RegisterJobs(const Pipeline& p, sink::GraphSink& sink) {
   }
 }
 
+namespace {
+
 // The snapshot each table's sync starts after, or nullopt for a full read.
 struct TableStart {
   std::optional<state::Checkpoint> checkpoint;
   bool full = true;
 };
 
-// Types every feeding table of which is read in full (only those can be reconciled from this read alone).
+}  // namespace
+
 GraphTypes ReconciledTypes(const Pipeline& p, const std::vector<bool>& full) {
   GraphTypes out = MappedTypes(p);
   for (size_t i = 0; i < p.tables().size(); ++i) {
@@ -319,6 +320,8 @@ GraphTypes ReconciledTypes(const Pipeline& p, const std::vector<bool>& full) {
   }
   return out;
 }
+
+namespace {
 
 // The keys held before the full read that it did not produce: deleted, or listed by a dry run.
 Status FinishReconcile(RunContext& ctx, const Unproduced& left) {

@@ -23,6 +23,13 @@ struct RunContext {
 Status FlushInto(RunContext& ctx);
 
 class Unproduced;
+struct GraphTypes;
+
+/// Declares every table's loading and delete jobs to `sink` (bulk writes and deletes go through them).
+void RegisterJobs(const Pipeline& p, sink::GraphSink& sink);
+
+/// Types every feeding table of which is read in full (`full[i]`): only those can be reconciled from this read.
+GraphTypes ReconciledTypes(const Pipeline& p, const std::vector<bool>& full);
 
 /// Reads the included tables in full at their current snapshot: vertices of every table, then edges. Every mapped
 /// batch strikes the keys it produces from `unproduced` when given (a reconciling full sync). Moves no checkpoint:
