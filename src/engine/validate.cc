@@ -412,15 +412,19 @@ class Validator {
           if (held.count(k) == 0) absent.insert(k);
         }
       } else {
-        for (const auto& k : keys) {
-          const auto endpoints = EdgeEndpoints(k);
-          const auto& f = endpoints.first;  // not structured bindings: clang 14 cannot capture those
-          const auto& t = endpoints.second;
-          ICEGRAPH_ASSIGN_OR_RAISE(const json edges, reader_.EdgesFrom(ts.from_type, std::string(f), type));
-          const bool held = std::any_of(edges.begin(), edges.end(), [&](const json& e) {
-            return e.value("to_id", "") == t && EdgeKeyOf(ts, f, e) == k;
+        const std::vector<std::string> list(keys.begin(), keys.end());
+        std::vector<sink::GraphReader::EdgePair> pairs;
+        for (const auto& k : list) {
+          const auto [f, t] = EdgeEndpoints(k);
+          pairs.push_back({std::string(f), std::string(t)});
+        }
+        ICEGRAPH_ASSIGN_OR_RAISE(const auto found, reader_.EdgesBetween(ts.from_type, type, ts.to_type, pairs));
+        for (size_t i = 0; i < list.size(); ++i) {
+          const std::string& f = pairs[i].from_id;
+          const bool held = std::any_of(found[i].begin(), found[i].end(), [&](const json& e) {
+            return e.value("to_id", "") == pairs[i].to_id && EdgeKeyOf(ts, f, e) == list[i];
           });
-          if (!held) absent.insert(k);
+          if (!held) absent.insert(list[i]);
         }
       }
       for (const auto& k : absent) {
@@ -504,9 +508,13 @@ class Validator {
   }
 
   Status CheckEdgeSample(TypeState& ts) {
+    std::vector<sink::GraphReader::EdgePair> pairs;
+    for (const auto& [h, s] : ts.sample) pairs.push_back({s.id, s.to});
+    ICEGRAPH_ASSIGN_OR_RAISE(const auto held, reader_.EdgesBetween(ts.from_type, ts.out.type, ts.to_type, pairs));
+    size_t i = 0;
     for (const auto& [h, s] : ts.sample) {
       ++ts.out.sampled;
-      ICEGRAPH_ASSIGN_OR_RAISE(const json edges, reader_.EdgesFrom(ts.from_type, s.id, ts.out.type));
+      const json& edges = held[i++];
       const json* found = nullptr;
       for (const json& e : edges) {
         if (e.value("to_id", "") != s.to || e.value("to_type", ts.to_type) != ts.to_type) continue;
