@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -42,7 +44,8 @@ std::pair<std::string_view, std::string_view> EdgeEndpoints(std::string_view key
   std::string_view parts[2];
   for (auto& part : parts) {
     const size_t colon = key.find(':');
-    const size_t n = std::stoul(std::string(key.substr(0, colon)));
+    size_t n = 0;
+    std::from_chars(key.data(), key.data() + colon, n);
     part = key.substr(colon + 1, n);
     key.remove_prefix(colon + 1 + n);
   }
@@ -63,6 +66,110 @@ uint64_t SampleHash(std::string_view key, uint64_t seed) {
   return h ^ (h >> 31);
 }
 
+// Owns the bytes of every key the validator holds, in large blocks: a million keys cost a few allocations instead of
+// one each, and freeing them at the end is a few frees, not a walk of a million nodes.
+class KeyArena {
+ public:
+  std::string_view Store(std::string_view key) {
+    if (key.size() > kBlock / 4) {  // a rare long key gets its own block
+      big_.push_back(std::make_unique<char[]>(key.size()));
+      std::copy(key.begin(), key.end(), big_.back().get());
+      return {big_.back().get(), key.size()};
+    }
+    if (blocks_.empty() || used_ + key.size() > kBlock) {
+      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::copy(key.begin(), key.end(), at);
+    used_ += key.size();
+    return {at, key.size()};
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<std::unique_ptr<char[]>> big_;
+  size_t used_ = 0;
+};
+
+// A set of keys (views into a KeyArena) in one flat open-addressing table: a lookup touches one or two adjacent
+// slots instead of walking a bucket's list of nodes, which is what a million-key std::unordered_set spends its time
+// on. Erased keys leave a tombstone (erasing is rare: refused rows only).
+class KeySet {
+ public:
+  bool contains(std::string_view key) const { return slots_.empty() ? false : slots_[Find(key, Hash(key))].live; }
+  size_t count(std::string_view key) const { return contains(key) ? 1 : 0; }
+  size_t size() const { return size_; }
+
+  /// Inserts `key` unless present; `store` gives the view to keep (called only for a new key).
+  template <typename Store>
+  void insert(std::string_view key, Store&& store) {
+    if ((used_ + 1) * 2 > slots_.size()) Grow();
+    const uint64_t h = Hash(key);
+    Slot& s = slots_[Find(key, h)];
+    if (s.live) return;
+    if (!s.dead) ++used_;
+    s = Slot{h, store(key), true, false};
+    ++size_;
+  }
+  void erase(std::string_view key) {
+    if (slots_.empty()) return;
+    Slot& s = slots_[Find(key, Hash(key))];
+    if (!s.live) return;
+    s.live = false;
+    s.dead = true;
+    --size_;
+  }
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.live) f(s.key);
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view key;
+    bool live = false;
+    bool dead = false;  // a tombstone: probing goes on past it
+  };
+  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  // The slot holding `key`, else the first free (never used, or tombstone) slot of its probe sequence.
+  size_t Find(std::string_view key, uint64_t h) const {
+    const size_t mask = slots_.size() - 1;
+    size_t free = slots_.size();
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.live) {
+        if (s.hash == h && s.key == key) return i;
+      } else if (s.dead) {
+        if (free == slots_.size()) free = i;
+      } else {
+        return free != slots_.size() ? free : i;
+      }
+    }
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+    used_ = size_ = 0;
+    for (const Slot& s : old) {
+      if (!s.live) continue;
+      size_t i = s.hash & (slots_.size() - 1);
+      while (slots_[i].live) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = s;
+      ++used_;
+      ++size_;
+    }
+  }
+
+  std::vector<Slot> slots_;  // size a power of two, at most half used (tombstones count as used)
+  size_t used_ = 0;
+  size_t size_ = 0;
+};
+
 // One sampled key and every distinct value the mapping produced for each of its attributes.
 struct Sample {
   std::string key;
@@ -72,8 +179,9 @@ struct Sample {
   std::map<std::string, std::vector<json>> values;
 };
 
-// What the tables say about one type. Memory: the key set holds every distinct key once (its bytes plus about 64
-// bytes of hash-set overhead: ~100 MB for a million 30-byte keys); the sample at most `sample` keys with their values.
+// What the tables say about one type. Memory: the key set holds every distinct key once (its bytes in the KeyArena
+// plus about 48 bytes of hash-set node: ~80 MB for a million 30-byte keys); the sample at most `sample` keys with their
+// values.
 struct TypeState {
   bool is_edge = false;
   std::string from_type;
@@ -81,9 +189,9 @@ struct TypeState {
   bool directed = true;
   std::vector<std::string> discriminator;
   std::map<std::string, TgType> attribute_types;
-  std::unordered_set<std::string> keys;
-  std::map<uint64_t, Sample> sample;              // bottom-k by SampleHash
-  std::unordered_set<std::string> endpoint_only;  // vertices: endpoints of expected edges no table maps
+  KeySet keys;                                         // bytes in the Validator's KeyArena
+  std::map<uint64_t, Sample> sample;                   // bottom-k by SampleHash
+  std::unordered_set<std::string_view> endpoint_only;  // vertices: endpoints of expected edges no table maps
   TypeValidation out;
 
   void Example(std::string text) {
@@ -257,9 +365,13 @@ class Validator {
     return Status::OK();
   }
 
+  void AddKey(TypeState& ts, std::string_view key) {
+    ts.keys.insert(key, [&](std::string_view k) { return arena_.Store(k); });
+  }
+
   // Adds `key` to the sample when its hash is among the `sample` smallest; `fill` records its values.
   template <typename F>
-  void Offer(TypeState& ts, const std::string& key, F&& fill) {
+  void Offer(TypeState& ts, std::string_view key, F&& fill) {
     if (options_.sample <= 0) return;
     const uint64_t h = SampleHash(key, options_.seed);
     if (const auto it = ts.sample.find(h); it != ts.sample.end()) {
@@ -269,7 +381,7 @@ class Validator {
     const auto k = static_cast<size_t>(options_.sample);
     if (ts.sample.size() >= k && h > ts.sample.rbegin()->first) return;
     Sample s;
-    s.key = key;
+    s.key = std::string(key);
     fill(s);
     ts.sample.emplace(h, std::move(s));
     if (ts.sample.size() > k) ts.sample.erase(std::prev(ts.sample.end()));
@@ -301,12 +413,12 @@ class Validator {
     const auto& ids = static_cast<const arrow::StringArray&>(*vb.ids);
     ICEGRAPH_ASSIGN_OR_RAISE(const auto views, Views(vb.attributes));
     for (int64_t r = 0; r < vb.length(); ++r) {
-      std::string id(ids.GetView(r));
+      const std::string_view id = ids.GetView(r);
       Offer(ts, id, [&](Sample& s) {
-        s.id = id;
+        s.id = std::string(id);
         AddValues(s, vb.attributes, views, r, {});
       });
-      ts.keys.insert(std::move(id));
+      AddKey(ts, id);
     }
     return Status::OK();
   }
@@ -344,7 +456,7 @@ class Validator {
         s.disc = disc;
         AddValues(s, eb.attributes, views, r, eb.discriminator);
       });
-      ts.keys.insert(std::move(key));
+      AddKey(ts, key);
     }
     return Status::OK();
   }
@@ -459,11 +571,11 @@ class Validator {
       if (!ts.is_edge) continue;
       TypeState& from = types_[ts.from_type];
       TypeState& to = types_[ts.to_type];
-      for (const std::string& key : ts.keys) {
+      ts.keys.ForEach([&](std::string_view key) {
         const auto [f, t] = EdgeEndpoints(key);
         // Undirected keys may hold their endpoints swapped, which is only done between vertices of one type.
-        const bool f_missing = from.keys.count(std::string(f)) == 0;
-        const bool t_missing = to.keys.count(std::string(t)) == 0;
+        const bool f_missing = from.keys.count(f) == 0;
+        const bool t_missing = to.keys.count(t) == 0;
         if (f_missing) from.endpoint_only.emplace(f);
         if (t_missing) to.endpoint_only.emplace(t);
         if (f_missing || t_missing) {
@@ -471,7 +583,7 @@ class Validator {
           ts.Example(fmt::format("edge {} -> {}: {} is mapped by no table (TigerGraph creates it)", f, t,
                                  f_missing ? ts.from_type + " " + std::string(f) : ts.to_type + " " + std::string(t)));
         }
-      }
+      });
     }
   }
 
@@ -546,6 +658,7 @@ class Validator {
   sink::TigerGraphClient& client_;
   sink::GraphReader reader_;
   const ValidateOptions& options_;
+  KeyArena arena_;  // declared before types_: the key sets point into it
   std::map<std::string, TypeState> types_;
   std::vector<std::string> order_;  // vertex types, then edge types, as the plan lists them
 };
