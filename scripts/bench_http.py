@@ -100,7 +100,7 @@ def main() -> None:
                          "edges and more)", "items": args.edges // 10, "seconds": last_tenth})
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=300)  # freeing a graph of millions of edges takes a while
     json.dump({"runs": runs}, open(args.out, "w"), indent=2)
 
 
