@@ -29,8 +29,11 @@ def micro_section(micro):
 
 
 def http_section(http):
-    lines = ["## Emulator over HTTP on one core (`icegraph emulator --threads 1`, client on the other core)", "",
-             "| run | items | seconds | rate |", "|---|---|---|---|"]
+    lines = ["## Emulator over HTTP on one core (`icegraph emulator --threads 1`, client on the other core)", ""]
+    if "load_avg" in http:
+        lines += [f"Load average {http['load_avg'][0]} at the start, {http['load_avg'][1]} at the end, on "
+                  f"{http.get('cpus', '?')} CPUs (other work on the machine slows every figure in proportion).", ""]
+    lines += ["| run | items | seconds | rate |", "|---|---|---|---|"]
     for r in http["runs"]:
         lines.append(f"| {r['name']} | {r['items']:,} | {r['seconds']:.3f} | {r['items'] / r['seconds'] / 1e6:.2f} M/s |")
     return lines
