@@ -24,6 +24,12 @@ taskset -c 0 "$bench_bin" --benchmark_out="$out_dir/micro.json" --benchmark_out_
 # bench/results.jsonl.
 "${PY:-python3}" "$root/scripts/bench_service.py" --bin "$bin"
 
+# Read paths on the demo graph: validate with the default sample, 1,000-item graph pages of icegraph serve; appends
+# to bench/results.jsonl.
+"${PY:-python3}" "$root/scripts/bench_reads.py" --bin "$bin"
+# watch --interval 1s: commit-to-visible latency over 50 commits; appends to bench/results.jsonl.
+"${PY:-python3}" "$root/scripts/bench_watch.py" --bin "$bin"
+
 "${PY:-python3}" "$root/scripts/bench_report.py" --build "$out_dir" --jsonl "$root/bench/results.jsonl" --out "$results"
 # The Spark engine: one-machine vs Spark on 1 and 2 executor cores, discarding and into the emulator; writes its own
 # section of bench/results.md after the report above (BENCH_SPARK_ROWS, default 2 M).

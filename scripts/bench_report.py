@@ -8,7 +8,8 @@ import platform
 from pathlib import Path
 
 # Each section's heading starts with its key; the order here is the file's order.
-KEYS = ["## Emulator core", "## Emulator over HTTP", "## Iceberg scan", "## Incremental sync"]
+KEYS = ["## Emulator core", "## Emulator over HTTP", "## Iceberg scan", "## Incremental sync", "## Read paths",
+        "## Watch freshness"]
 
 
 def load(path):
@@ -28,8 +29,11 @@ def micro_section(micro):
 
 
 def http_section(http):
-    lines = ["## Emulator over HTTP on one core (`icegraph emulator --threads 1`, client on the other core)", "",
-             "| run | items | seconds | rate |", "|---|---|---|---|"]
+    lines = ["## Emulator over HTTP on one core (`icegraph emulator --threads 1`, client on the other core)", ""]
+    if "load_avg" in http:
+        lines += [f"Load average {http['load_avg'][0]} at the start, {http['load_avg'][1]} at the end, on "
+                  f"{http.get('cpus', '?')} CPUs (other work on the machine slows every figure in proportion).", ""]
+    lines += ["| run | items | seconds | rate |", "|---|---|---|---|"]
     for r in http["runs"]:
         lines.append(f"| {r['name']} | {r['items']:,} | {r['seconds']:.3f} | {r['items'] / r['seconds'] / 1e6:.2f} M/s |")
     return lines
@@ -63,6 +67,40 @@ def incremental_section(r):
         lines.append(f"| {label} | {c['rows_changed']:,} | {c['rows_read']:,} | {c['seconds']:.2f} | "
                      f"{c['ratio_to_full']:.3f} |")
     return lines
+
+
+def reads_section(after, before):
+    """scripts/bench_reads.py: the last run, beside the last run labelled "before" (the code before issue 15)."""
+    lines = [f"## Read paths on the demo graph ({after['warehouse']['users']:,} users, "
+             f"{after['warehouse']['products']:,} products, {after['warehouse']['purchases']:,} purchases; "
+             f"{after['date'][:10]}, {after['machine']['cpus']} CPUs, best of 3)", "",
+             "`icegraph validate` with the default sample (100 keys per type) and 1,000-item pages of `icegraph serve`'s "
+             "GET /api/graph/{alias}/ (the first page and the one after it), all against the emulator "
+             "(scripts/bench_reads.py; `--label before` marks a run of the code before issue 15, whose figures are shown "
+             "beside). Targets: validate ≤ 2 s, a page ≤ 100 ms.", ""]
+    rows = [("validate --sample 100 (s)", after["validate_seconds"], before and before["validate_seconds"])]
+    for alias in ("users", "purchases"):
+        for k, label in (("first_ms", "first page"), ("second_ms", "second page")):
+            rows.append((f"/api/graph/{alias}/ {label} (ms)", after["pages"][alias][k],
+                         before and before["pages"][alias][k]))
+    if before:
+        lines += [f"| read | before ({before['date'][:10]}) | now | before / now |", "|---|---|---|---|"]
+        for label, now, was in rows:
+            ratio = was / now
+            lines.append(f"| {label} | {was:,} | {now:,} | {ratio:.1f}x |" if ratio < 10 else
+                         f"| {label} | {was:,} | {now:,} | {ratio:.0f}x |")
+    else:
+        lines += ["| read | now |", "|---|---|"] + [f"| {label} | {now:,} |" for label, now, _ in rows]
+    return lines
+
+
+def watch_section(r):
+    return [f"## Watch freshness ({r['date'][:10]}, {r['machine']['cpus']} CPUs)", "",
+            f"`icegraph watch --interval {r['interval']}` on the demo warehouse at a small scale; {r['commits']} commits "
+            "of one row to shop.users with pyiceberg at random phases of the loop, each timed from the end of the commit "
+            "to the first REST++ point read that finds the vertex (scripts/bench_watch.py). Target: p50 ≤ 2 s.", "",
+            "| commits | p50 | p95 | max | min |", "|---|---|---|---|---|",
+            f"| {r['commits']} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['max_s']:.2f} s | {r['min_s']:.2f} s |"]
 
 
 def old_sections(path):
@@ -105,6 +143,15 @@ def main():
         if jsonl.exists() else []
     if incr:
         fresh["## Incremental sync"] = incremental_section(incr[-1])
+    entries = [json.loads(x) for x in jsonl.read_text().splitlines() if x.strip()] if jsonl.exists() else []
+    reads = [e for e in entries if e.get("bench") == "reads"]
+    after = [e for e in reads if e.get("label") != "before"]
+    if after:
+        before = [e for e in reads if e.get("label") == "before"]
+        fresh["## Read paths"] = reads_section(after[-1], before[-1] if before else None)
+    watch = [e for e in entries if e.get("bench") == "watch_freshness"]
+    if watch:
+        fresh["## Watch freshness"] = watch_section(watch[-1])
     old = old_sections(args.out)
     cpus = micro["context"].get("num_cpus") if micro else None
     lines = ["# Benchmark results", "",

@@ -12,9 +12,69 @@ namespace {
 
 using json = nlohmann::json;
 
-// Sorts rows by `sort=a,-b` (a minus sign for descending).
-Status SortRows(const std::vector<Attribute>& attrs, const std::string& spec,
-                std::vector<std::pair<std::string, const Attrs*>>* rows) {
+// The attributes a vertex filter or sort may name: the type's own, plus the primary id when the type keeps it as
+// an attribute (primary_id_as_attribute="true"), at index attributes.size().
+std::vector<Attribute> QueryableAttributes(const VertexType& vt) {
+  std::vector<Attribute> attrs = vt.attributes;
+  if (vt.primary_id_as_attribute && vt.composite_key.empty() && vt.AttributeIndex(vt.primary_id_name) < 0) {
+    attrs.push_back(Attribute{vt.primary_id_name, vt.primary_id_type, std::nullopt, std::nullopt});
+  }
+  return attrs;
+}
+
+// One vertex as filters and sorts see it: its stored id text and attribute values.
+struct VertexRow {
+  const std::string* id;
+  const Attrs* attrs;
+};
+
+// Compares attribute `idx` of two rows; `idx == values size` is the primary id, compared as its type orders
+// (ids are stored as normalized text, so a STRING id compares as text and a numeric one by value).
+int CompareAt(const std::vector<Attribute>& attrs, size_t idx, const VertexRow& a, const VertexRow& b) {
+  if (idx < a.attrs->size()) return CompareValues(attrs[idx].type, (*a.attrs)[idx], (*b.attrs)[idx]);
+  const AttrType& t = attrs[idx].type;
+  if (t.kind == Kind::kString || t.kind == Kind::kStringCompress) return a.id->compare(*b.id);
+  auto va = ValueFromToken(t, *a.id);
+  auto vb = ValueFromToken(t, *b.id);
+  if (!va.ok() || !vb.ok()) return a.id->compare(*b.id);
+  return CompareValues(t, *va, *vb);
+}
+
+// Whether a row meets every term; a term on the primary id compares the id as `CompareAt` does.
+bool RowMatches(const std::vector<Attribute>& attrs, const VertexRow& row, const std::vector<FilterTerm>& filter) {
+  for (const FilterTerm& f : filter) {
+    const auto i = static_cast<size_t>(f.attr);
+    int c = 0;
+    if (i < row.attrs->size()) {
+      c = CompareValues(attrs[i].type, (*row.attrs)[i], f.value);
+    } else if (const auto* s = std::get_if<std::string>(&f.value.data)) {
+      c = row.id->compare(*s);
+    } else {
+      auto v = ValueFromToken(attrs[i].type, *row.id);
+      c = v.ok() ? CompareValues(attrs[i].type, *v, f.value) : -1;
+    }
+    bool ok = false;
+    if (f.op == "=" || f.op == "==")
+      ok = c == 0;
+    else if (f.op == "!=")
+      ok = c != 0;
+    else if (f.op == "<")
+      ok = c < 0;
+    else if (f.op == "<=")
+      ok = c <= 0;
+    else if (f.op == ">")
+      ok = c > 0;
+    else if (f.op == ">=")
+      ok = c >= 0;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Sorts rows by `sort=a,-b` (a minus sign for descending). With a limit only the first `limit` rows are ordered
+// (a partial sort), so a page of k rows costs O(n log k) rather than sorting the whole type.
+Status SortRows(const std::vector<Attribute>& attrs, const std::string& spec, int64_t limit,
+                std::vector<VertexRow>* rows) {
   std::vector<std::pair<size_t, bool>> keys;
   size_t pos = 0;
   while (pos < spec.size()) {
@@ -31,13 +91,19 @@ Status SortRows(const std::vector<Attribute>& attrs, const std::string& spec,
     if (idx == attrs.size()) return Status::NotFound("unknown attribute '" + name + "' in sort");
     keys.emplace_back(idx, desc);
   }
-  std::stable_sort(rows->begin(), rows->end(), [&](const auto& a, const auto& b) {
+  const auto less = [&](const VertexRow& a, const VertexRow& b) {
     for (const auto& [idx, desc] : keys) {
-      const int c = CompareValues(attrs[idx].type, (*a.second)[idx], (*b.second)[idx]);
+      const int c = CompareAt(attrs, idx, a, b);
       if (c != 0) return desc ? c > 0 : c < 0;
     }
     return false;
-  });
+  };
+  if (limit >= 0 && static_cast<size_t>(limit) < rows->size()) {
+    std::partial_sort(rows->begin(), rows->begin() + limit, rows->end(), less);
+    rows->resize(static_cast<size_t>(limit));
+  } else {
+    std::stable_sort(rows->begin(), rows->end(), less);
+  }
   return Status::OK();
 }
 
@@ -64,14 +130,16 @@ Reply GetVertices(const Database& db, const std::string& graph, const std::strin
         {{{"v_id", *norm}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, *norm, *attrs, select)}}});
     return r;
   }
-  auto filter = ParseFilter(vt->attributes, Param(params, "filter"));
+  const std::vector<Attribute> queryable = QueryableAttributes(*vt);
+  auto filter = ParseFilter(queryable, Param(params, "filter"));
   if (!filter.ok()) return ErrorReply(400, filter.status().message(), "REST-30000");
   auto limit = Limit(params);
   if (!limit.ok()) return ErrorReply(400, limit.status().message(), "REST-30000");
-  std::vector<std::pair<std::string, const Attrs*>> rows;
+  std::vector<VertexRow> rows;
   if (const auto* table = db.store.FindVertices(type)) {
     for (const auto& [vid, attrs] : *table) {
-      if (Matches(vt->attributes, attrs, *filter)) rows.emplace_back(vid, &attrs);
+      const VertexRow row{&vid, &attrs};
+      if (RowMatches(queryable, row, *filter)) rows.push_back(row);
     }
   }
   if (ParamTrue(params, "count_only")) {
@@ -80,12 +148,15 @@ Reply GetVertices(const Database& db, const std::string& graph, const std::strin
   }
   const std::string sort = Param(params, "sort");
   if (!sort.empty()) {
-    if (Status st = SortRows(vt->attributes, sort, &rows); !st.ok()) return ErrorReply(400, st.message(), "REST-30000");
+    if (Status st = SortRows(queryable, sort, *limit, &rows); !st.ok()) {
+      return ErrorReply(400, st.message(), "REST-30000");
+    }
   }
   r.body = json::array();
-  for (const auto& [vid, attrs] : rows) {
+  for (const VertexRow& row : rows) {
     if (*limit >= 0 && static_cast<int64_t>(r.body.size()) >= *limit) break;
-    r.body.push_back({{"v_id", vid}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, vid, *attrs, select)}});
+    r.body.push_back(
+        {{"v_id", *row.id}, {"v_type", type}, {"attributes", VertexAttributesJson(*vt, *row.id, *row.attrs, select)}});
   }
   return r;
 }

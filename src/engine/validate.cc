@@ -3,15 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_set>
 
 #include "common/log.h"
 #include "engine/full_sync.h"
+#include "engine/key_set.h"
 #include "engine/sync_internal.h"
 #include "iceberg/reader.h"
 #include "sink/graph_reader.h"
@@ -42,7 +45,8 @@ std::pair<std::string_view, std::string_view> EdgeEndpoints(std::string_view key
   std::string_view parts[2];
   for (auto& part : parts) {
     const size_t colon = key.find(':');
-    const size_t n = std::stoul(std::string(key.substr(0, colon)));
+    size_t n = 0;
+    std::from_chars(key.data(), key.data() + colon, n);
     part = key.substr(colon + 1, n);
     key.remove_prefix(colon + 1 + n);
   }
@@ -72,8 +76,9 @@ struct Sample {
   std::map<std::string, std::vector<json>> values;
 };
 
-// What the tables say about one type. Memory: the key set holds every distinct key once (its bytes plus about 64
-// bytes of hash-set overhead: ~100 MB for a million 30-byte keys); the sample at most `sample` keys with their values.
+// What the tables say about one type. Memory: the key set holds every distinct key once (its bytes in the KeyArena
+// plus about 48 bytes of hash-set node: ~80 MB for a million 30-byte keys); the sample at most `sample` keys with their
+// values.
 struct TypeState {
   bool is_edge = false;
   std::string from_type;
@@ -81,9 +86,9 @@ struct TypeState {
   bool directed = true;
   std::vector<std::string> discriminator;
   std::map<std::string, TgType> attribute_types;
-  std::unordered_set<std::string> keys;
-  std::map<uint64_t, Sample> sample;              // bottom-k by SampleHash
-  std::unordered_set<std::string> endpoint_only;  // vertices: endpoints of expected edges no table maps
+  KeySet keys;                                         // bytes in the Validator's KeyArena
+  std::map<uint64_t, Sample> sample;                   // bottom-k by SampleHash
+  std::unordered_set<std::string_view> endpoint_only;  // vertices: endpoints of expected edges no table maps
   TypeValidation out;
 
   void Example(std::string text) {
@@ -257,9 +262,13 @@ class Validator {
     return Status::OK();
   }
 
+  void AddKey(TypeState& ts, std::string_view key) {
+    ts.keys.insert(key, [&](std::string_view k) { return arena_.Store(k); });
+  }
+
   // Adds `key` to the sample when its hash is among the `sample` smallest; `fill` records its values.
   template <typename F>
-  void Offer(TypeState& ts, const std::string& key, F&& fill) {
+  void Offer(TypeState& ts, std::string_view key, F&& fill) {
     if (options_.sample <= 0) return;
     const uint64_t h = SampleHash(key, options_.seed);
     if (const auto it = ts.sample.find(h); it != ts.sample.end()) {
@@ -269,7 +278,7 @@ class Validator {
     const auto k = static_cast<size_t>(options_.sample);
     if (ts.sample.size() >= k && h > ts.sample.rbegin()->first) return;
     Sample s;
-    s.key = key;
+    s.key = std::string(key);
     fill(s);
     ts.sample.emplace(h, std::move(s));
     if (ts.sample.size() > k) ts.sample.erase(std::prev(ts.sample.end()));
@@ -301,12 +310,12 @@ class Validator {
     const auto& ids = static_cast<const arrow::StringArray&>(*vb.ids);
     ICEGRAPH_ASSIGN_OR_RAISE(const auto views, Views(vb.attributes));
     for (int64_t r = 0; r < vb.length(); ++r) {
-      std::string id(ids.GetView(r));
+      const std::string_view id = ids.GetView(r);
       Offer(ts, id, [&](Sample& s) {
-        s.id = id;
+        s.id = std::string(id);
         AddValues(s, vb.attributes, views, r, {});
       });
-      ts.keys.insert(std::move(id));
+      AddKey(ts, id);
     }
     return Status::OK();
   }
@@ -344,7 +353,7 @@ class Validator {
         s.disc = disc;
         AddValues(s, eb.attributes, views, r, eb.discriminator);
       });
-      ts.keys.insert(std::move(key));
+      AddKey(ts, key);
     }
     return Status::OK();
   }
@@ -412,15 +421,19 @@ class Validator {
           if (held.count(k) == 0) absent.insert(k);
         }
       } else {
-        for (const auto& k : keys) {
-          const auto endpoints = EdgeEndpoints(k);
-          const auto& f = endpoints.first;  // not structured bindings: clang 14 cannot capture those
-          const auto& t = endpoints.second;
-          ICEGRAPH_ASSIGN_OR_RAISE(const json edges, reader_.EdgesFrom(ts.from_type, std::string(f), type));
-          const bool held = std::any_of(edges.begin(), edges.end(), [&](const json& e) {
-            return e.value("to_id", "") == t && EdgeKeyOf(ts, f, e) == k;
+        const std::vector<std::string> list(keys.begin(), keys.end());
+        std::vector<sink::GraphReader::EdgePair> pairs;
+        for (const auto& k : list) {
+          const auto [f, t] = EdgeEndpoints(k);
+          pairs.push_back({std::string(f), std::string(t)});
+        }
+        ICEGRAPH_ASSIGN_OR_RAISE(const auto found, reader_.EdgesBetween(ts.from_type, type, ts.to_type, pairs));
+        for (size_t i = 0; i < list.size(); ++i) {
+          const std::string& f = pairs[i].from_id;
+          const bool held = std::any_of(found[i].begin(), found[i].end(), [&](const json& e) {
+            return e.value("to_id", "") == pairs[i].to_id && EdgeKeyOf(ts, f, e) == list[i];
           });
-          if (!held) absent.insert(k);
+          if (!held) absent.insert(list[i]);
         }
       }
       for (const auto& k : absent) {
@@ -455,11 +468,11 @@ class Validator {
       if (!ts.is_edge) continue;
       TypeState& from = types_[ts.from_type];
       TypeState& to = types_[ts.to_type];
-      for (const std::string& key : ts.keys) {
+      ts.keys.ForEach([&](std::string_view key) {
         const auto [f, t] = EdgeEndpoints(key);
         // Undirected keys may hold their endpoints swapped, which is only done between vertices of one type.
-        const bool f_missing = from.keys.count(std::string(f)) == 0;
-        const bool t_missing = to.keys.count(std::string(t)) == 0;
+        const bool f_missing = from.keys.count(f) == 0;
+        const bool t_missing = to.keys.count(t) == 0;
         if (f_missing) from.endpoint_only.emplace(f);
         if (t_missing) to.endpoint_only.emplace(t);
         if (f_missing || t_missing) {
@@ -467,7 +480,7 @@ class Validator {
           ts.Example(fmt::format("edge {} -> {}: {} is mapped by no table (TigerGraph creates it)", f, t,
                                  f_missing ? ts.from_type + " " + std::string(f) : ts.to_type + " " + std::string(t)));
         }
-      }
+      });
     }
   }
 
@@ -504,9 +517,13 @@ class Validator {
   }
 
   Status CheckEdgeSample(TypeState& ts) {
+    std::vector<sink::GraphReader::EdgePair> pairs;
+    for (const auto& [h, s] : ts.sample) pairs.push_back({s.id, s.to});
+    ICEGRAPH_ASSIGN_OR_RAISE(const auto held, reader_.EdgesBetween(ts.from_type, ts.out.type, ts.to_type, pairs));
+    size_t i = 0;
     for (const auto& [h, s] : ts.sample) {
       ++ts.out.sampled;
-      ICEGRAPH_ASSIGN_OR_RAISE(const json edges, reader_.EdgesFrom(ts.from_type, s.id, ts.out.type));
+      const json& edges = held[i++];
       const json* found = nullptr;
       for (const json& e : edges) {
         if (e.value("to_id", "") != s.to || e.value("to_type", ts.to_type) != ts.to_type) continue;
@@ -538,6 +555,7 @@ class Validator {
   sink::TigerGraphClient& client_;
   sink::GraphReader reader_;
   const ValidateOptions& options_;
+  KeyArena arena_;  // declared before types_: the key sets point into it
   std::map<std::string, TypeState> types_;
   std::vector<std::string> order_;  // vertex types, then edge types, as the plan lists them
 };

@@ -2,14 +2,15 @@
 // GET /restpp/graph/{g}/edges/{from_type}/{from_id}/{edge_type}), in a stable order with keyset cursors, for the
 // service's GET /api/graph/{alias}/.
 //
-// How paging works, honestly: TigerGraph 4.x's REST++ has no offset or keyset paging on a vertex type's primary id
-// (only `limit`, and `sort`/`filter` on attributes), and no endpoint listing all edges of a type. So every page
-// reads the type's vertex list once (one request, the whole list in this process's memory for the duration of the
-// request), orders it by id and cuts the page after the cursor's id; an edge page walks the source vertices after
-// the cursor and asks for each one's edges (one request per source vertex visited). Pages are bounded in what they
-// send to the caller, not in what they read from TigerGraph; for graphs of tens of millions of vertices, export
-// with GSQL instead. Keyset cursors (the last id returned) keep pages from repeating or skipping rows while the
-// graph changes between pages, except rows inserted before the cursor.
+// How paging works: a vertex page is one REST++ read filtered, sorted and limited on the primary id, which
+// icegraph's schemas keep as attribute `id` (primary_id_as_attribute): `?filter=id>"<cursor>"&sort=id&limit=<n+1>`,
+// so TigerGraph sends only the page. REST++ has no endpoint listing all edges of a type, only the edges of one
+// source vertex, so an edge page reads the next source ids in order (the same keyed read, `select=id`) a chunk at a
+// time and asks for each one's edges (one request per source visited, several in flight): its cost follows the
+// sources it visits, not the size of the graph. Where the keyed read cannot be used (a type without an `id`
+// attribute, a cursor id holding a double quote, which REST++ filters cannot escape, or over 2 KB) the page reads
+// the whole type and keeps the slice. Keyset cursors (the last id returned) keep pages from repeating or skipping
+// rows while the graph changes between pages, except rows inserted before the cursor.
 #pragma once
 
 #include <cstdint>

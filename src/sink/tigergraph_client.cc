@@ -349,6 +349,53 @@ Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type) {
   return std::move(results).ValueOrDie();
 }
 
+Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type, const VertexQuery& query) {
+  std::string path = fmt::format("/restpp/graph/{}/vertices/{}", UrlEncode(options_.graph), UrlEncode(type));
+  char sep = '?';
+  const auto add = [&](const char* key, const std::string& value) {
+    path += fmt::format("{}{}={}", sep, key, UrlEncode(value));
+    sep = '&';
+  };
+  if (!query.select.empty()) add("select", query.select);
+  if (!query.filter.empty()) add("filter", query.filter);
+  if (!query.sort.empty()) add("sort", query.sort);
+  if (query.limit >= 0) add("limit", std::to_string(query.limit));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
+  auto results = json_fields::ArrayOr(j, "results");
+  if (!results.ok()) return results.status().WithContext(path);
+  return std::move(results).ValueOrDie();
+}
+
+Result<std::optional<nlohmann::json>> TigerGraphClient::GetVertex(const std::string& type, const std::string& id) {
+  const std::string path =
+      fmt::format("/restpp/graph/{}/vertices/{}/{}", UrlEncode(options_.graph), UrlEncode(type), UrlEncode(id));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  auto j = JsonReply(path, r);
+  // REST++ refuses an id it does not hold ("... is not a valid vertex id ...").
+  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kNoSuchVertex) return std::optional<json>();
+  if (!j.ok()) return j.status();
+  auto results = json_fields::ArrayOr(*j, "results");
+  if (!results.ok()) return results.status().WithContext(path);
+  if (results->empty()) return std::optional<json>();
+  return std::optional<json>(std::move((*results)[0]));
+}
+
+Result<nlohmann::json> TigerGraphClient::GetEdgesBetween(const std::string& from_type, const std::string& from_id,
+                                                         const std::string& edge_type, const std::string& to_type,
+                                                         const std::string& to_id) {
+  const std::string path =
+      fmt::format("/restpp/graph/{}/edges/{}/{}/{}/{}/{}", UrlEncode(options_.graph), UrlEncode(from_type),
+                  UrlEncode(from_id), UrlEncode(edge_type), UrlEncode(to_type), UrlEncode(to_id));
+  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
+  auto j = JsonReply(path, r);
+  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kNoSuchVertex) return json::array();
+  if (!j.ok()) return j.status();
+  auto results = json_fields::ArrayOr(*j, "results");
+  if (!results.ok()) return results.status().WithContext(path);
+  return std::move(results).ValueOrDie();
+}
+
 Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, const std::string& from_id,
                                                   const std::string& edge_type) {
   const std::string path = fmt::format("/restpp/graph/{}/edges/{}/{}/{}", UrlEncode(options_.graph),

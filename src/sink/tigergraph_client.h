@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,9 +100,26 @@ class TigerGraphClient {
   Result<int64_t> CountEdges(const std::string& type);
   /// GET /restpp/graph/{graph}/vertices/{type}: the "results" array ({v_id, v_type, attributes}).
   Result<nlohmann::json> GetVertices(const std::string& type);
+  /// The same with REST++'s documented parameters (each sent only when set): `filter` (AND-ed `attr<op>value` terms),
+  /// `sort` (comma list, `-attr` descending), `limit`, `select` (comma list of attributes).
+  struct VertexQuery {
+    std::string filter;
+    std::string sort;
+    int64_t limit = -1;
+    std::string select;
+  };
+  Result<nlohmann::json> GetVertices(const std::string& type, const VertexQuery& query);
+  /// GET /restpp/graph/{graph}/vertices/{type}/{id}: the vertex ({v_id, v_type, attributes}), or nullopt when
+  /// TigerGraph holds no such vertex.
+  Result<std::optional<nlohmann::json>> GetVertex(const std::string& type, const std::string& id);
   /// GET /restpp/graph/{graph}/edges/{from_type}/{from_id}/{edge_type}: the "results" array.
   Result<nlohmann::json> GetEdges(const std::string& from_type, const std::string& from_id,
                                   const std::string& edge_type);
+  /// GET /restpp/graph/{graph}/edges/{from_type}/{from_id}/{edge_type}/{to_type}/{to_id}: the edges of the type
+  /// between the two vertices (several with a discriminator); empty when either vertex is absent.
+  Result<nlohmann::json> GetEdgesBetween(const std::string& from_type, const std::string& from_id,
+                                         const std::string& edge_type, const std::string& to_type,
+                                         const std::string& to_id);
 
   /// DELETE /restpp/graph/{graph}/vertices/{type}/{id} (for types no loading job maps: edge endpoints only).
   Status DeleteVertex(const std::string& type, const std::string& id);

@@ -64,6 +64,23 @@ def test_upsert_and_read_vertices(shop):
     assert shop.getVerticesById("User", "u1")[0]["attributes"]["age"] == 32
 
 
+def test_filter_sort_and_limit_on_a_primary_id_kept_as_attribute(shop, emulator):
+    # With primary_id_as_attribute="true" the id is an attribute like the others: REST++ filters and sorts on it,
+    # which is how icegraph's graph pages read one keyed page.
+    shop.upsertVertices("User", [(f"u{i}", {"name": f"N{i}", "age": i}) for i in (5, 1, 4, 2, 3)])
+    page = shop.getVertices("User", select="name", where='id>"u2"', sort="id", limit=2)
+    assert page == [{"v_id": "u3", "v_type": "User", "attributes": {"name": "N3"}},
+                    {"v_id": "u4", "v_type": "User", "attributes": {"name": "N4"}}]
+    assert [v["v_id"] for v in shop.getVertices("User", select="id", sort="-id", limit=3)] == ["u5", "u4", "u3"]
+    assert shop.getVertexCount("User", where='id>="u4"') == 2
+    # A type that does not keep its id as an attribute has no attribute `id` to filter or sort on.
+    shop.upsertVertex("Product", "p1", {"name": "Lamp"})
+    with pytest.raises(TigerGraphException):
+        shop.getVertices("Product", sort="id", limit=1)
+    with pytest.raises(TigerGraphException):
+        shop.getVertices("Product", where='id>"p0"')
+
+
 def test_upsert_vertex_dataframe(shop):
     df = pd.DataFrame({"id": ["p1", "p2"], "name": ["Lamp", "Desk"], "price": [25.0, 199.5]})
     assert shop.upsertVertexDataFrame(df, "Product", v_id="id", attributes={"name": "name", "price": "price"}) == 2
