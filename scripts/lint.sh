@@ -16,10 +16,15 @@ clang-format --dry-run -Werror "${files[@]}"
 echo "lint: clang-format clean (${#files[@]} files)"
 
 mapfile -t all_ccs < <(git ls-files 'src/*.cc')
+if [ -n "$since" ]; then
+  if ! git rev-parse --verify -q "$since^{commit}" >/dev/null; then
+    echo "lint: commit '$since' is not in this clone (shallow?): clang-tidy over every file" >&2
+    since=""
+  fi
+fi
 if [ -z "$since" ]; then
   ccs=("${all_ccs[@]}")
 else
-  git rev-parse --verify -q "$since^{commit}" >/dev/null || { echo "lint: unknown commit '$since'" >&2; exit 2; }
   mapfile -t changed < <(git diff --name-only "$since" -- 'src/*.cc' 'src/*.h' .clang-tidy)
   if printf '%s\n' "${changed[@]}" | grep -qx '.clang-tidy'; then
     ccs=("${all_ccs[@]}")  # new checks apply to every file
