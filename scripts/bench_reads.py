@@ -11,7 +11,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_common import append_result, demo_config, demo_warehouse, machine  # noqa: E402
 TOKEN = "bench-token"
 
 
@@ -48,27 +49,13 @@ def main():
     from tests.conftest import Emulator  # noqa: E402
 
     wh = ROOT / "demo-data" / "warehouse"
-    stamp = wh / f".scale-{args.users}-{args.products}-{args.purchases}"
-    if not stamp.exists():
-        print(f"writing the demo warehouse ({args.users} users, {args.products} products, {args.purchases} purchases)")
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_warehouse.py"), "--dir", str(wh), "--users",
-                        str(args.users), "--products", str(args.products), "--purchases", str(args.purchases)],
-                       check=True, stdout=subprocess.DEVNULL)
-        stamp.touch()
+    demo_warehouse(wh, args.users, args.products, args.purchases)
 
     tmp = Path(tempfile.mkdtemp(prefix="icegraph-bench-reads-"))
     emu = Emulator("--username", "tigergraph", "--password", "tigergraph", tmp=tmp)
     serve = None
     try:
-        config = tmp / "icegraph.yaml"
-        text = (ROOT / "examples" / "ecommerce" / "icegraph.yaml").read_text()
-        text = text.replace("urls: [http://127.0.0.1:14240]", f"urls: [{emu.url}]")
-        text = text.replace("# state: {url: sqlite:///var/lib/icegraph/state.db}",
-                            f'state: {{url: "sqlite:///{tmp}/state.db"}}')
-        text += f'\nservice: {{token: "{TOKEN}"}}\n'
-        config.write_text(text)
-        env = dict(os.environ, ICEGRAPH_CATALOG_URI=f"sqlite:///{wh}/catalog.db", ICEGRAPH_WAREHOUSE=f"file://{wh}",
-                   TG_PASSWORD="tigergraph")
+        config, env = demo_config(tmp, emu.url, wh, service=f'{{token: "{TOKEN}"}}')
         base = [args.bin, "--log-level", "warn"]
         subprocess.run(base + ["schema", "--apply", "--config", str(config)], check=True, env=env,
                        stdout=subprocess.DEVNULL)
@@ -103,15 +90,12 @@ def main():
             "bench": "reads",
             "label": args.label,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "processor": platform.processor() or platform.machine()},
+            "machine": machine(),
             "warehouse": {"users": args.users, "products": args.products, "purchases": args.purchases},
             "validate_seconds": round(min(validate), 2),
             "pages": pages,
         }
-        print(json.dumps(result, indent=2))
-        with open(args.out, "a") as f:
-            f.write(json.dumps(result) + "\n")
+        append_result(args.out, result)
     finally:
         if serve is not None:
             serve.send_signal(signal.SIGTERM)

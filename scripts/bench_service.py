@@ -10,7 +10,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_common import append_result, demo_config, demo_warehouse, machine, pct  # noqa: E402
 TOKEN = "bench-token"
 
 
@@ -58,10 +59,6 @@ def burst(port, clients):
     return statuses, latencies
 
 
-def pct(values, p):
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -79,27 +76,13 @@ def main():
     from tests.conftest import Emulator  # noqa: E402
 
     wh = ROOT / "demo-data" / "warehouse"
-    stamp = wh / f".scale-{args.users}-{args.products}-{args.purchases}"
-    if not stamp.exists():
-        print(f"writing the demo warehouse ({args.users} users, {args.products} products, {args.purchases} purchases)")
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_warehouse.py"), "--dir", str(wh), "--users",
-                        str(args.users), "--products", str(args.products), "--purchases", str(args.purchases)],
-                       check=True, stdout=subprocess.DEVNULL)
-        stamp.touch()
+    demo_warehouse(wh, args.users, args.products, args.purchases)
 
     tmp = Path(tempfile.mkdtemp(prefix="icegraph-bench-service-"))
     emu = Emulator("--username", "tigergraph", "--password", "tigergraph", tmp=tmp)
     serve = None
     try:
-        config = tmp / "icegraph.yaml"
-        text = (ROOT / "examples" / "ecommerce" / "icegraph.yaml").read_text()
-        text = text.replace("urls: [http://127.0.0.1:14240]", f"urls: [{emu.url}]")
-        text = text.replace("# state: {url: sqlite:///var/lib/icegraph/state.db}",
-                            f'state: {{url: "sqlite:///{tmp}/state.db"}}')
-        text += f'\nservice: {{token: "{TOKEN}", threads: {args.threads}}}\n'
-        config.write_text(text)
-        env = dict(os.environ, ICEGRAPH_CATALOG_URI=f"sqlite:///{wh}/catalog.db", ICEGRAPH_WAREHOUSE=f"file://{wh}",
-                   TG_PASSWORD="tigergraph")
+        config, env = demo_config(tmp, emu.url, wh, service=f'{{token: "{TOKEN}", threads: {args.threads}}}')
         subprocess.run([args.bin, "--log-level", "warn", "schema", "--apply", "--config", str(config)], check=True,
                        env=env, stdout=subprocess.DEVNULL)
         log = open(tmp / "serve.log", "wb")
@@ -128,8 +111,7 @@ def main():
         result = {
             "bench": "service_tables_during_sync",
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "processor": platform.processor() or platform.machine()},
+            "machine": machine(),
             "warehouse": {"users": args.users, "products": args.products, "purchases": args.purchases},
             "clients": args.clients, "threads": args.threads, "rounds": args.rounds, "requests": len(all_status),
             "ok": len(all_status) - len(bad), "non_200": bad[:5],
@@ -138,9 +120,7 @@ def main():
             "max_ms": round(max(all_lat) * 1000, 1),
             "sync": {"status": job["status"], "seconds": (job.get("report") or {}).get("seconds")},
         }
-        print(json.dumps(result, indent=2))
-        with open(args.out, "a") as f:
-            f.write(json.dumps(result) + "\n")
+        append_result(args.out, result)
         if bad:
             sys.exit(f"{len(bad)} of {len(all_status)} requests were not 200")
     finally:

@@ -7,9 +7,7 @@ bench/results.jsonl.
     python scripts/bench_watch.py --bin build/release/bin/icegraph [--commits 50] [--interval 1s]"""
 import argparse
 import datetime
-import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -22,11 +20,9 @@ import pyarrow as pa
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_common import append_result, demo_config, demo_warehouse, machine, pct  # noqa: E402
 
-
-def pct(values, p):
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
 
 
 def main():
@@ -48,19 +44,11 @@ def main():
     rng = random.Random(args.seed)
     tmp = Path(tempfile.mkdtemp(prefix="icegraph-bench-watch-"))
     wh = tmp / "warehouse"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_warehouse.py"), "--dir", str(wh), "--users",
-                    "1000", "--products", "100", "--purchases", "10000"], check=True, stdout=subprocess.DEVNULL)
+    demo_warehouse(wh, 1000, 100, 10000, reuse=False)
     emu = Emulator("--username", "tigergraph", "--password", "tigergraph", tmp=tmp)
     watch = None
     try:
-        config = tmp / "icegraph.yaml"
-        text = (ROOT / "examples" / "ecommerce" / "icegraph.yaml").read_text()
-        text = text.replace("urls: [http://127.0.0.1:14240]", f"urls: [{emu.url}]")
-        text = text.replace("# state: {url: sqlite:///var/lib/icegraph/state.db}",
-                            f'state: {{url: "sqlite:///{tmp}/state.db"}}')
-        config.write_text(text)
-        env = dict(os.environ, ICEGRAPH_CATALOG_URI=f"sqlite:///{wh}/catalog.db", ICEGRAPH_WAREHOUSE=f"file://{wh}",
-                   TG_PASSWORD="tigergraph")
+        config, env = demo_config(tmp, emu.url, wh)
         base = [args.bin, "--log-level", "warn"]
         subprocess.run(base + ["schema", "--apply", "--config", str(config)], check=True, env=env,
                        stdout=subprocess.DEVNULL)
@@ -97,15 +85,12 @@ def main():
             "bench": "watch_freshness",
             "label": args.label,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "processor": platform.processor() or platform.machine()},
+            "machine": machine(),
             "interval": args.interval, "commits": len(latencies),
             "p50_s": round(pct(latencies, 50), 3), "p95_s": round(pct(latencies, 95), 3),
             "max_s": round(max(latencies), 3), "min_s": round(min(latencies), 3),
         }
-        print(json.dumps(result, indent=2))
-        with open(args.out, "a") as f:
-            f.write(json.dumps(result) + "\n")
+        append_result(args.out, result)
     finally:
         if watch is not None:
             watch.send_signal(signal.SIGTERM)

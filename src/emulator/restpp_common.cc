@@ -142,24 +142,21 @@ Result<std::vector<FilterTerm>> ParseFilter(const std::vector<Attribute>& attrs,
   return out;
 }
 
+bool OpHolds(const std::string& op, int c) {
+  if (op == "=" || op == "==") return c == 0;
+  if (op == "!=") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == "<=") return c <= 0;
+  if (op == ">") return c > 0;
+  if (op == ">=") return c >= 0;
+  return false;
+}
+
 bool Matches(const std::vector<Attribute>& attrs, const Attrs& values, const std::vector<FilterTerm>& filter) {
   for (const FilterTerm& f : filter) {
     const size_t i = static_cast<size_t>(f.attr);
     const int c = CompareValues(attrs[i].type, values[i], f.value);
-    bool ok = false;
-    if (f.op == "=" || f.op == "==")
-      ok = c == 0;
-    else if (f.op == "!=")
-      ok = c != 0;
-    else if (f.op == "<")
-      ok = c < 0;
-    else if (f.op == "<=")
-      ok = c <= 0;
-    else if (f.op == ">")
-      ok = c > 0;
-    else if (f.op == ">=")
-      ok = c >= 0;
-    if (!ok) return false;
+    if (!OpHolds(f.op, c)) return false;
   }
   return true;
 }

@@ -23,6 +23,8 @@ struct FilterTerm {
 
 /// Parses `filter=a>1,b="x"` against the attribute list (id and primary key attributes too).
 Result<std::vector<FilterTerm>> ParseFilter(const std::vector<Attribute>& attrs, const std::string& text);
+/// Whether a filter term's operator holds for a comparison result `c` (<0, 0, >0).
+bool OpHolds(const std::string& op, int c);
 bool Matches(const std::vector<Attribute>& attrs, const Attrs& values, const std::vector<FilterTerm>& filter);
 
 /// The `attributes` object of a vertex/edge, limited to `select` (comma list; empty = all).

@@ -53,20 +53,7 @@ bool RowMatches(const std::vector<Attribute>& attrs, const VertexRow& row, const
       auto v = ValueFromToken(attrs[i].type, *row.id);
       c = v.ok() ? CompareValues(attrs[i].type, *v, f.value) : -1;
     }
-    bool ok = false;
-    if (f.op == "=" || f.op == "==")
-      ok = c == 0;
-    else if (f.op == "!=")
-      ok = c != 0;
-    else if (f.op == "<")
-      ok = c < 0;
-    else if (f.op == "<=")
-      ok = c <= 0;
-    else if (f.op == ">")
-      ok = c > 0;
-    else if (f.op == ">=")
-      ok = c >= 0;
-    if (!ok) return false;
+    if (!OpHolds(f.op, c)) return false;
   }
   return true;
 }

@@ -17,9 +17,9 @@ std::string IdOf(const json& v) {
   return id->is_string() ? id->get<std::string>() : id->dump();
 }
 
-// Sorted vertex ids of a type (REST++ gives them in no particular order).
-Result<std::vector<json>> SortedVertices(TigerGraphClient& client, const std::string& type) {
-  ICEGRAPH_ASSIGN_OR_RAISE(json all, client.GetVertices(type));
+// REST++'s vertex objects in the byte order of their ids (REST++ gives them in no order, or in the order of the
+// attribute's value); each must carry a v_id.
+Result<std::vector<json>> SortById(json all, const std::string& type) {
   if (!all.is_array()) return Status::Internal("REST++ vertices of " + type + ": expected an array");
   std::vector<json> out;
   out.reserve(all.size());
@@ -31,6 +31,12 @@ Result<std::vector<json>> SortedVertices(TigerGraphClient& client, const std::st
   }
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return IdOf(a) < IdOf(b); });
   return out;
+}
+
+// Sorted vertex ids of a type.
+Result<std::vector<json>> SortedVertices(TigerGraphClient& client, const std::string& type) {
+  ICEGRAPH_ASSIGN_OR_RAISE(json all, client.GetVertices(type));
+  return SortById(std::move(all), type);
 }
 
 // Up to `limit` vertices of `type` whose id sorts after `after`, in id order, asked of REST++ as one filtered,
@@ -51,17 +57,8 @@ Result<std::optional<std::vector<json>>> KeyedVertices(TigerGraphClient& client,
   auto got = client.GetVertices(type, q);
   if (!got.ok() && got.status().code() == StatusCode::kInvalid) return Out();
   if (!got.ok()) return got.status();
-  json all = std::move(got).ValueOrDie();
-  std::vector<json> out;
-  out.reserve(all.size());
-  for (json& v : all) {
-    if (json_fields::Member(v, "v_id") == nullptr) {
-      return Status::Invalid("REST++ vertices of " + type + ": an item without v_id: " + v.dump().substr(0, 200));
-    }
-    out.push_back(std::move(v));
-  }
   // REST++ orders by the attribute's value; the page keeps the byte order of the ids it promises.
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return IdOf(a) < IdOf(b); });
+  ICEGRAPH_ASSIGN_OR_RAISE(std::vector<json> out, SortById(std::move(got).ValueOrDie(), type));
   return Out(std::move(out));
 }
 
