@@ -20,40 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-from pyiceberg.catalog.sql import SqlCatalog
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT))
+import bench_sync  # noqa: E402
 from bench_sync import CONFIG  # noqa: E402
-from make_demo_warehouse import PURCHASES, purchases  # noqa: E402
 from tests.conftest import Emulator  # noqa: E402
 
 FILE_ROWS = 250_000
 
 
 def warehouse(rows, base):
-    wh = base / f"spark-{rows}"
-    if (wh / "done").exists():
-        return wh
-    shutil.rmtree(wh, ignore_errors=True)
-    wh.mkdir(parents=True)
-    cat = SqlCatalog("default", uri=f"sqlite:///{wh}/catalog.db", warehouse=f"file://{wh}")
-    cat.create_namespace("shop")
-    rng = np.random.default_rng(1)
-    n_users, n_products = max(rows // 10, 1), max(rows // 100, 1)
-    cat.create_table("shop.users", schema=pa.schema([("user_id", pa.string())])).append(
-        pa.table({"user_id": [f"u{i}" for i in range(n_users)]}))
-    cat.create_table("shop.products", schema=pa.schema([("product_id", pa.string())])).append(
-        pa.table({"product_id": [f"p{i}" for i in range(n_products)]}))
-    t = cat.create_table("shop.purchases", schema=PURCHASES)
-    for start in range(0, rows, FILE_ROWS):
-        t.append(purchases(start, min(start + FILE_ROWS, rows), n_users, n_products, rng))
-    (wh / "done").touch()
-    return wh
+    return bench_sync.warehouse(rows, base, name="spark", file_rows=FILE_ROWS)
 
 
 def config(wh, tmp, name, url):

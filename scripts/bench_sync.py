@@ -52,8 +52,9 @@ mappings:
 COLUMNS = ["purchase_id", "user_id", "product_id", "quantity", "amount", "purchased_at"]
 
 
-def warehouse(rows, base):
-    wh = base / f"sync-{rows}"
+def warehouse(rows, base, name="sync", file_rows=1_000_000):
+    """users, products and `rows` purchases in files of `file_rows`, kept in base/<name>-<rows> for the next run."""
+    wh = base / f"{name}-{rows}"
     if (wh / "done").exists():
         return wh
     import shutil
@@ -68,8 +69,8 @@ def warehouse(rows, base):
     cat.create_table("shop.products", schema=pa.schema([("product_id", pa.string())])).append(
         pa.table({"product_id": [f"p{i}" for i in range(n_products)]}))
     t = cat.create_table("shop.purchases", schema=PURCHASES)
-    for start in range(0, rows, 1_000_000):
-        t.append(purchases(start, min(start + 1_000_000, rows), n_users, n_products, rng))
+    for start in range(0, rows, file_rows):
+        t.append(purchases(start, min(start + file_rows, rows), n_users, n_products, rng))
     (wh / "done").touch()
     return wh
 
