@@ -232,6 +232,7 @@ TEST(GsqlGenTest, CheckSchemaListsEveryDifference) {
   ASSERT_TRUE(diffs.ok()) << diffs.status().ToString();
   std::vector<std::string> messages;
   for (const SchemaDifference& d : *diffs) messages.push_back(d.message);
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma): each message is long, split over adjacent literals
   const std::vector<std::string> want = {
       "vertex type User has a INT primary id; icegraph writes STRING ids: recreate it with CREATE VERTEX User "
       "(PRIMARY_ID id STRING, name STRING, email STRING, signup DATETIME) WITH primary_id_as_attribute=\"true\"",
@@ -248,6 +249,7 @@ TEST(GsqlGenTest, CheckSchemaListsEveryDifference) {
       "recreate it with CREATE DIRECTED EDGE PURCHASED (FROM User, TO Product, DISCRIMINATOR(purchase_id STRING), "
       "quantity INT, amount DOUBLE, at DATETIME)",
   };
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   EXPECT_EQ(messages, want);
   EXPECT_FALSE(CheckSchema(plan, "not json").ok());
   EXPECT_EQ(CheckSchema(plan, R"({"error": true, "message": "Graph shop does not exist."})").status().message(),

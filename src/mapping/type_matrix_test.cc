@@ -54,7 +54,7 @@ constexpr TgType kBool{TgKind::kBool};
 constexpr TgType kDatetime{TgKind::kDatetime};
 
 TEST(MappingTypeMatrixTest, DefaultTypes) {
-  const auto def = [](iceberg::Field f) {
+  const auto def = [](const iceberg::Field& f) {
     auto r = DefaultTgType(f);
     return r.ok() ? r->ToGsql() : r.status().message();
   };
