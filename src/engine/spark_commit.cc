@@ -118,7 +118,7 @@ Status CommitSteps(const Pipeline& p, state::StateStore& store, const json& ledg
   SyncOptions options;
   options.discard = discard;
   RunContext ctx{p, store, report->run_id, options, sink, report, client.get()};
-  const Status st = RunIncrementalTables(ctx, starts);
+  Status st = RunIncrementalTables(ctx, starts);  // not const: returned by move
   const sink::RetryStats rs = client->retry_stats();
   report->retries += rs.retries;
   for (const auto& [why, k] : rs.reasons) report->retry_reasons[why] += k;

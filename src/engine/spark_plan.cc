@@ -1,5 +1,6 @@
 // The Spark driver's planning and its task ledger: a JSON file written atomically (temporary file, then rename), so
 // a driver killed at any point leaves either the ledger before or after a step, never half of one.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -232,7 +233,7 @@ Result<int64_t> RecordSparkResults(const std::string& path, const std::vector<nl
   for (const auto& r : results) {
     const std::string id = r.value("id", "");
     if (known.count(id) == 0)
-      return Status::Invalid("result of task '" + id + "', which the ledger " + path + " lacks");
+      return Status::Invalid(fmt::format("result of task '{}', which the ledger {} lacks", id, path));
     if (!r.value("ok", false) || (*ledger)["finished"].contains(id)) continue;
     (*ledger)["finished"][id] = r;
     ++added;
