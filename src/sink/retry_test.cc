@@ -94,7 +94,7 @@ TEST(RetryPolicyTest, LimiterHalvesOnOverloadOncePerCooldownAndGrowsBackByOne) {
 // A server whose first `fail` answers to /restpp/graph/g are `status` (with Retry-After when given), then 200.
 class FlakyServer {
  public:
-  FlakyServer(int fail, int status, std::string retry_after = {}) {
+  FlakyServer(int fail, int status, const std::string& retry_after = {}) {
     server_.Post("/restpp/graph/g", [this, fail, status, retry_after](const httplib::Request&, httplib::Response& res) {
       if (calls_.fetch_add(1) < fail) {
         res.status = status;

@@ -74,16 +74,8 @@ class SinkEmulatorTest : public ::testing::Test {
   std::unique_ptr<TigerGraphClient> client_;
 };
 
-const std::vector<std::string> kNasty = {"plain",
-                                         "a,b",
-                                         "say \"hi\"",
-                                         "line1\nline2",
-                                         "tab\there",
-                                         "emoji 😀 and é",
-                                         "",
-                                         "back\\slash",
-                                         "ctl\x01"
-                                         "char"};
+const std::vector<std::string> kNasty = {"plain",         "a,b", "say \"hi\"",  "line1\nline2", "tab\there",
+                                         "emoji 😀 and é", "",    "back\\slash", "ctl\001char"};
 
 mapping::VertexBatch ItemBatch(int64_t n, int64_t offset = 0) {
   std::vector<std::optional<std::string>> ids, s;
@@ -91,12 +83,12 @@ mapping::VertexBatch ItemBatch(int64_t n, int64_t offset = 0) {
   std::vector<std::optional<double>> d;
   std::vector<std::optional<bool>> b;
   for (int64_t k = 0; k < n; ++k) {
-    ids.push_back("item" + std::to_string(k + offset));
-    s.push_back(kNasty[static_cast<size_t>(k) % kNasty.size()] + (k % kNasty.size() == 6 ? "" : std::to_string(k)));
-    i.push_back(k * 7 - 3);
-    dt.push_back(1700000000 + k);
-    d.push_back(static_cast<double>(k) + 0.5);
-    b.push_back(k % 2 == 0);
+    ids.emplace_back("item" + std::to_string(k + offset));
+    s.emplace_back(kNasty[static_cast<size_t>(k) % kNasty.size()] + (k % kNasty.size() == 6 ? "" : std::to_string(k)));
+    i.emplace_back(k * 7 - 3);
+    dt.emplace_back(1700000000 + k);
+    d.emplace_back(static_cast<double>(k) + 0.5);
+    b.emplace_back(k % 2 == 0);
   }
   // The string of the "" entry stays empty, so those rows go through JSON.
   for (size_t k = 0; k < s.size(); ++k) {
@@ -243,8 +235,8 @@ TEST_F(SinkEmulatorTest, RefusedRowsBecomeExactDeadLetters) {
     Register(sink);
     std::vector<std::optional<std::string>> ids, s;
     for (int k = 0; k < 200; ++k) {
-      ids.push_back(k == 17 ? "abc" : (k == 150 ? "9x" : std::to_string(k)));
-      s.push_back("s" + std::to_string(k));
+      ids.emplace_back(k == 17 ? "abc" : (k == 150 ? "9x" : std::to_string(k)));
+      s.emplace_back("s" + std::to_string(k));
     }
     mapping::VertexBatch b;
     b.type = "Num";
@@ -314,8 +306,10 @@ TEST_F(SinkEmulatorTest, ManyChunksFromSeveralThreads) {
   GraphSink sink(*client_, opts);
   Register(sink);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<mapping::VertexBatch> batches;
-  for (int t = 0; t < 4; ++t) batches.push_back(ItemBatch(t % 2 == 0 ? 5000 : 500, t * 100000));
+  batches.reserve(4);
+  for (int t = 0; t < 4; ++t) batches.push_back(ItemBatch(t % 2 == 0 ? 5000 : 500, int64_t{t} * 100000));
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back(
         [&, t] { EXPECT_TRUE(sink.WriteVertices(batches[static_cast<size_t>(t)], "t/vertex:Item").ok()); });

@@ -15,6 +15,7 @@ namespace icegraph::state {
 inline std::vector<std::tuple<std::string, std::string, std::string, int64_t, int64_t>> Flat(
     const std::vector<DeadLetterCount>& counts) {
   std::vector<std::tuple<std::string, std::string, std::string, int64_t, int64_t>> out;
+  out.reserve(counts.size());
   for (const auto& c : counts) out.emplace_back(c.reason_code, c.source_table, c.mapping, c.run_id, c.count);
   return out;
 }

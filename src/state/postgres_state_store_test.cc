@@ -141,6 +141,7 @@ TEST_F(PostgresStateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   auto other = store->BeginRun("default", "full");
   ASSERT_TRUE(run.ok() && other.ok());
   std::vector<mapping::DeadLetter> letters;
+  letters.reserve(5);
   for (int i = 0; i < 5; ++i) {
     letters.push_back({"shop.users/vertex:User", "u" + std::to_string(i), "null_id", "column user_id is null",
                        R"({"user_id":null,"name":"ünï \"q\""})"});
@@ -192,6 +193,7 @@ TEST_F(PostgresStateStoreTest, ManyDeadLettersAndUnstorableBytes) {
   auto run = store->BeginRun("default", "full");
   ASSERT_TRUE(run.ok());
   std::vector<mapping::DeadLetter> letters;
+  letters.reserve(2500);
   for (int i = 0; i < 2500; ++i) letters.push_back({"m", "k" + std::to_string(i), "out_of_range", "too big", "{}"});
   // Invalid UTF-8 and NUL, as an invalid_utf8 dead letter's message may carry: PostgreSQL text refuses both.
   letters.push_back({"m", std::string("bad\xff\xfe", 5), "invalid_utf8", std::string("value 'a\0b' is bad", 18),
@@ -299,6 +301,7 @@ TEST_F(PostgresStateStoreTest, ANewerSchemaIsRefused) {
 TEST_F(PostgresStateStoreTest, ConcurrentOpensMigrateOnce) {
   constexpr int kWorkers = 8;
   std::vector<std::thread> threads;
+  threads.reserve(kWorkers);
   std::vector<Status> results(kWorkers);
   std::atomic<bool> go{false};
   for (int i = 0; i < kWorkers; ++i) {

@@ -49,6 +49,7 @@ TEST_F(StateStoreTest, DeadLettersRoundTripWithPagingAndFilters) {
   auto run = (*store)->BeginRun("default", "full");
   ASSERT_TRUE(run.ok());
   std::vector<mapping::DeadLetter> letters;
+  letters.reserve(5);
   for (int i = 0; i < 5; ++i) {
     letters.push_back({"shop.users/vertex:User", "u" + std::to_string(i), "null_id", "column user_id is null",
                        R"({"user_id":null,"name":"ünï \"q\""})"});
