@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from ..conftest import free_port
+from ..iceberg.fixtures import stop_spark
 from .conftest import checkpoints, dead_letters, graph, icegraph, runs, spark_session
 
 
@@ -79,7 +80,7 @@ def spark(tmp_path_factory):
         try:
             yield s
         finally:
-            s.stop()
+            stop_spark(s)  # and its JVM, which later sessions in this process could not add jars to
     finally:
         cluster.stop()
 

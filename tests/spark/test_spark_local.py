@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ..iceberg.fixtures import stop_spark
 from .conftest import PYTHON_DIR, checkpoints, dead_letters, graph, icegraph, runs, spark_session
 
 
@@ -17,7 +18,8 @@ from .conftest import PYTHON_DIR, checkpoints, dead_letters, graph, icegraph, ru
 def spark():
     s = spark_session("local[2,4]")
     yield s
-    s.stop()
+    # The JVM goes too: a session started later in this process (the Iceberg fixtures') needs one with its jars.
+    stop_spark(s)
 
 
 def spark_sync(spark, world, **kw):
