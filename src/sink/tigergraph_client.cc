@@ -341,12 +341,18 @@ Result<int64_t> TigerGraphClient::CountVertices(const std::string& type) { retur
 Result<int64_t> TigerGraphClient::CountEdges(const std::string& type) { return Count("stat_edge_number", type); }
 
 Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type) {
-  const std::string path = fmt::format("/restpp/graph/{}/vertices/{}", UrlEncode(options_.graph), UrlEncode(type));
+  return GetVertices(type, VertexQuery{});
+}
+
+Result<std::optional<nlohmann::json>> TigerGraphClient::GetResults(const std::string& path) {
   ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
-  ICEGRAPH_ASSIGN_OR_RAISE(const json j, JsonReply(path, r));
-  auto results = json_fields::ArrayOr(j, "results");
+  auto j = JsonReply(path, r);
+  // REST++ refuses an id it does not hold ("... is not a valid vertex id ...").
+  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kNoSuchVertex) return std::optional<json>();
+  if (!j.ok()) return j.status();
+  auto results = json_fields::ArrayOr(*j, "results");
   if (!results.ok()) return results.status().WithContext(path);
-  return std::move(results).ValueOrDie();
+  return std::optional<json>(std::move(results).ValueOrDie());
 }
 
 Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type, const VertexQuery& query) {
@@ -370,14 +376,8 @@ Result<nlohmann::json> TigerGraphClient::GetVertices(const std::string& type, co
 Result<std::optional<nlohmann::json>> TigerGraphClient::GetVertex(const std::string& type, const std::string& id) {
   const std::string path =
       fmt::format("/restpp/graph/{}/vertices/{}/{}", UrlEncode(options_.graph), UrlEncode(type), UrlEncode(id));
-  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
-  auto j = JsonReply(path, r);
-  // REST++ refuses an id it does not hold ("... is not a valid vertex id ...").
-  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kNoSuchVertex) return std::optional<json>();
-  if (!j.ok()) return j.status();
-  auto results = json_fields::ArrayOr(*j, "results");
-  if (!results.ok()) return results.status().WithContext(path);
-  if (results->empty()) return std::optional<json>();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::optional<json> results, GetResults(path));
+  if (!results || results->empty()) return std::optional<json>();
   return std::optional<json>(std::move((*results)[0]));
 }
 
@@ -387,13 +387,8 @@ Result<nlohmann::json> TigerGraphClient::GetEdgesBetween(const std::string& from
   const std::string path =
       fmt::format("/restpp/graph/{}/edges/{}/{}/{}/{}/{}", UrlEncode(options_.graph), UrlEncode(from_type),
                   UrlEncode(from_id), UrlEncode(edge_type), UrlEncode(to_type), UrlEncode(to_id));
-  ICEGRAPH_ASSIGN_OR_RAISE(const Response r, Send("GET", path, {}, nullptr, AuthMode::kBearer));
-  auto j = JsonReply(path, r);
-  if (!j.ok() && j.status().cause() == ErrorDetail::Cause::kNoSuchVertex) return json::array();
-  if (!j.ok()) return j.status();
-  auto results = json_fields::ArrayOr(*j, "results");
-  if (!results.ok()) return results.status().WithContext(path);
-  return std::move(results).ValueOrDie();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::optional<json> results, GetResults(path));
+  return results ? std::move(*results) : json::array();
 }
 
 Result<nlohmann::json> TigerGraphClient::GetEdges(const std::string& from_type, const std::string& from_id,

@@ -135,6 +135,8 @@ class TigerGraphClient {
   enum class AuthMode { kBearer, kNone };
 
   explicit TigerGraphClient(TigerGraphOptions options, std::unique_ptr<http::HttpClient> http);
+  /// GET `path` and its `results` array; nullopt when REST++ answers that a vertex in the path does not exist.
+  Result<std::optional<nlohmann::json>> GetResults(const std::string& path);
   /// Sends one request to the next URL (round-robin) under the HTTP client's retry policy (common/retry.h), with
   /// the token as Authorization (renewed when refused) or, with AuthMode::kNone, `fixed_authorization`.
   /// `idempotent`: the request may be repeated even when it may have been applied.
