@@ -1,152 +1,370 @@
 #include "emulator/graph_store.h"
 
+#include <algorithm>
+#include <limits>
+
+#include "emulator/database.h"
+
+// Debian builds Abseil as C++14: its heterogeneous lookup takes absl::string_view, not std::string_view.
+#include <absl/strings/string_view.h>
+
 namespace icegraph::emulator {
 namespace {
 
-size_t Mix(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+uint64_t Pack(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
+uint32_t Hi(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
+uint32_t Lo(uint64_t v) { return static_cast<uint32_t>(v & 0xffffffffULL); }
+
+// Grows at least twofold: reserving just size() + n per request would rehash the whole index on every request.
+template <typename Map>
+void ReserveFor(Map& map, size_t n) {
+  const size_t want = map.size() + n;
+  if (static_cast<double>(want) > static_cast<double>(map.bucket_count()) * 0.875) {
+    map.reserve(std::max(want, 2 * map.size()));
+  }
+}
 
 }  // namespace
 
-size_t VertexRefHash::operator()(const VertexRef& v) const {
-  return Mix(std::hash<std::string>{}(v.type), std::hash<std::string>{}(v.id));
+// One edge type: records in a deque (stable addresses), an index from (from, to, discriminator) to the slot.
+struct GraphStore::EdgeTable {
+  struct Record {
+    Handle from{};
+    Handle to{};
+    std::string disc;
+    Attrs attrs;
+    uint32_t from_pos = 0;  // position of this edge in from's adjacency
+    uint32_t to_pos = 0;    // and in to's (unused for a self-loop, which is listed once)
+    bool alive = false;
+  };
+  struct Probe {
+    uint64_t from;
+    uint64_t to;
+    std::string_view disc;
+    bool operator==(const Probe&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Probe& p) {
+      return H::combine(std::move(h), p.from, p.to, p.disc);
+    }
+  };
+
+  explicit EdgeTable(std::string n) : name(std::move(n)) {}
+
+  std::string name;
+  std::deque<Record> records;
+  std::vector<uint32_t> free;
+  absl::flat_hash_map<Probe, uint32_t> index;  // disc views the record's string
+};
+
+EdgeKey EdgeView::Key() const {
+  return EdgeKey{std::string(type), VertexRef{std::string(from.type), std::string(from.id)},
+                 VertexRef{std::string(to.type), std::string(to.id)}, std::string(discriminator)};
 }
 
-size_t EdgeKeyHash::operator()(const EdgeKey& e) const {
-  const VertexRefHash vh;
-  size_t h = std::hash<std::string>{}(e.type);
-  h = Mix(h, vh(e.from));
-  h = Mix(h, vh(e.to));
-  return Mix(h, std::hash<std::string>{}(e.discriminator));
+Attrs* VertexTable::Find(std::string_view id) {
+  const auto it = index_.find(absl::string_view(id.data(), id.size()));
+  return it == index_.end() ? nullptr : &records_[it->second].attrs;
 }
 
-const std::unordered_map<std::string, Attrs>* GraphStore::FindVertices(const std::string& type) const {
-  const auto it = vertices_.find(type);
-  return it == vertices_.end() ? nullptr : &it->second;
+const Attrs* VertexTable::Find(std::string_view id) const {
+  const auto it = index_.find(absl::string_view(id.data(), id.size()));
+  return it == index_.end() ? nullptr : &records_[it->second].attrs;
 }
 
-Attrs* GraphStore::FindVertex(const std::string& type, const std::string& id) {
-  const auto t = vertices_.find(type);
-  if (t == vertices_.end()) return nullptr;
-  const auto v = t->second.find(id);
-  return v == t->second.end() ? nullptr : &v->second;
+int64_t VertexTable::SlotOf(std::string_view id) const {
+  const auto it = index_.find(absl::string_view(id.data(), id.size()));
+  return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
-const Attrs* GraphStore::FindVertex(const std::string& type, const std::string& id) const {
-  const auto t = vertices_.find(type);
-  if (t == vertices_.end()) return nullptr;
-  const auto v = t->second.find(id);
-  return v == t->second.end() ? nullptr : &v->second;
-}
-
-Attrs& GraphStore::UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created) {
-  auto [it, inserted] = edges_.try_emplace(key, initial);
-  *created = inserted;
-  if (inserted) {
-    adjacency_[key.from].insert(&it->first);
-    adjacency_[key.to].insert(&it->first);
-    ++edge_counts_[key.type];
+uint32_t VertexTable::SlotFor(std::string_view id, bool* created) {
+  const auto it = index_.find(absl::string_view(id.data(), id.size()));
+  if (it != index_.end()) {
+    *created = false;
+    return it->second;
   }
+  uint32_t slot = 0;
+  if (free_.empty()) {
+    slot = static_cast<uint32_t>(records_.size());
+    records_.emplace_back();
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+  }
+  Record& r = records_[slot];
+  r.id.assign(id);
+  r.alive = true;
+  index_.emplace(r.id, slot);
+  *created = true;
+  return slot;
+}
+
+void VertexTable::Erase(uint32_t slot) {
+  Record& r = records_[slot];
+  index_.erase(r.id);
+  r.alive = false;
+  r.id.clear();
+  Attrs().swap(r.attrs);
+  std::vector<uint64_t>().swap(r.adj);
+  free_.push_back(slot);
+}
+
+void VertexTable::Reserve(size_t n) { ReserveFor(index_, n); }
+
+GraphStore::GraphStore() = default;
+GraphStore::~GraphStore() = default;
+
+int64_t GraphStore::VertexTypeIndex(std::string_view type) const {
+  const auto it = vtype_index_.find(absl::string_view(type.data(), type.size()));
+  return it == vtype_index_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+int64_t GraphStore::EdgeTypeIndex(std::string_view type) const {
+  const auto it = etype_index_.find(absl::string_view(type.data(), type.size()));
+  return it == etype_index_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+uint32_t GraphStore::InternVertexType(const std::string& type) {
+  const auto [it, inserted] = vtype_index_.try_emplace(type, static_cast<uint32_t>(vtables_.size()));
+  if (inserted) vtables_.push_back(std::make_unique<VertexTable>(type));
+  return it->second;
+}
+
+uint32_t GraphStore::InternEdgeType(const std::string& type) {
+  const auto [it, inserted] = etype_index_.try_emplace(type, static_cast<uint32_t>(etables_.size()));
+  if (inserted) etables_.push_back(std::make_unique<EdgeTable>(type));
+  return it->second;
+}
+
+VertexTable& GraphStore::Vertices(const std::string& type) { return *vtables_[InternVertexType(type)]; }
+
+const VertexTable* GraphStore::FindVertices(const std::string& type) const {
+  const int64_t t = VertexTypeIndex(type);
+  return t < 0 ? nullptr : vtables_[static_cast<size_t>(t)].get();
+}
+
+Attrs* GraphStore::FindVertex(const std::string& type, std::string_view id) {
+  const int64_t t = VertexTypeIndex(type);
+  return t < 0 ? nullptr : vtables_[static_cast<size_t>(t)]->Find(id);
+}
+
+const Attrs* GraphStore::FindVertex(const std::string& type, std::string_view id) const {
+  const int64_t t = VertexTypeIndex(type);
+  return t < 0 ? nullptr : vtables_[static_cast<size_t>(t)]->Find(id);
+}
+
+GraphStore::Handle GraphStore::FindHandle(std::string_view type, std::string_view id) const {
+  const int64_t t = VertexTypeIndex(type);
+  if (t < 0) return {kNone, 0};
+  const int64_t slot = vtables_[static_cast<size_t>(t)]->SlotOf(id);
+  if (slot < 0) return {kNone, 0};
+  return {static_cast<uint32_t>(t), static_cast<uint32_t>(slot)};
+}
+
+Attrs& GraphStore::UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created, const VertexType* from_type,
+                              const VertexType* to_type) {
+  const uint32_t et = InternEdgeType(key.type);
+  const auto endpoint = [this](const VertexRef& v, const VertexType* type) {
+    const uint32_t t = InternVertexType(v.type);
+    bool fresh = false;
+    const uint32_t slot = vtables_[t]->SlotFor(v.id, &fresh);
+    if (fresh && type != nullptr) vtables_[t]->records_[slot].attrs = DefaultAttrs(type->attributes);
+    return Handle{t, slot};
+  };
+  // MakeEdgeKey may have swapped the ends of an undirected edge: each end takes the type of its own name.
+  if ((from_type != nullptr && from_type->name != key.from.type) ||
+      (to_type != nullptr && to_type->name != key.to.type)) {
+    std::swap(from_type, to_type);
+  }
+  const Handle from = endpoint(key.from, from_type);
+  const Handle to = endpoint(key.to, to_type);
+  EdgeTable& table = *etables_[et];
+  const EdgeTable::Probe probe{Pack(from.type, from.slot), Pack(to.type, to.slot), key.discriminator};
+  if (const auto it = table.index.find(probe); it != table.index.end()) {
+    *created = false;
+    return table.records[it->second].attrs;
+  }
+  uint32_t slot = 0;
+  if (table.free.empty()) {
+    slot = static_cast<uint32_t>(table.records.size());
+    table.records.emplace_back();
+  } else {
+    slot = table.free.back();
+    table.free.pop_back();
+  }
+  EdgeTable::Record& r = table.records[slot];
+  r.from = from;
+  r.to = to;
+  r.disc = key.discriminator;
+  r.attrs = initial;
+  r.alive = true;
+  table.index.emplace(EdgeTable::Probe{probe.from, probe.to, r.disc}, slot);
+  const uint64_t ref = Pack(et, slot);
+  auto& from_adj = vtables_[from.type]->records_[from.slot].adj;
+  r.from_pos = static_cast<uint32_t>(from_adj.size());
+  from_adj.push_back(ref);
+  if (from.type != to.type || from.slot != to.slot) {
+    auto& to_adj = vtables_[to.type]->records_[to.slot].adj;
+    r.to_pos = static_cast<uint32_t>(to_adj.size());
+    to_adj.push_back(ref);
+  }
+  *created = true;
+  return r.attrs;
+}
+
+int64_t GraphStore::FindEdgeSlot(const EdgeKey& key, uint32_t* etype) const {
+  const int64_t et = EdgeTypeIndex(key.type);
+  if (et < 0) return -1;
+  const Handle from = FindHandle(key.from.type, key.from.id);
+  const Handle to = FindHandle(key.to.type, key.to.id);
+  if (from.type == kNone || to.type == kNone) return -1;
+  const EdgeTable& table = *etables_[static_cast<size_t>(et)];
+  const auto it =
+      table.index.find(EdgeTable::Probe{Pack(from.type, from.slot), Pack(to.type, to.slot), key.discriminator});
+  if (it == table.index.end()) return -1;
+  *etype = static_cast<uint32_t>(et);
   return it->second;
 }
 
 const Attrs* GraphStore::FindEdge(const EdgeKey& key) const {
-  const auto it = edges_.find(key);
-  return it == edges_.end() ? nullptr : &it->second;
+  uint32_t et = 0;
+  const int64_t slot = FindEdgeSlot(key, &et);
+  return slot < 0 ? nullptr : &etables_[et]->records[static_cast<size_t>(slot)].attrs;
 }
 
-void GraphStore::Unlink(const VertexRef& v, const EdgeKey* key) {
-  const auto it = adjacency_.find(v);
-  if (it == adjacency_.end()) return;
-  it->second.erase(key);
-  if (it->second.empty()) adjacency_.erase(it);
+void GraphStore::ReserveEdges(const std::string& type, size_t n) {
+  ReserveFor(etables_[InternEdgeType(type)]->index, n);
+}
+
+void GraphStore::EraseEdge(uint32_t etype, uint32_t slot, const Handle* skip) {
+  EdgeTable& table = *etables_[etype];
+  EdgeTable::Record& r = table.records[slot];
+  // Removes the edge from v's adjacency by moving the last entry into its place, and tells that entry's edge.
+  const auto unlink = [this](const Handle& v, uint32_t pos) {
+    auto& adj = vtables_[v.type]->records_[v.slot].adj;
+    const uint64_t last = adj.back();
+    adj[pos] = last;
+    adj.pop_back();
+    if (pos == adj.size()) return;
+    EdgeTable::Record& moved = etables_[Hi(last)]->records[Lo(last)];
+    if (moved.from.type == v.type && moved.from.slot == v.slot) {
+      moved.from_pos = pos;
+    } else {
+      moved.to_pos = pos;
+    }
+  };
+  const auto same = [](const Handle& a, const Handle* b) {
+    return b != nullptr && a.type == b->type && a.slot == b->slot;
+  };
+  if (!same(r.from, skip)) unlink(r.from, r.from_pos);
+  const bool loop = r.from.type == r.to.type && r.from.slot == r.to.slot;
+  if (!loop && !same(r.to, skip)) unlink(r.to, r.to_pos);
+  table.index.erase(EdgeTable::Probe{Pack(r.from.type, r.from.slot), Pack(r.to.type, r.to.slot), r.disc});
+  r.alive = false;
+  r.disc.clear();
+  Attrs().swap(r.attrs);
+  table.free.push_back(slot);
 }
 
 bool GraphStore::DeleteEdge(const EdgeKey& key) {
-  const auto it = edges_.find(key);
-  if (it == edges_.end()) return false;
-  Unlink(it->first.from, &it->first);
-  Unlink(it->first.to, &it->first);
-  --edge_counts_[key.type];
-  edges_.erase(it);
+  uint32_t et = 0;
+  const int64_t slot = FindEdgeSlot(key, &et);
+  if (slot < 0) return false;
+  EraseEdge(et, static_cast<uint32_t>(slot), nullptr);
   return true;
 }
 
-int64_t GraphStore::DeleteVertex(const std::string& type, const std::string& id) {
-  const auto t = vertices_.find(type);
-  if (t == vertices_.end() || t->second.erase(id) == 0) return -1;
-  const VertexRef ref{type, id};
-  const auto adj = adjacency_.find(ref);
-  if (adj == adjacency_.end()) return 0;
-  // Copy first: DeleteEdge mutates the adjacency set being walked.
-  const std::vector<const EdgeKey*> touching(adj->second.begin(), adj->second.end());
-  int64_t removed = 0;
-  for (const EdgeKey* k : touching) {
-    const EdgeKey copy = *k;
-    if (DeleteEdge(copy)) ++removed;
-  }
-  return removed;
+int64_t GraphStore::DeleteVertex(const std::string& type, std::string_view id) {
+  const Handle h = FindHandle(type, id);
+  if (h.type == kNone) return -1;
+  VertexTable& table = *vtables_[h.type];
+  // Taken out first: each edge is unlinked from its other end only, this vertex's list goes as a whole.
+  const std::vector<uint64_t> touching = std::move(table.records_[h.slot].adj);
+  for (const uint64_t ref : touching) EraseEdge(Hi(ref), Lo(ref), &h);
+  table.Erase(h.slot);
+  return static_cast<int64_t>(touching.size());
 }
 
-std::vector<EdgeView> GraphStore::EdgesOf(const VertexRef& v) const {
+EdgeView GraphStore::MakeView(uint64_t ref, const Handle& self) const {
+  const EdgeTable& table = *etables_[Hi(ref)];
+  const EdgeTable::Record& r = table.records[Lo(ref)];
+  const VertexTable& ft = *vtables_[r.from.type];
+  const VertexTable& tt = *vtables_[r.to.type];
+  const bool flipped = !(r.from.type == self.type && r.from.slot == self.slot);
+  return EdgeView{
+      table.name, {ft.name(), ft.records_[r.from.slot].id}, {tt.name(), tt.records_[r.to.slot].id}, r.disc, &r.attrs,
+      flipped};
+}
+
+std::vector<EdgeView> GraphStore::EdgesOf(std::string_view type, std::string_view id) const {
   std::vector<EdgeView> out;
-  const auto adj = adjacency_.find(v);
-  if (adj == adjacency_.end()) return out;
-  out.reserve(adj->second.size());
-  for (const EdgeKey* k : adj->second) {
-    const auto e = edges_.find(*k);
-    if (k->from == v) out.push_back({k, &e->second, false});
-    // A self-loop is reported once, from its `from` end.
-    if (k->to == v && !(k->from == v)) out.push_back({k, &e->second, true});
-  }
+  const Handle h = FindHandle(type, id);
+  if (h.type == kNone) return out;
+  const auto& adj = vtables_[h.type]->records_[h.slot].adj;
+  out.reserve(adj.size());
+  for (const uint64_t ref : adj) out.push_back(MakeView(ref, h));
   return out;
 }
 
 int64_t GraphStore::VertexCount(const std::string& type) const {
-  const auto t = vertices_.find(type);
-  return t == vertices_.end() ? 0 : static_cast<int64_t>(t->second.size());
+  const VertexTable* t = FindVertices(type);
+  return t == nullptr ? 0 : static_cast<int64_t>(t->size());
 }
 
 int64_t GraphStore::EdgeCount(const std::string& type) const {
-  const auto it = edge_counts_.find(type);
-  return it == edge_counts_.end() ? 0 : it->second;
+  const int64_t et = EdgeTypeIndex(type);
+  return et < 0 ? 0 : static_cast<int64_t>(etables_[static_cast<size_t>(et)]->index.size());
 }
 
 void GraphStore::ForEachVertexAttrs(const std::string& type, const std::function<void(Attrs&)>& fn) {
-  const auto t = vertices_.find(type);
-  if (t == vertices_.end()) return;
-  for (auto& [id, attrs] : t->second) fn(attrs);
+  const int64_t t = VertexTypeIndex(type);
+  if (t < 0) return;
+  for (VertexTable::Record& r : vtables_[static_cast<size_t>(t)]->records_) {
+    if (r.alive) fn(r.attrs);
+  }
 }
 
 void GraphStore::ForEachEdgeAttrs(const std::string& type, const std::function<void(Attrs&)>& fn) {
-  for (auto& [key, attrs] : edges_) {
-    if (key.type == type) fn(attrs);
+  const int64_t et = EdgeTypeIndex(type);
+  if (et < 0) return;
+  for (EdgeTable::Record& r : etables_[static_cast<size_t>(et)]->records) {
+    if (r.alive) fn(r.attrs);
   }
 }
 
 void GraphStore::DropVertexType(const std::string& type) {
-  const auto t = vertices_.find(type);
-  if (t == vertices_.end()) return;
-  std::vector<std::string> ids;
-  ids.reserve(t->second.size());
-  for (const auto& [id, attrs] : t->second) ids.push_back(id);
-  for (const auto& id : ids) DeleteVertex(type, id);
-  vertices_.erase(type);
+  const int64_t t = VertexTypeIndex(type);
+  if (t < 0) return;
+  VertexTable& table = *vtables_[static_cast<size_t>(t)];
+  for (uint32_t slot = 0; slot < table.records_.size(); ++slot) {
+    if (!table.records_[slot].alive) continue;
+    const Handle h{static_cast<uint32_t>(t), slot};
+    const std::vector<uint64_t> touching = std::move(table.records_[slot].adj);
+    for (const uint64_t ref : touching) EraseEdge(Hi(ref), Lo(ref), &h);
+  }
+  table.index_.clear();
+  table.records_.clear();
+  table.free_.clear();
 }
 
 void GraphStore::DropEdgeType(const std::string& type) {
-  std::vector<EdgeKey> keys;
-  for (const auto& [key, attrs] : edges_) {
-    if (key.type == type) keys.push_back(key);
+  const int64_t et = EdgeTypeIndex(type);
+  if (et < 0) return;
+  EdgeTable& table = *etables_[static_cast<size_t>(et)];
+  for (uint32_t slot = 0; slot < table.records.size(); ++slot) {
+    if (table.records[slot].alive) EraseEdge(static_cast<uint32_t>(et), slot, nullptr);
   }
-  for (const auto& k : keys) DeleteEdge(k);
-  edge_counts_.erase(type);
+  table.index.clear();
+  table.records.clear();
+  table.free.clear();
 }
 
 void GraphStore::Clear() {
-  adjacency_.clear();
-  edges_.clear();
-  vertices_.clear();
-  edge_counts_.clear();
+  vtables_.clear();
+  vtype_index_.clear();
+  etables_.clear();
+  etype_index_.clear();
 }
 
 }  // namespace icegraph::emulator

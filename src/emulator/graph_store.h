@@ -1,13 +1,16 @@
-// In-memory graph data of the emulator: vertices per type and edges with an adjacency index.
+// In-memory graph data of the emulator: interned vertices per type, edges per type keyed by vertex handles, and
+// each vertex's adjacency kept beside it, so loading does not slow down as the graph grows.
 #pragma once
 
-#include <algorithm>
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <map>
+#include <memory>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/schema.h"
@@ -32,52 +35,109 @@ struct EdgeKey {
   bool operator==(const EdgeKey&) const = default;
 };
 
-struct VertexRefHash {
-  size_t operator()(const VertexRef& v) const;
-};
-struct EdgeKeyHash {
-  size_t operator()(const EdgeKey& e) const;
+/// A vertex reference into the store (views valid until the store next changes).
+struct VertexRefView {
+  std::string_view type;
+  std::string_view id;
 };
 
-/// An edge as seen from one endpoint: for undirected edges `from` is the endpoint asked about.
+/// An edge as seen from one endpoint: for undirected edges `from` is the endpoint asked about when `flipped`
+/// is false; views are valid until the store next changes.
 struct EdgeView {
-  const EdgeKey* key;
+  std::string_view type;
+  VertexRefView from;  // the stored key's `from`
+  VertexRefView to;
+  std::string_view discriminator;
   const Attrs* attrs;
   bool flipped;  // the stored key is seen from its `to` end
+
+  const VertexRefView& self() const { return flipped ? to : from; }
+  const VertexRefView& other() const { return flipped ? from : to; }
+  /// An owned copy of the stored key (to delete it after the walk).
+  EdgeKey Key() const;
+};
+
+/// The vertices of one type: ids interned once, records in a deque (references stay valid as it grows), slots
+/// of deleted vertices reused.
+class VertexTable {
+ public:
+  explicit VertexTable(std::string name) : name_(std::move(name)) {}
+  VertexTable(const VertexTable&) = delete;
+  VertexTable& operator=(const VertexTable&) = delete;
+
+  const std::string& name() const { return name_; }
+  size_t size() const { return index_.size(); }
+
+  Attrs* Find(std::string_view id);
+  const Attrs* Find(std::string_view id) const;
+  /// The vertex's attributes, made by `make()` when it is new; `created` tells which.
+  template <typename Make>
+  Attrs& FindOrInsert(std::string_view id, Make&& make, bool* created) {
+    const uint32_t slot = SlotFor(id, created);
+    if (*created) records_[slot].attrs = make();
+    return records_[slot].attrs;
+  }
+  /// Makes room for `n` more vertices.
+  void Reserve(size_t n);
+
+  /// Calls fn(id, attrs) for every vertex, in slot order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const Record& r : records_) {
+      if (r.alive) fn(r.id, r.attrs);
+    }
+  }
+
+ private:
+  friend class GraphStore;
+  struct Record {
+    std::string id;
+    Attrs attrs;
+    std::vector<uint64_t> adj;  // packed edge references (edge type << 32 | slot)
+    bool alive = false;
+  };
+  // Slot of `id`, added (with empty attributes) when absent.
+  uint32_t SlotFor(std::string_view id, bool* created);
+  int64_t SlotOf(std::string_view id) const;
+  void Erase(uint32_t slot);
+
+  std::string name_;
+  std::deque<Record> records_;
+  std::vector<uint32_t> free_;
+  // Owned keys: short ids sit inline in the index, so a lookup compares without touching the record.
+  absl::flat_hash_map<std::string, uint32_t> index_;
 };
 
 /// Vertex and edge data. Not thread-safe: the Database around it holds the lock.
 class GraphStore {
  public:
+  GraphStore();
+  ~GraphStore();
+  GraphStore(const GraphStore&) = delete;
+  GraphStore& operator=(const GraphStore&) = delete;
+
   /// Vertex table of a type (created on first use).
-  std::unordered_map<std::string, Attrs>& Vertices(const std::string& type) { return vertices_[type]; }
-  const std::unordered_map<std::string, Attrs>* FindVertices(const std::string& type) const;
-  Attrs* FindVertex(const std::string& type, const std::string& id);
-  const Attrs* FindVertex(const std::string& type, const std::string& id) const;
+  VertexTable& Vertices(const std::string& type);
+  const VertexTable* FindVertices(const std::string& type) const;
+  Attrs* FindVertex(const std::string& type, std::string_view id);
+  const Attrs* FindVertex(const std::string& type, std::string_view id) const;
 
-  /// Inserts or returns the edge; `created` tells which. Maintains the adjacency of both endpoints.
-  Attrs& UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created);
+  /// Inserts or returns the edge; `created` tells which. Endpoints missing from the store are added with the
+  /// defaults of `from_type`/`to_type` (as TigerGraph does), or with no attributes when those are null.
+  Attrs& UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created, const VertexType* from_type = nullptr,
+                    const VertexType* to_type = nullptr);
   const Attrs* FindEdge(const EdgeKey& key) const;
-  /// Makes room for `n` more edges (bulk loads), so the table is not rehashed as it grows.
-  void ReserveEdges(size_t n) { ReserveFor(edges_, n); }
+  /// Makes room for `n` more edges of a type (bulk loads), so its index is not rehashed as it grows.
+  void ReserveEdges(const std::string& type, size_t n);
 
-  /// Makes room for `n` more entries, growing at least twofold: reserving just size() + n per request would
-  /// rehash the whole table on every load request.
-  template <typename Map>
-  static void ReserveFor(Map& map, size_t n) {
-    const size_t want = map.size() + n;
-    if (static_cast<double>(want) > static_cast<double>(map.bucket_count()) * map.max_load_factor()) {
-      map.reserve(std::max(want, 2 * map.size()));
-    }
-  }
-
-  /// Removes a vertex and every edge touching it; returns the number of edges removed.
-  int64_t DeleteVertex(const std::string& type, const std::string& id);
+  /// Removes a vertex and every edge touching it; returns the number of edges removed, -1 if absent.
+  int64_t DeleteVertex(const std::string& type, std::string_view id);
   /// Removes one edge; false if absent.
   bool DeleteEdge(const EdgeKey& key);
 
   /// Edges touching `v` (both directions for undirected types; outgoing only for directed ones).
-  std::vector<EdgeView> EdgesOf(const VertexRef& v) const;
+  std::vector<EdgeView> EdgesOf(std::string_view type, std::string_view id) const;
+  std::vector<EdgeView> EdgesOf(const VertexRef& v) const { return EdgesOf(v.type, v.id); }
 
   int64_t VertexCount(const std::string& type) const;
   int64_t EdgeCount(const std::string& type) const;
@@ -91,13 +151,25 @@ class GraphStore {
   void Clear();
 
  private:
-  void Unlink(const VertexRef& v, const EdgeKey* key);
+  struct EdgeTable;
+  struct Handle {
+    uint32_t type;
+    uint32_t slot;
+  };
+  int64_t VertexTypeIndex(std::string_view type) const;
+  int64_t EdgeTypeIndex(std::string_view type) const;
+  uint32_t InternVertexType(const std::string& type);
+  uint32_t InternEdgeType(const std::string& type);
+  // Handle of an existing vertex, or type = UINT32_MAX.
+  Handle FindHandle(std::string_view type, std::string_view id) const;
+  int64_t FindEdgeSlot(const EdgeKey& key, uint32_t* etype) const;
+  void EraseEdge(uint32_t etype, uint32_t slot, const Handle* skip);
+  EdgeView MakeView(uint64_t ref, const Handle& self) const;
 
-  std::map<std::string, std::unordered_map<std::string, Attrs>> vertices_;
-  std::unordered_map<EdgeKey, Attrs, EdgeKeyHash> edges_;
-  // Both endpoints of every edge point at its key (node addresses in edges_ are stable).
-  std::unordered_map<VertexRef, std::unordered_set<const EdgeKey*>, VertexRefHash> adjacency_;
-  std::map<std::string, int64_t> edge_counts_;
+  std::vector<std::unique_ptr<VertexTable>> vtables_;
+  absl::flat_hash_map<std::string, uint32_t> vtype_index_;
+  std::vector<std::unique_ptr<EdgeTable>> etables_;
+  absl::flat_hash_map<std::string, uint32_t> etype_index_;
 };
 
 }  // namespace icegraph::emulator

@@ -2,10 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "emulator/database.h"
 
 namespace icegraph::emulator {
 namespace {
+
+void AddUsers(GraphStore& store, const std::vector<std::string>& ids) {
+  bool created = false;
+  for (const std::string& id : ids)
+    store.Vertices("User").FindOrInsert(
+        id, [] { return Attrs{}; }, &created);
+}
 
 EdgeType Undirected(const std::string& name) {
   EdgeType e;
@@ -46,9 +57,7 @@ TEST(GraphStoreTest, DiscriminatorKeepsParallelEdgesApart) {
 TEST(GraphStoreTest, DeletingAVertexRemovesItsEdges) {
   GraphStore store;
   const EdgeType knows = Undirected("KNOWS");
-  store.Vertices("User")["a"] = {};
-  store.Vertices("User")["b"] = {};
-  store.Vertices("User")["c"] = {};
+  AddUsers(store, {"a", "b", "c"});
   bool created = false;
   store.UpsertEdge(MakeEdgeKey(knows, {"User", "a"}, {"User", "b"}, ""), {}, &created);
   store.UpsertEdge(MakeEdgeKey(knows, {"User", "c"}, {"User", "a"}, ""), {}, &created);
@@ -67,9 +76,109 @@ TEST(GraphStoreTest, SelfLoopIsListedOnce) {
   bool created = false;
   store.UpsertEdge(MakeEdgeKey(knows, {"User", "a"}, {"User", "a"}, ""), {}, &created);
   EXPECT_EQ(store.EdgesOf({"User", "a"}).size(), 1u);
-  EXPECT_EQ(store.DeleteVertex("User", "a"), -1);  // the vertex itself was never stored
   EXPECT_TRUE(store.DeleteEdge(MakeEdgeKey(knows, {"User", "a"}, {"User", "a"}, "")));
   EXPECT_EQ(store.EdgeCount("KNOWS"), 0);
+  EXPECT_TRUE(store.EdgesOf({"User", "a"}).empty());
+  store.UpsertEdge(MakeEdgeKey(knows, {"User", "a"}, {"User", "a"}, ""), {}, &created);
+  EXPECT_EQ(store.DeleteVertex("User", "a"), 1);  // a self-loop counts once
+  EXPECT_EQ(store.EdgeCount("KNOWS"), 0);
+}
+
+TEST(GraphStoreTest, AnEdgeCreatesItsMissingEndpoints) {
+  GraphStore store;
+  bool created = false;
+  store.UpsertEdge(MakeEdgeKey(Undirected("KNOWS"), {"User", "a"}, {"User", "b"}, ""), {}, &created);
+  EXPECT_EQ(store.VertexCount("User"), 2);
+  ASSERT_NE(store.FindVertex("User", "b"), nullptr);
+  EXPECT_TRUE(store.FindVertex("User", "b")->empty());
+}
+
+TEST(GraphStoreTest, EndpointsOfAnUndirectedEdgeGetTheirOwnTypesDefaults) {
+  GraphStore store;
+  EdgeType e = Undirected("BOUGHT");
+  e.pairs = {{"User", "Product"}};
+  VertexType user;
+  user.name = "User";
+  VertexType product;
+  product.name = "Product";
+  Attribute price;
+  price.name = "price";
+  price.type.kind = Kind::kDouble;
+  price.default_value = Value{1.5};
+  product.attributes = {price};
+  bool created = false;
+  // Product sorts before User, so the canonical key has its ends swapped.
+  const EdgeKey key = MakeEdgeKey(e, {"User", "u1"}, {"Product", "p1"}, "");
+  ASSERT_EQ(key.from.type, "Product");
+  store.UpsertEdge(key, {}, &created, &user, &product);
+  ASSERT_NE(store.FindVertex("Product", "p1"), nullptr);
+  ASSERT_EQ(store.FindVertex("Product", "p1")->size(), 1u);
+  EXPECT_TRUE((*store.FindVertex("Product", "p1"))[0] == Value{1.5});
+  EXPECT_TRUE(store.FindVertex("User", "u1")->empty());
+}
+
+// Adjacency entries move when an edge before them goes: every remaining edge must still be found from both ends
+// and deletable, whichever order edges of a hub are removed in.
+TEST(GraphStoreTest, HubEdgesSurviveDeletionInAnyOrder) {
+  GraphStore store;
+  EdgeType follows = Undirected("FOLLOWS");
+  follows.directed = true;
+  std::vector<std::string> ids;
+  ids.reserve(50);
+  for (int i = 0; i < 50; ++i) ids.push_back("u" + std::to_string(i));
+  AddUsers(store, ids);
+  bool created = false;
+  for (const std::string& id : ids) {
+    store.UpsertEdge(MakeEdgeKey(follows, {"User", "hub"}, {"User", id}, ""), {Value{}}, &created);
+    store.UpsertEdge(MakeEdgeKey(follows, {"User", id}, {"User", "hub"}, ""), {Value{}}, &created);
+  }
+  EXPECT_EQ(store.EdgesOf({"User", "hub"}).size(), 100u);
+  for (size_t i = 0; i < ids.size(); i += 3) {
+    EXPECT_TRUE(store.DeleteEdge(MakeEdgeKey(follows, {"User", "hub"}, {"User", ids[i]}, "")));
+    EXPECT_FALSE(store.DeleteEdge(MakeEdgeKey(follows, {"User", "hub"}, {"User", ids[i]}, "")));
+  }
+  EXPECT_EQ(store.EdgeCount("FOLLOWS"), 83);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto seen = store.EdgesOf({"User", ids[i]});
+    EXPECT_EQ(seen.size(), i % 3 == 0 ? 1u : 2u) << ids[i];
+    for (const EdgeView& ev : seen) {
+      EXPECT_EQ(ev.self().id, ids[i]);
+      EXPECT_EQ(ev.other().id, "hub");
+      EXPECT_NE(store.FindEdge(ev.Key()), nullptr);
+    }
+  }
+  EXPECT_EQ(store.DeleteVertex("User", "hub"), 83);
+  EXPECT_EQ(store.EdgeCount("FOLLOWS"), 0);
+  for (const std::string& id : ids) EXPECT_TRUE(store.EdgesOf({"User", id}).empty()) << id;
+}
+
+TEST(GraphStoreTest, DeletedSlotsAreReusedWithoutMixingUpIds) {
+  GraphStore store;
+  AddUsers(store, {"a", "b", "c"});
+  EXPECT_EQ(store.DeleteVertex("User", "b"), 0);
+  AddUsers(store, {"d"});
+  EXPECT_EQ(store.FindVertex("User", "b"), nullptr);
+  ASSERT_NE(store.FindVertex("User", "d"), nullptr);
+  std::vector<std::string> seen;
+  store.FindVertices("User")->ForEach([&](const std::string& id, const Attrs&) { seen.push_back(id); });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "c", "d"}));
+}
+
+TEST(GraphStoreTest, DroppingAVertexTypeRemovesItsEdgesOnly) {
+  GraphStore store;
+  EdgeType owns = Undirected("OWNS");
+  owns.directed = true;
+  const EdgeType knows = Undirected("KNOWS");
+  AddUsers(store, {"a", "b"});
+  bool created = false;
+  store.UpsertEdge(MakeEdgeKey(owns, {"User", "a"}, {"Card", "c1"}, ""), {}, &created);
+  store.UpsertEdge(MakeEdgeKey(knows, {"User", "a"}, {"User", "b"}, ""), {}, &created);
+  store.DropVertexType("Card");
+  EXPECT_EQ(store.EdgeCount("OWNS"), 0);
+  EXPECT_EQ(store.EdgeCount("KNOWS"), 1);
+  EXPECT_EQ(store.EdgesOf({"User", "a"}).size(), 1u);
+  EXPECT_EQ(store.VertexCount("Card"), 0);
 }
 
 }  // namespace

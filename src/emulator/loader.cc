@@ -209,11 +209,11 @@ class JobRun {
 
   void Upsert(const std::string& type, const std::string& id, const std::vector<Attribute>& attrs, Attrs& values,
               const std::vector<bool>& set) {
-    auto& table = db_.store.Vertices(type);
-    auto [it, inserted] = table.try_emplace(id);
-    if (inserted) it->second = DefaultAttrs(attrs);
+    bool created = false;
+    Attrs& stored = db_.store.Vertices(type).FindOrInsert(
+        id, [&] { return DefaultAttrs(attrs); }, &created);
     for (size_t i = 0; i < set.size(); ++i) {
-      if (set[i]) it->second[i] = std::move(values[i]);
+      if (set[i]) stored[i] = std::move(values[i]);
     }
   }
 
@@ -303,19 +303,15 @@ class JobRun {
       ++ts.valid_object;
       return;
     }
-    // Loading an edge creates missing endpoints with default attributes, as TigerGraph does.
-    for (const auto& [vt, vid] : {std::pair{fv, &*from_id}, std::pair{tv, &*to_id}}) {
-      auto& table = db_.store.Vertices(vt->name);
-      if (table.find(*vid) == table.end()) table.emplace(*vid, DefaultAttrs(vt->attributes));
-    }
     Attrs full = DefaultAttrs(et->attributes);
     for (size_t i = 0; i < set_.size(); ++i) {
       if (set_[i]) full[i] = attrs_[i];
     }
     const std::string disc = EncodeDiscriminator(*et, full);
     bool created = false;
+    // Loading an edge creates missing endpoints with default attributes, as TigerGraph does.
     Attrs& stored =
-        db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc), full, &created);
+        db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc), full, &created, fv, tv);
     if (!created) {
       for (size_t i = 0; i < set_.size(); ++i) {
         if (set_[i]) stored[i] = attrs_[i];
@@ -363,10 +359,9 @@ Result<LoadStats> RunLoad(Database& db, const LoadingJob& job, const std::string
   const auto lines = static_cast<size_t>(std::count(data.begin(), data.end(), options.eol.back()));
   for (const LoadStatement* s : run.statements()) {
     if (s->target == LoadStatement::Target::kVertex) {
-      auto& table = db.store.Vertices(s->type_name);
-      GraphStore::ReserveFor(table, lines);
+      db.store.Vertices(s->type_name).Reserve(lines);
     } else if (s->target == LoadStatement::Target::kEdge) {
-      db.store.ReserveEdges(lines);
+      db.store.ReserveEdges(s->type_name, lines);
     }
   }
   CsvReader reader(data, options);

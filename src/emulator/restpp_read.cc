@@ -124,10 +124,10 @@ Reply GetVertices(const Database& db, const std::string& graph, const std::strin
   if (!limit.ok()) return ErrorReply(400, limit.status().message(), "REST-30000");
   std::vector<VertexRow> rows;
   if (const auto* table = db.store.FindVertices(type)) {
-    for (const auto& [vid, attrs] : *table) {
+    table->ForEach([&](const std::string& vid, const Attrs& attrs) {
       const VertexRow row{&vid, &attrs};
       if (RowMatches(queryable, row, *filter)) rows.push_back(row);
-    }
+    });
   }
   if (ParamTrue(params, "count_only")) {
     r.body = json::array({{{"v_type", type}, {"count", rows.size()}}});
@@ -188,22 +188,22 @@ Reply GetEdges(const Database& db, const std::string& graph, const std::vector<s
   if (!limit.ok()) return ErrorReply(400, limit.status().message(), "REST-30000");
   const std::string select = Param(params, "select");
   std::vector<json> out;
-  for (const EdgeView& ev : db.store.EdgesOf({path[0], *src})) {
-    const EdgeType* et = db.catalog.FindEdge(ev.key->type);
+  for (const EdgeView& ev : db.store.EdgesOf(path[0], *src)) {
+    const EdgeType* et = db.catalog.FindEdge(ev.type);
     if (et == nullptr || !db.catalog.GraphHasEdge(*g, et->name)) continue;
     if (!etype.empty() && et->name != etype) continue;
     if (ev.flipped && et->directed) continue;  // directed edges are listed from their source only
-    const VertexRef& self = ev.flipped ? ev.key->to : ev.key->from;
-    const VertexRef& other = ev.flipped ? ev.key->from : ev.key->to;
+    const VertexRefView& self = ev.self();
+    const VertexRefView& other = ev.other();
     if (!ttype.empty() && other.type != ttype) continue;
     if (!tid.empty() && other.id != tid) continue;
     if (!filter.empty() && !Matches(et->attributes, *ev.attrs, filter)) continue;
     out.push_back({{"e_type", et->name},
                    {"directed", et->directed},
-                   {"from_id", self.id},
-                   {"from_type", self.type},
-                   {"to_id", other.id},
-                   {"to_type", other.type},
+                   {"from_id", std::string(self.id)},
+                   {"from_type", std::string(self.type)},
+                   {"to_id", std::string(other.id)},
+                   {"to_type", std::string(other.type)},
                    {"attributes", AttributesJson(et->attributes, *ev.attrs, select)}});
   }
   // Stable output order helps clients that page or diff.
@@ -268,12 +268,11 @@ Reply Builtins(const Database& db, const std::string& graph, const std::string& 
       if (from != "*" || to != "*") {
         n = 0;
         if (const auto* table = db.store.FindVertices(from)) {
-          for (const auto& [vid, attrs] : *table) {
-            for (const EdgeView& ev : db.store.EdgesOf({from, vid})) {
-              const VertexRef& other = ev.flipped ? ev.key->from : ev.key->to;
-              if (ev.key->type == et && (to == "*" || other.type == to)) ++n;
+          table->ForEach([&](const std::string& vid, const Attrs&) {
+            for (const EdgeView& ev : db.store.EdgesOf(from, vid)) {
+              if (ev.type == et && (to == "*" || ev.other().type == to)) ++n;
             }
-          }
+          });
         }
       }
       r.body.push_back({{"e_type", et}, {"count", n}});

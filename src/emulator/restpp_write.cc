@@ -192,15 +192,18 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
   int64_t skipped_v = 0;
   int64_t skipped_e = 0;
   for (VertexOp& op : vops) {
-    auto& table = db.store.Vertices(op.type->name);
-    const auto it = table.find(op.id);
-    const bool existed = it != table.end();
+    VertexTable& table = db.store.Vertices(op.type->name);
+    Attrs* found = table.Find(op.id);
+    const bool existed = found != nullptr;
     if ((new_only && existed) || (update_only && !existed)) {
       ++skipped_v;
       already.push_back({{"v_type", op.type->name}, {"v_id", op.id}});  // existing (new_only) or missing (update_only)
       continue;
     }
-    Attrs& attrs = existed ? it->second : table.emplace(op.id, DefaultAttrs(op.type->attributes)).first->second;
+    bool created = false;
+    Attrs& attrs = existed ? *found
+                           : table.FindOrInsert(
+                                 op.id, [&] { return DefaultAttrs(op.type->attributes); }, &created);
     for (AttrUpdate& u : op.updates) ApplyUpdate(op.type->attributes[u.index], attrs[u.index], u, existed);
     ++accepted_v;
   }
@@ -213,17 +216,13 @@ Reply UpsertGraph(Database& db, const std::string& graph, const Params& params, 
       if (tgt_must_exist && !dst_exists) missing.push_back({{"v_type", op.to.type}, {"v_id", op.to.id}});
       continue;
     }
-    // Missing endpoints are created with default attribute values (vertex_must_exist=false).
-    for (const VertexRef* v : {&op.from, &op.to}) {
-      if (db.store.FindVertex(v->type, v->id) == nullptr) {
-        db.store.Vertices(v->type).emplace(v->id, DefaultAttrs(db.catalog.FindVertex(v->type)->attributes));
-      }
-    }
     Attrs initial = DefaultAttrs(op.type->attributes);
     for (const AttrUpdate& u : op.updates) initial[u.index] = u.value;
     const std::string disc = EncodeDiscriminator(*op.type, initial);
     bool created = false;
-    Attrs& stored = db.store.UpsertEdge(MakeEdgeKey(*op.type, op.from, op.to, disc), initial, &created);
+    // Missing endpoints are created with default attribute values (vertex_must_exist=false).
+    Attrs& stored = db.store.UpsertEdge(MakeEdgeKey(*op.type, op.from, op.to, disc), initial, &created,
+                                        db.catalog.FindVertex(op.from.type), db.catalog.FindVertex(op.to.type));
     for (AttrUpdate& u : op.updates) {
       if (created) break;
       ApplyUpdate(op.type->attributes[u.index], stored[u.index], u, true);
@@ -271,10 +270,10 @@ Reply DeleteVertices(Database& db, const std::string& graph, const std::string& 
     const int64_t limit = *limit_or;
     std::vector<std::string> doomed;
     if (const auto* table = db.store.FindVertices(type)) {
-      for (const auto& [vid, attrs] : *table) {
-        if (limit >= 0 && static_cast<int64_t>(doomed.size()) >= limit) break;
+      table->ForEach([&](const std::string& vid, const Attrs& attrs) {
+        if (limit >= 0 && static_cast<int64_t>(doomed.size()) >= limit) return;
         if (Matches(vt->attributes, attrs, *filter)) doomed.push_back(vid);
-      }
+      });
     }
     for (const std::string& vid : doomed) deleted += db.store.DeleteVertex(type, vid) >= 0 ? 1 : 0;
   }
@@ -306,12 +305,12 @@ Reply DeleteEdges(Database& db, const std::string& graph, const std::vector<std:
   }
   std::map<std::string, int64_t> deleted;
   std::vector<EdgeKey> doomed;
-  for (const EdgeView& ev : db.store.EdgesOf({path[0], *src})) {
-    const EdgeType* et = db.catalog.FindEdge(ev.key->type);
+  for (const EdgeView& ev : db.store.EdgesOf(path[0], *src)) {
+    const EdgeType* et = db.catalog.FindEdge(ev.type);
     if (et == nullptr || !db.catalog.GraphHasEdge(*g, et->name) || et->is_reverse) continue;
     if (!etype.empty() && et->name != etype) continue;
     if (ev.flipped && et->directed) continue;
-    const VertexRef& other = ev.flipped ? ev.key->from : ev.key->to;
+    const VertexRefView& other = ev.other();
     if (!ttype.empty() && other.type != ttype) continue;
     if (!tid.empty() && other.id != tid) continue;
     auto filter = ParseFilter(et->attributes, Param(params, "filter"));
@@ -323,7 +322,7 @@ Reply DeleteEdges(Database& db, const std::string& graph, const std::vector<std:
       const int idx = et->AttributeIndex(d);
       if (ok && !want.empty() && ValueToText(et->attributes[idx].type, (*ev.attrs)[idx]) != want) ok = false;
     }
-    if (ok) doomed.push_back(*ev.key);
+    if (ok) doomed.push_back(ev.Key());
   }
   for (const EdgeKey& k : doomed) {
     if (db.store.DeleteEdge(k)) {

@@ -171,7 +171,9 @@ TEST(GsqlGenTest, EmulatorAcceptsDdlAndJobsAndLoadsTheLayout) {
   EXPECT_EQ(db.store.EdgeCount("PURCHASED"), 2);
 
   const emulator::VertexType* user_type = db.catalog.FindVertex("User");
-  const emulator::Attrs& ann = db.store.Vertices("User").at("1");
+  const emulator::Attrs* found = db.store.FindVertex("User", "1");
+  ASSERT_NE(found, nullptr);
+  const emulator::Attrs& ann = *found;
   std::vector<std::string> values;
   for (size_t i = 0; i < ann.size(); ++i)
     values.push_back(emulator::ValueToText(user_type->attributes[i].type, ann[i]));

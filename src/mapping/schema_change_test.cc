@@ -243,7 +243,9 @@ TEST(SchemaChangeTest, JobsRunOnTheEmulatorAndLoadingJobsFollowTheLiveOrder) {
                              sink_format);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const emulator::VertexType* user = db.catalog.FindVertex("User");
-  const emulator::Attrs& ann = db.store.Vertices("User").at("7");
+  const emulator::Attrs* found = db.store.FindVertex("User", "7");
+  ASSERT_NE(found, nullptr);
+  const emulator::Attrs& ann = *found;
   std::vector<std::string> values;
   for (size_t i = 0; i < ann.size(); ++i) values.push_back(emulator::ValueToText(user->attributes[i].type, ann[i]));
   EXPECT_EQ(values, (std::vector<std::string>{"Ann", "0", "ann@x.com"}));
