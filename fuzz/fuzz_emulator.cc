@@ -120,6 +120,7 @@ int FuzzEmulator(const uint8_t* data, size_t size) {
   while (!in.empty() && ++requests <= 64) {
     const size_t sep = in.find("\n~~\n");
     RunOne(db, session, in.substr(0, sep));
+    Check(db.store.Inconsistency().empty(), "the graph store stays consistent after every request");
     in = sep == std::string_view::npos ? std::string_view() : in.substr(sep + 4);
   }
   return 0;

@@ -360,6 +360,65 @@ void GraphStore::DropEdgeType(const std::string& type) {
   table.free.clear();
 }
 
+std::string GraphStore::Inconsistency() const {
+  const auto at = [](const std::string& type, uint32_t slot) { return type + "[" + std::to_string(slot) + "]"; };
+  size_t adj_entries = 0;
+  for (size_t t = 0; t < vtables_.size(); ++t) {
+    const VertexTable& vt = *vtables_[t];
+    size_t alive = 0;
+    for (uint32_t slot = 0; slot < vt.records_.size(); ++slot) {
+      const VertexTable::Record& r = vt.records_[slot];
+      if (!r.alive) {
+        if (!r.adj.empty()) return "dead vertex " + at(vt.name(), slot) + " has edges";
+        continue;
+      }
+      ++alive;
+      if (vt.SlotOf(r.id) != slot) return "vertex " + at(vt.name(), slot) + " is not indexed under its id";
+      for (uint32_t pos = 0; pos < r.adj.size(); ++pos) {
+        const uint64_t ref = r.adj[pos];
+        if (Hi(ref) >= etables_.size() || Lo(ref) >= etables_[Hi(ref)]->records.size()) {
+          return "vertex " + at(vt.name(), slot) + " lists an edge out of range";
+        }
+        const EdgeTable::Record& e = etables_[Hi(ref)]->records[Lo(ref)];
+        const bool is_from = e.from.type == t && e.from.slot == slot;
+        const bool is_to = e.to.type == t && e.to.slot == slot;
+        if (!e.alive || !((is_from && e.from_pos == pos) || (is_to && !is_from && e.to_pos == pos))) {
+          return "vertex " + at(vt.name(), slot) + " lists edge " + at(etables_[Hi(ref)]->name, Lo(ref)) +
+                 " that does not point back to it";
+        }
+      }
+      adj_entries += r.adj.size();
+    }
+    if (alive != vt.index_.size()) return "vertex type " + vt.name() + ": index and records disagree";
+  }
+  size_t edge_ends = 0;
+  for (size_t et = 0; et < etables_.size(); ++et) {
+    const EdgeTable& table = *etables_[et];
+    size_t alive = 0;
+    for (uint32_t slot = 0; slot < table.records.size(); ++slot) {
+      const EdgeTable::Record& e = table.records[slot];
+      if (!e.alive) continue;
+      ++alive;
+      const auto listed = [&](const Handle& v, uint32_t pos) {
+        if (v.type >= vtables_.size() || v.slot >= vtables_[v.type]->records_.size()) return false;
+        const VertexTable::Record& r = vtables_[v.type]->records_[v.slot];
+        return r.alive && pos < r.adj.size() && r.adj[pos] == Pack(static_cast<uint32_t>(et), slot);
+      };
+      const bool loop = e.from.type == e.to.type && e.from.slot == e.to.slot;
+      if (!listed(e.from, e.from_pos) || (!loop && !listed(e.to, e.to_pos))) {
+        return "edge " + at(table.name, slot) + " is not listed by its endpoints";
+      }
+      const auto it =
+          table.index.find(EdgeTable::Probe{Pack(e.from.type, e.from.slot), Pack(e.to.type, e.to.slot), e.disc});
+      if (it == table.index.end() || it->second != slot) return "edge " + at(table.name, slot) + " is not indexed";
+      edge_ends += loop ? 1 : 2;
+    }
+    if (alive != table.index.size()) return "edge type " + table.name + ": index and records disagree";
+  }
+  if (adj_entries != edge_ends) return "adjacency lists and edges disagree";
+  return "";
+}
+
 void GraphStore::Clear() {
   vtables_.clear();
   vtype_index_.clear();

@@ -150,6 +150,10 @@ class GraphStore {
   void DropEdgeType(const std::string& type);
   void Clear();
 
+  /// What breaks the store's internal links (index, records, adjacency positions), or empty when none; for the
+  /// fuzzer and tests, O(size of the store).
+  std::string Inconsistency() const;
+
  private:
   struct EdgeTable;
   struct Handle {

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <random>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "emulator/database.h"
@@ -179,6 +183,86 @@ TEST(GraphStoreTest, DroppingAVertexTypeRemovesItsEdgesOnly) {
   EXPECT_EQ(store.EdgeCount("KNOWS"), 1);
   EXPECT_EQ(store.EdgesOf({"User", "a"}).size(), 1u);
   EXPECT_EQ(store.VertexCount("Card"), 0);
+}
+
+// A model of the store (sets of vertex ids and edge keys) driven by random operations alongside it: after every
+// operation the store's internal links hold and it holds exactly the model's vertices and edges.
+TEST(GraphStoreTest, RandomOperationsMatchASimpleModel) {
+  using ModelEdge = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+  const EdgeType knows = Undirected("KNOWS");
+  EdgeType follows = Undirected("FOLLOWS");
+  follows.directed = true;
+  EdgeType owns = Undirected("OWNS");
+  owns.directed = true;
+  owns.pairs = {{"User", "Card"}};
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    GraphStore store;
+    std::set<std::pair<std::string, std::string>> vertices;
+    std::set<ModelEdge> edges;
+    const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+    const auto vertex = [&] {
+      const bool card = pick(4) == 0;
+      return VertexRef{card ? "Card" : "User", (card ? "c" : "u") + std::to_string(pick(12))};
+    };
+    const auto model_key = [](const EdgeKey& k) {
+      return ModelEdge{k.type, k.from.type, k.from.id, k.to.type, k.to.id, k.discriminator};
+    };
+    for (int step = 0; step < 400; ++step) {
+      const int op = pick(10);
+      if (op < 5) {
+        const EdgeType& t = op < 2 ? knows : (op < 4 ? follows : owns);
+        VertexRef from = op == 4 ? VertexRef{"User", "u" + std::to_string(pick(12))} : vertex();
+        VertexRef to = op == 4 ? VertexRef{"Card", "c" + std::to_string(pick(12))} : vertex();
+        const EdgeKey key = MakeEdgeKey(t, from, to, op == 2 ? std::to_string(pick(2)) : "");
+        bool created = false;
+        store.UpsertEdge(key, {}, &created);
+        EXPECT_EQ(created, edges.insert(model_key(key)).second);
+        vertices.insert({key.from.type, key.from.id});
+        vertices.insert({key.to.type, key.to.id});
+      } else if (op < 7) {
+        const VertexRef v = vertex();
+        const int64_t removed = store.DeleteVertex(v.type, v.id);
+        const bool existed = vertices.erase({v.type, v.id}) == 1;
+        int64_t expected = 0;
+        for (auto it = edges.begin(); it != edges.end();) {
+          const auto& [type, ft, fid, tt, tid, disc] = *it;
+          if ((ft == v.type && fid == v.id) || (tt == v.type && tid == v.id)) {
+            it = edges.erase(it);
+            ++expected;
+          } else {
+            ++it;
+          }
+        }
+        EXPECT_EQ(removed, existed ? expected : -1);
+      } else if (op < 9 && !edges.empty()) {
+        auto it = edges.begin();
+        std::advance(it, pick(static_cast<int>(edges.size())));
+        const auto& [type, ft, fid, tt, tid, disc] = *it;
+        EXPECT_TRUE(store.DeleteEdge(EdgeKey{type, {ft, fid}, {tt, tid}, disc}));
+        EXPECT_FALSE(store.DeleteEdge(EdgeKey{type, {ft, fid}, {tt, tid}, disc}));
+        edges.erase(it);
+      } else if (op == 9 && pick(8) == 0) {
+        store.DropVertexType("Card");
+        std::erase_if(vertices, [](const auto& v) { return v.first == "Card"; });
+        std::erase_if(edges, [](const ModelEdge& e) { return std::get<1>(e) == "Card" || std::get<3>(e) == "Card"; });
+      }
+      ASSERT_EQ(store.Inconsistency(), "") << "seed " << seed << " step " << step;
+    }
+    std::set<std::pair<std::string, std::string>> stored;
+    std::set<ModelEdge> stored_edges;
+    for (const std::string type : {"User", "Card"}) {
+      if (const VertexTable* t = store.FindVertices(type)) {
+        t->ForEach([&](const std::string& id, const Attrs&) { stored.insert({type, id}); });
+      }
+    }
+    for (const auto& [type, id] : stored) {
+      for (const EdgeView& e : store.EdgesOf(type, id)) stored_edges.insert(model_key(e.Key()));
+    }
+    EXPECT_EQ(stored, vertices) << "seed " << seed;
+    // EdgesOf lists directed edges from their source only; every modelled edge has a User or Card source listed.
+    EXPECT_EQ(stored_edges, edges) << "seed " << seed;
+  }
 }
 
 }  // namespace
