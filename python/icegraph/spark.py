@@ -91,15 +91,15 @@ def _run_tasks(config: str, discard: bool, concurrency: int, bin_hint: str | Non
 
 
 def sync(spark: Any, config: str | os.PathLike[str], *, full: bool = False, partitions: int | None = None,
-         discard: bool = False, ledger: str | None = None) -> dict[str, Any]:
+         discard: bool = False) -> dict[str, Any]:
     """Runs one sync of ``config`` on ``spark`` (a SparkSession); returns the run's report (as ``sync --json``).
 
     ``partitions`` (default: ``tigergraph.concurrency``) is how many tasks write at once, each with one request in
     flight: the write concurrency TigerGraph sees. Raises :class:`icegraph.IcegraphError` when the run fails; the
-    run is then recorded as failed and its ledger kept, so calling again resumes it.
+    run is then recorded as failed and its task ledger kept in the state database, so calling again resumes it.
     """
     config = str(Path(config).resolve())
-    common = ["--config", config] + (["--ledger", ledger] if ledger else [])
+    common = ["--config", config]
     plan_args = ["spark", "plan", *common] + (["--full"] if full else []) + (["--discard"] if discard else [])
     lines = _lines(_call(plan_args).stdout)
     run, tasks = lines[0], lines[1:]
@@ -152,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--partitions", type=int, default=None,
                    help="tasks writing at once (default: tigergraph.concurrency)")
     s.add_argument("--discard", action="store_true", help="map and serialise, send nothing (benchmarks)")
-    s.add_argument("--ledger", default=None, help="the task ledger file (default beside the state database)")
     s.add_argument("--master", default=None, help="Spark master when not run by spark-submit (e.g. local[2])")
     a = ap.parse_args(argv)
     from pyspark.sql import SparkSession
@@ -161,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         builder = builder.master(a.master)
     spark = builder.getOrCreate()
     try:
-        report = sync(spark, a.config, full=a.full, partitions=a.partitions, discard=a.discard, ledger=a.ledger)
+        report = sync(spark, a.config, full=a.full, partitions=a.partitions, discard=a.discard)
     except IcegraphError as e:
         print(str(e), file=sys.stderr)
         if e.report is not None:

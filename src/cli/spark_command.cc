@@ -1,5 +1,5 @@
-// `icegraph spark plan|run-task|record|commit|abort`: the steps the Spark engine (python/icegraph/spark.py) runs on
-// the driver and on executors, one process each, JSON lines on stdin and stdout (docs/spark.md). Not meant to be
+// `icegraph spark plan|run-task|record|commit|abort|ledger`: the steps the Spark engine (python/icegraph/spark.py) runs
+// on the driver and on executors, one process each, JSON lines on stdin and stdout (docs/spark.md). Not meant to be
 // typed by hand; hidden from `icegraph --help`.
 #include <arrow/compute/api.h>
 
@@ -20,10 +20,10 @@ using json = nlohmann::json;
 
 struct SparkArgs {
   std::string config;
-  std::string ledger;
   std::string error;
   bool full = false;
   bool discard = false;
+  bool discard_ledger = false;
   int concurrency = 0;
 };
 
@@ -33,10 +33,6 @@ Result<std::unique_ptr<engine::Pipeline>> Open(const SparkArgs& a, int concurren
   ICEGRAPH_ASSIGN_OR_RAISE(auto config, mapping::LoadConfig(engine::ResolveConfigPath(a.config)));
   if (concurrency > 0) config.tigergraph.concurrency = concurrency;
   return engine::Pipeline::Open(std::move(config));
-}
-
-std::string LedgerOf(const SparkArgs& a, const engine::Pipeline& p) {
-  return a.ledger.empty() ? engine::LedgerPath(p.config()) : a.ledger;
 }
 
 int ExitOf(const Status& st) { return st.code() == StatusCode::kInvalid ? kExitConfig : kExitFailed; }
@@ -58,7 +54,7 @@ int Plan(const SparkArgs& a) {
   if (!p.ok()) return FailOpen(p.status());
   auto store = (*p)->OpenState();
   if (!store.ok()) return Fail(store.status(), kExitFailed);
-  auto plan = engine::PlanSparkRun(**p, **store, {a.full, a.discard, a.ledger});
+  auto plan = engine::PlanSparkRun(**p, **store, {a.full, a.discard});
   if (!plan.ok()) return Fail(plan.status(), ExitOf(plan.status()));
   std::cout << plan->run.dump() << "\n";
   for (const auto& t : plan->pending) std::cout << t.dump() << "\n";
@@ -91,7 +87,9 @@ int Record(const SparkArgs& a) {
   if (!results.ok()) return Fail(results.status(), kExitConfig);
   auto p = Open(a);
   if (!p.ok()) return FailOpen(p.status());
-  auto added = engine::RecordSparkResults(LedgerOf(a, **p), *results);
+  auto store = (*p)->OpenState();
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  auto added = engine::RecordSparkResults(**store, (*p)->name(), *results);
   if (!added.ok()) return Fail(added.status(), ExitOf(added.status()));
   std::cout << json{{"recorded", *added}}.dump() << "\n";
   return 0;
@@ -102,7 +100,7 @@ int Commit(const SparkArgs& a) {
   if (!p.ok()) return FailOpen(p.status());
   auto store = (*p)->OpenState();
   if (!store.ok()) return Fail(store.status(), kExitFailed);
-  auto report = engine::CommitSparkRun(**p, **store, LedgerOf(a, **p));
+  auto report = engine::CommitSparkRun(**p, **store);
   if (!report.ok()) return Fail(report.status(), ExitOf(report.status()));
   std::cout << report->ToJson().dump() << "\n";
   if (report->outcome != "succeeded") return kExitFailed;
@@ -115,8 +113,22 @@ int Abort(const SparkArgs& a) {
   if (!p.ok()) return FailOpen(p.status());
   auto store = (*p)->OpenState();
   if (!store.ok()) return Fail(store.status(), kExitFailed);
-  const Status st = engine::AbortSparkRun(**store, LedgerOf(a, **p), a.error);
+  // A ledger that is not valid JSON cannot be read to end its run: --discard-ledger removes it all the same.
+  Status st = a.discard_ledger ? Status::OK() : engine::AbortSparkRun(**store, (*p)->name(), a.error);
+  if (st.ok() && a.discard_ledger) st = (*store)->DeleteSparkLedger((*p)->name());
   return st.ok() ? 0 : Fail(st, kExitFailed);
+}
+
+// Prints the pipeline's open ledger (`null` when none): what a rerun would resume.
+int Ledger(const SparkArgs& a) {
+  auto p = Open(a);
+  if (!p.ok()) return FailOpen(p.status());
+  auto store = (*p)->OpenState();
+  if (!store.ok()) return Fail(store.status(), kExitFailed);
+  auto ledger = engine::ReadSparkLedger(**store, (*p)->name());
+  if (!ledger.ok()) return Fail(ledger.status(), ExitOf(ledger.status()));
+  std::cout << (*ledger ? ledger->value().dump() : "null") << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -128,7 +140,6 @@ void AddSparkCommand(CLI::App& app, int* exit_code) {
   s->require_subcommand(1);
   auto common = [&](CLI::App* c) {
     c->add_option("--config", args->config, "icegraph.yaml (default $ICEGRAPH_CONFIG or ./icegraph.yaml)");
-    c->add_option("--ledger", args->ledger, "the task ledger file (default beside the SQLite state database)");
   };
   CLI::App* plan = s->add_subcommand("plan", "Driver: plan or resume a run; prints the run, then pending tasks");
   common(plan);
@@ -149,7 +160,11 @@ void AddSparkCommand(CLI::App& app, int* exit_code) {
   CLI::App* abort = s->add_subcommand("abort", "Driver: end the ledger's run as failed (the ledger stays)");
   common(abort);
   abort->add_option("--error", args->error, "Why the run failed");
+  abort->add_flag("--discard-ledger", args->discard_ledger, "Remove the ledger too (a rerun then plans anew)");
   abort->callback([args, exit_code] { *exit_code = Abort(*args); });
+  CLI::App* ledger = s->add_subcommand("ledger", "Print the open task ledger kept in the state database (null: none)");
+  common(ledger);
+  ledger->callback([args, exit_code] { *exit_code = Ledger(*args); });
 }
 
 }  // namespace icegraph::cli

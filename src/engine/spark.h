@@ -18,7 +18,6 @@ namespace icegraph::engine {
 struct SparkPlanOptions {
   bool full = false;     // read every table in full even where a checkpoint exists
   bool discard = false;  // executors map and serialise but send nothing; no checkpoint moves (benchmarks)
-  std::string ledger;    // the task ledger's file; empty: LedgerPath(config)
 };
 
 /// What the driver distributes: one line per task not finished yet, each with its phase. Phases run in order
@@ -28,13 +27,11 @@ struct SparkPlan {     // NOLINT(bugprone-exception-escape): json() is noexcept;
   std::vector<nlohmann::json> pending;  // {id, phase, table, snapshot_id, both, scan}
 };
 
-/// The default ledger file: beside a SQLite state database, else <config dir>/.icegraph/.
-std::string LedgerPath(const mapping::Config& config);
-
-/// Plans a Spark run, or resumes the one its ledger holds (same mode, same mappings: the same pinned snapshots and
-/// tasks, finished ones skipped). Tables read in full are split into scan tasks at their current snapshot (pinned
-/// in the ledger); incremental ones are applied by the driver at commit. Refuses what a distributed run cannot make
-/// exact: a full read into types TigerGraph already holds elements of (that needs a reconcile of the whole read).
+/// Plans a Spark run and keeps its task ledger in the state database, or resumes the one the ledger holds (same mode,
+/// same mappings: the same pinned snapshots and tasks, finished ones skipped). Tables read in full are split into scan
+/// tasks at their current snapshot (pinned in the ledger); incremental ones are applied by the driver at commit.
+/// Refuses what a distributed run cannot make exact: a full read into types TigerGraph already holds elements of (that
+/// needs a reconcile of the whole read).
 Result<SparkPlan> PlanSparkRun(const Pipeline& pipeline, state::StateStore& store, const SparkPlanOptions& options);
 
 struct SparkTaskOptions {
@@ -49,18 +46,19 @@ Result<nlohmann::json> RunSparkTask(const Pipeline& pipeline, const nlohmann::js
 
 /// Adds finished tasks' result rows to the ledger (a task already finished keeps its first result, so a repeated
 /// or speculative attempt adds nothing). Returns how many were new.
-Result<int64_t> RecordSparkResults(const std::string& ledger, const std::vector<nlohmann::json>& results);
+Result<int64_t> RecordSparkResults(state::StateStore& store, const std::string& pipeline,
+                                   const std::vector<nlohmann::json>& results);
 
 /// Commits the ledger's run once every task finished: the tables' dead letters become those the tasks found, the
 /// tables read in full get their pinned snapshot as checkpoint, incremental tables are applied by the driver with
 /// the one-machine engine, and the run is recorded; the ledger is removed last. FailedPrecondition while a task is
 /// unfinished.
-Result<SyncReport> CommitSparkRun(const Pipeline& pipeline, state::StateStore& store, const std::string& ledger);
+Result<SyncReport> CommitSparkRun(const Pipeline& pipeline, state::StateStore& store);
 
-/// The ledger at `path`, or nullopt when there is none.
-Result<std::optional<nlohmann::json>> ReadSparkLedger(const std::string& path);
+/// The pipeline's ledger, or nullopt when it has none.
+Result<std::optional<nlohmann::json>> ReadSparkLedger(state::StateStore& store, const std::string& pipeline);
 
 /// Ends the ledger's run as failed (the ledger stays: a rerun resumes it and skips its finished tasks).
-Status AbortSparkRun(state::StateStore& store, const std::string& ledger, const std::string& error);
+Status AbortSparkRun(state::StateStore& store, const std::string& pipeline, const std::string& error);
 
 }  // namespace icegraph::engine

@@ -4,7 +4,6 @@
 // or is killed leaves the ledger: its rerun does every step again, and each is idempotent (dead letters are keyed by
 // identity, checkpoints are set to values, the recompute writes what the tables say).
 #include <chrono>
-#include <filesystem>
 
 #include "common/failpoint.h"
 #include "common/log.h"
@@ -129,11 +128,11 @@ Status CommitSteps(const Pipeline& p, state::StateStore& store, const json& ledg
 
 }  // namespace
 
-Result<SyncReport> CommitSparkRun(const Pipeline& p, state::StateStore& store, const std::string& path) {
+Result<SyncReport> CommitSparkRun(const Pipeline& p, state::StateStore& store) {
   const auto start = std::chrono::steady_clock::now();
   ICEGRAPH_ASSIGN_OR_RAISE(auto lock, store.LockPipeline(p.name(), 0));
-  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadSparkLedger(path));
-  if (!ledger) return Status::NotFound("no Spark task ledger at " + path + ": plan a run first");
+  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadSparkLedger(store, p.name()));
+  if (!ledger) return Status::NotFound("pipeline " + p.name() + " has no Spark task ledger: plan a run first");
   size_t unfinished = 0;
   for (const auto& ph : (*ledger)["phases"]) {
     for (const auto& t : ph["tasks"]) unfinished += (*ledger)["finished"].contains(t["id"].get<std::string>()) ? 0 : 1;
@@ -161,8 +160,7 @@ Result<SyncReport> CommitSparkRun(const Pipeline& p, state::StateStore& store, c
   ICEGRAPH_RETURN_NOT_OK(store.EndRun(report.run_id, report.outcome, report.error, counts));
   if (st.ok()) {
     failpoint::Pass("spark.committed");
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
+    ICEGRAPH_RETURN_NOT_OK(store.DeleteSparkLedger(p.name()));
   }
   log::Event(st.ok() ? log::Level::kInfo : log::Level::kError, "spark_commit",
              {{"run_id", report.run_id}, {"outcome", report.outcome}, {"error", report.error}});

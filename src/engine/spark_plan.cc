@@ -1,12 +1,8 @@
-// The Spark driver's planning and its task ledger: a JSON file written atomically (temporary file, then rename), so
-// a driver killed at any point leaves either the ledger before or after a step, never half of one.
+// The Spark driver's planning and its task ledger: JSON kept in the state database beside the run it belongs to,
+// replaced whole in one statement, so a driver killed at any point leaves the ledger before or after a step.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "common/failpoint.h"
 #include "common/log.h"
@@ -19,31 +15,20 @@ namespace {
 
 using json = nlohmann::json;
 
-Result<std::optional<json>> ReadLedger(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::optional<json>();
-  std::stringstream text;
-  text << in.rdbuf();
-  json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+Result<std::optional<json>> ReadLedger(state::StateStore& store, const std::string& pipeline) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto text, store.GetSparkLedger(pipeline));
+  if (!text) return std::optional<json>();
+  json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::Invalid("Spark task ledger " + path + " is not valid JSON; remove it to plan a new run");
+    return Status::Invalid("the Spark task ledger of pipeline " + pipeline +
+                           " in the state database is not valid JSON; `icegraph spark abort --discard-ledger` "
+                           "removes it");
   }
   return std::optional<json>(std::move(j));
 }
 
-Status WriteLedger(const std::string& path, const json& ledger) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << ledger.dump();
-    out.flush();
-    if (!out) return Status::IOError("writing the Spark task ledger " + tmp);
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IOError("renaming " + tmp + " to " + path + ": " + ec.message());
-  return Status::OK();
+Status WriteLedger(state::StateStore& store, const std::string& pipeline, const json& ledger) {
+  return store.PutSparkLedger(pipeline, ledger.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // A ledger can be resumed when it plans the same mode and mappings of the same pipeline.
@@ -160,17 +145,9 @@ Status RefuseHeldTypes(const Pipeline& p, state::StateStore& store, const json& 
 
 }  // namespace
 
-std::string LedgerPath(const mapping::Config& config) {
-  const std::string& url = config.state.url;
-  const std::string file = "spark-ledger-" + config.tigergraph.graph + ".json";
-  if (url.rfind("sqlite://", 0) == 0) return (std::filesystem::path(url.substr(9)).parent_path() / file).string();
-  return (std::filesystem::path(config.config_dir) / ".icegraph" / file).string();
-}
-
 Result<SparkPlan> PlanSparkRun(const Pipeline& p, state::StateStore& store, const SparkPlanOptions& o) {
-  const std::string path = o.ledger.empty() ? LedgerPath(p.config()) : o.ledger;
   ICEGRAPH_ASSIGN_OR_RAISE(auto lock, store.LockPipeline(p.name(), 0));
-  ICEGRAPH_ASSIGN_OR_RAISE(auto existing, ReadLedger(path));
+  ICEGRAPH_ASSIGN_OR_RAISE(auto existing, ReadLedger(store, p.name()));
   const std::string kind = o.discard ? "spark-discard" : o.full ? "spark-full" : "spark";
   json ledger;
   bool resumed = false;
@@ -192,7 +169,7 @@ Result<SparkPlan> PlanSparkRun(const Pipeline& p, state::StateStore& store, cons
         ICEGRAPH_RETURN_NOT_OK(
             store.EndRun(old, "failed", "superseded by a Spark run of another mode or mapping", json::object()));
       }
-      log::Warn("spark_ledger_superseded", {{"ledger", path}, {"run_id", old}});
+      log::Warn("spark_ledger_superseded", {{"pipeline", p.name()}, {"run_id", old}});
     }
     ICEGRAPH_ASSIGN_OR_RAISE(const int64_t id, store.BeginRun(p.name(), kind));
     auto planned = PlanNew(p, store, o, id);
@@ -204,7 +181,7 @@ Result<SparkPlan> PlanSparkRun(const Pipeline& p, state::StateStore& store, cons
     }
     ledger = std::move(*planned);
   }
-  ICEGRAPH_RETURN_NOT_OK(WriteLedger(path, ledger));
+  ICEGRAPH_RETURN_NOT_OK(WriteLedger(store, p.name(), ledger));
   failpoint::Pass("spark.planned");
   SparkPlan plan;
   for (const auto& ph : ledger["phases"]) {
@@ -213,18 +190,16 @@ Result<SparkPlan> PlanSparkRun(const Pipeline& p, state::StateStore& store, cons
     }
   }
   plan.run = RunLine(ledger, resumed, plan.pending.size());
-  plan.run["ledger"] = path;
   plan.run["concurrency"] = p.config().tigergraph.concurrency;  // the default number of partitions
-  log::Info("spark_plan", {{"run_id", ledger["run_id"].get<int64_t>()},
-                           {"resumed", resumed},
-                           {"pending", plan.pending.size()},
-                           {"ledger", path}});
+  log::Info("spark_plan",
+            {{"run_id", ledger["run_id"].get<int64_t>()}, {"resumed", resumed}, {"pending", plan.pending.size()}});
   return plan;
 }
 
-Result<int64_t> RecordSparkResults(const std::string& path, const std::vector<nlohmann::json>& results) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadLedger(path));
-  if (!ledger) return Status::NotFound("no Spark task ledger at " + path + ": plan a run first");
+Result<int64_t> RecordSparkResults(state::StateStore& store, const std::string& pipeline,
+                                   const std::vector<nlohmann::json>& results) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadLedger(store, pipeline));
+  if (!ledger) return Status::NotFound("pipeline " + pipeline + " has no Spark task ledger: plan a run first");
   std::set<std::string> known;
   for (const auto& ph : (*ledger)["phases"]) {
     for (const auto& t : ph["tasks"]) known.insert(t["id"].get<std::string>());
@@ -233,18 +208,18 @@ Result<int64_t> RecordSparkResults(const std::string& path, const std::vector<nl
   for (const auto& r : results) {
     const std::string id = r.value("id", "");
     if (known.count(id) == 0)
-      return Status::Invalid(fmt::format("result of task '{}', which the ledger {} lacks", id, path));
+      return Status::Invalid(fmt::format("result of task '{}', which the ledger of pipeline {} lacks", id, pipeline));
     if (!r.value("ok", false) || (*ledger)["finished"].contains(id)) continue;
     (*ledger)["finished"][id] = r;
     ++added;
   }
-  ICEGRAPH_RETURN_NOT_OK(WriteLedger(path, *ledger));
+  if (added > 0) ICEGRAPH_RETURN_NOT_OK(WriteLedger(store, pipeline, *ledger));
   failpoint::Pass("spark.recorded");
   return added;
 }
 
-Status AbortSparkRun(state::StateStore& store, const std::string& path, const std::string& error) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadLedger(path));
+Status AbortSparkRun(state::StateStore& store, const std::string& pipeline, const std::string& error) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto ledger, ReadLedger(store, pipeline));
   if (!ledger) return Status::OK();
   const int64_t id = ledger->value("run_id", int64_t{0});
   ICEGRAPH_ASSIGN_OR_RAISE(auto run, store.GetRun(id));
@@ -252,6 +227,8 @@ Status AbortSparkRun(state::StateStore& store, const std::string& path, const st
   return Status::OK();
 }
 
-Result<std::optional<nlohmann::json>> ReadSparkLedger(const std::string& path) { return ReadLedger(path); }
+Result<std::optional<nlohmann::json>> ReadSparkLedger(state::StateStore& store, const std::string& pipeline) {
+  return ReadLedger(store, pipeline);
+}
 
 }  // namespace icegraph::engine

@@ -73,6 +73,14 @@ ALTER TABLE dead_letters ADD COLUMN resolved_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE dead_letters ADD COLUMN resolved_run_id BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX dead_letters_open ON dead_letters(source_table, row_hash, resolved_ms);
 )sql",
+    // 3: the Spark driver's task ledger lives with the runs it belongs to.
+    R"sql(
+CREATE TABLE spark_ledgers (
+  pipeline TEXT PRIMARY KEY,
+  ledger TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+)sql",
 };
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
 
@@ -389,6 +397,37 @@ class PostgresStateStore final : public StateStore {
       out.reserve(r.size());
       for (const auto& row : r) out.push_back(ReadCheckpoint(row));
       return out;
+    });
+  }
+
+  Result<std::optional<std::string>> GetSparkLedger(const std::string& pipeline) override {
+    return Locked("reading the Spark task ledger", [&]() -> Result<std::optional<std::string>> {
+      pqxx::read_transaction tx(*conn_);
+      const pqxx::result r =
+          tx.exec_params("SELECT ledger FROM spark_ledgers WHERE pipeline = $1", ValidUtf8(pipeline));
+      if (r.empty()) return std::optional<std::string>();
+      return std::optional<std::string>(r[0][0].as<std::string>());
+    });
+  }
+
+  Status PutSparkLedger(const std::string& pipeline, const std::string& ledger) override {
+    return Locked("writing the Spark task ledger", [&]() -> Status {
+      pqxx::work tx(*conn_);
+      tx.exec_params(
+          "INSERT INTO spark_ledgers (pipeline, ledger, updated_ms) VALUES ($1, $2, $3) ON CONFLICT (pipeline) DO "
+          "UPDATE SET ledger = excluded.ledger, updated_ms = excluded.updated_ms",
+          ValidUtf8(pipeline), ValidUtf8(ledger), NowMs());
+      tx.commit();
+      return Status::OK();
+    });
+  }
+
+  Status DeleteSparkLedger(const std::string& pipeline) override {
+    return Locked("removing the Spark task ledger", [&]() -> Status {
+      pqxx::work tx(*conn_);
+      tx.exec_params("DELETE FROM spark_ledgers WHERE pipeline = $1", ValidUtf8(pipeline));
+      tx.commit();
+      return Status::OK();
     });
   }
 

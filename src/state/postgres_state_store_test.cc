@@ -82,7 +82,7 @@ class PostgresStateStoreTest : public ::testing::Test {
 TEST_F(PostgresStateStoreTest, RunsAreRecordedAndListedNewestFirst) {
   auto store = OpenOrDie(Url());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   auto r1 = store->BeginRun("default", "full");
   auto r2 = store->BeginRun("default", "incremental");
   ASSERT_TRUE(r1.ok() && r2.ok()) << r1.status().ToString();
@@ -273,6 +273,26 @@ TEST_F(PostgresStateStoreTest, CheckpointsUpsertAndSurviveReopen) {
   EXPECT_EQ((*store->GetCheckpoint("q", "shop.users"))->snapshot_id, int64_t{1} << 62);
 }
 
+TEST_F(PostgresStateStoreTest, SparkLedgersAreReplacedWholeAndSurviveReopen) {
+  {
+    auto store = OpenOrDie(Url());
+    ASSERT_NE(store, nullptr);
+    EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
+    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{}})").ok());
+    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})").ok());
+    ASSERT_TRUE(store->PutSparkLedger("q", R"({"run_id":2})").ok());
+  }
+  auto store = OpenOrDie(Url());
+  ASSERT_NE(store, nullptr);
+  auto p = store->GetSparkLedger("p");
+  ASSERT_TRUE(p.ok() && p->has_value()) << p.status().ToString();
+  EXPECT_EQ(**p, R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})");
+  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());
+  EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
+  EXPECT_EQ(**store->GetSparkLedger("q"), R"({"run_id":2})");  // per pipeline
+  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());             // removing none is not an error
+}
+
 TEST_F(PostgresStateStoreTest, MigrationsAreIdempotentOnReopen) {
   auto first = OpenOrDie(Url());
   ASSERT_NE(first, nullptr);
@@ -283,9 +303,9 @@ TEST_F(PostgresStateStoreTest, MigrationsAreIdempotentOnReopen) {
   alias.replace(0, std::string("postgresql").size(), "postgres");
   auto again = OpenOrDie(alias);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->schema_version(), 2);
+  EXPECT_EQ(again->schema_version(), 3);
   EXPECT_EQ(again->ListRuns(10)->size(), 1U);
-  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:2");
+  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:3");
 }
 
 TEST_F(PostgresStateStoreTest, ANewerSchemaIsRefused) {
@@ -314,7 +334,7 @@ TEST_F(PostgresStateStoreTest, ConcurrentOpensMigrateOnce) {
   go = true;
   for (auto& t : threads) t.join();
   for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:2");
+  EXPECT_EQ(Query("SELECT count(*) || ':' || max(version) FROM schema_version"), "1:3");
 }
 
 TEST_F(PostgresStateStoreTest, APipelineLockIsExclusiveAndReleasedOnDestruction) {

@@ -63,6 +63,14 @@ ALTER TABLE dead_letters ADD COLUMN resolved_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE dead_letters ADD COLUMN resolved_run_id INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX dead_letters_open ON dead_letters(source_table, row_hash, resolved_ms);
 )sql",
+    // 3: the Spark driver's task ledger lives with the runs it belongs to.
+    R"sql(
+CREATE TABLE spark_ledgers (
+  pipeline TEXT PRIMARY KEY,
+  ledger TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 // An flock on a file beside the database; the kernel drops it when the holder exits, even by SIGKILL.
@@ -395,6 +403,34 @@ class SqliteStateStore final : public StateStore {
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadCheckpoint(s.get()));
     if (rc != SQLITE_DONE) return Error("listing checkpoints");
     return out;
+  }
+
+  Result<std::optional<std::string>> GetSparkLedger(const std::string& pipeline) override {
+    const std::lock_guard lock(mu_);
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("SELECT ledger FROM spark_ledgers WHERE pipeline = ?"));
+    BindText(s.get(), 1, pipeline);
+    const int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_ROW) return std::optional<std::string>(Text(s.get(), 0));
+    if (rc != SQLITE_DONE) return Error("reading the Spark task ledger");
+    return std::optional<std::string>();
+  }
+
+  Status PutSparkLedger(const std::string& pipeline, const std::string& ledger) override {
+    const std::lock_guard lock(mu_);
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("INSERT INTO spark_ledgers (pipeline, ledger, updated_ms) VALUES (?,?,?) "
+                                             "ON CONFLICT (pipeline) DO UPDATE SET ledger = excluded.ledger, "
+                                             "updated_ms = excluded.updated_ms"));
+    BindText(s.get(), 1, pipeline);
+    BindText(s.get(), 2, ledger);
+    sqlite3_bind_int64(s.get(), 3, NowMs());
+    return Done(s.get());
+  }
+
+  Status DeleteSparkLedger(const std::string& pipeline) override {
+    const std::lock_guard lock(mu_);
+    ICEGRAPH_ASSIGN_OR_RAISE(auto s, Prepare("DELETE FROM spark_ledgers WHERE pipeline = ?"));
+    BindText(s.get(), 1, pipeline);
+    return Done(s.get());
   }
 
  private:

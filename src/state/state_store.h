@@ -118,6 +118,13 @@ class StateStore {
   virtual Status SetCheckpoint(const Checkpoint& checkpoint) = 0;
   virtual Result<std::vector<Checkpoint>> ListCheckpoints(const std::string& pipeline) = 0;
 
+  /// The Spark engine's task ledger of the pipeline's open distributed run (engine/spark.h) as JSON text, nullopt
+  /// when there is none. Only the driver writes it; each write replaces it in one statement, so a driver killed at
+  /// any point leaves the ledger before or after a step, never half of one.
+  virtual Result<std::optional<std::string>> GetSparkLedger(const std::string& pipeline) = 0;
+  virtual Status PutSparkLedger(const std::string& pipeline, const std::string& ledger) = 0;
+  virtual Status DeleteSparkLedger(const std::string& pipeline) = 0;
+
   /// Takes the pipeline's exclusive lock, waiting up to `wait_ms` (0: try once). Unavailable, naming the holder
   /// (host, pid, since) when another process holds it. SQLite: a lock file beside the database (flock); PostgreSQL:
   /// a session advisory lock. A crashed holder releases it (the OS drops flocks, PostgreSQL ends the session).

@@ -25,7 +25,7 @@ class StateStoreTest : public ::testing::Test {
 TEST_F(StateStoreTest, RunsAreRecordedAndListedNewestFirst) {
   auto store = StateStore::Open(Url());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 2);
+  EXPECT_EQ((*store)->schema_version(), 3);
   auto r1 = (*store)->BeginRun("default", "full");
   auto r2 = (*store)->BeginRun("default", "incremental");
   ASSERT_TRUE(r1.ok() && r2.ok());
@@ -126,6 +126,28 @@ TEST_F(StateStoreTest, CheckpointsUpsertAndSurviveReopen) {
   EXPECT_EQ((*cp)->schema_id, 1);
   EXPECT_FALSE((*store)->GetCheckpoint("p", "other")->has_value());
   EXPECT_EQ((*store)->ListCheckpoints("p")->size(), 1U);
+}
+
+TEST_F(StateStoreTest, SparkLedgersAreReplacedWholeAndSurviveReopen) {
+  {
+    auto s = StateStore::Open(Url());
+    ASSERT_TRUE(s.ok());
+    auto& store = *s;
+    EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
+    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{}})").ok());
+    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})").ok());
+    ASSERT_TRUE(store->PutSparkLedger("q", R"({"run_id":2})").ok());
+  }
+  auto s = StateStore::Open(Url());
+  ASSERT_TRUE(s.ok());
+  auto& store = *s;
+  auto p = store->GetSparkLedger("p");
+  ASSERT_TRUE(p.ok() && p->has_value()) << p.status().ToString();
+  EXPECT_EQ(**p, R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})");
+  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());
+  EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
+  EXPECT_EQ(**store->GetSparkLedger("q"), R"({"run_id":2})");  // per pipeline
+  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());             // removing none is not an error
 }
 
 TEST_F(StateStoreTest, APipelineLockIsExclusiveAndReleasedOnDestruction) {

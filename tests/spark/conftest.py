@@ -170,6 +170,11 @@ def runs(config):
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
 
 
+def ledger(config):
+    """The pipeline's open Spark task ledger, kept in the state database (None: no run open)."""
+    return json.loads(icegraph("spark", "ledger", "--config", str(config)).stdout)
+
+
 def spark_session(master, app="icegraph-spark-tests", **conf):
     """A SparkSession on loopback whose Python workers import this tree's icegraph package and binary."""
     from pyspark.sql import SparkSession

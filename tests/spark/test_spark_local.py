@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..iceberg.fixtures import stop_spark
-from .conftest import PYTHON_DIR, checkpoints, dead_letters, graph, icegraph, runs, spark_session
+from .conftest import PYTHON_DIR, checkpoints, dead_letters, graph, icegraph, ledger, runs, spark_session
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +95,9 @@ def test_driver_killed_between_phases_then_rerun(spark, world):
     assert dead_letters(world.spark_config) == []
     [crashed] = runs(world.spark_config)
     assert (crashed["kind"], crashed["outcome"]) == ("spark-full", "running")
-    ledger = json.loads((world.spark_config.parent / "spark-ledger-social.json").read_text())
-    assert sorted(ledger["finished"]) == ["vertices/0/0", "vertices/0/1", "vertices/0/2", "vertices/2/0",
+    open_run = ledger(world.spark_config)
+    assert open_run["run_id"] == crashed["run_id"]
+    assert sorted(open_run["finished"]) == ["vertices/0/0", "vertices/0/1", "vertices/0/2", "vertices/2/0",
                                           "vertices/2/1"]
 
     report = spark_sync(spark, world, full=True)
@@ -105,7 +106,8 @@ def test_driver_killed_between_phases_then_rerun(spark, world):
     assert report["run_id"] == crashed["run_id"]
     assert_same(world)
     assert [(r["run_id"], r["outcome"]) for r in runs(world.spark_config)] == [(crashed["run_id"], "succeeded")]
-    assert not (world.spark_config.parent / "spark-ledger-social.json").exists()
+    assert ledger(world.spark_config) is None
+    assert not list(world.spark_config.parent.rglob("spark-ledger*"))  # nothing beside the state database
     # A second sync finds nothing to do: the checkpoints moved once, to the pinned snapshots.
     again = spark_sync(spark, world)
     assert {t["mode"] for t in again["tables"]} == {"unchanged"}
