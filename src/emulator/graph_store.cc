@@ -333,6 +333,14 @@ void GraphStore::ForEachEdgeAttrs(const std::string& type, const std::function<v
   }
 }
 
+void GraphStore::ForEachEdgeAttrs(const std::string& type, const std::function<void(const Attrs&)>& fn) const {
+  const int64_t et = EdgeTypeIndex(type);
+  if (et < 0) return;
+  for (const EdgeTable::Record& r : etables_[static_cast<size_t>(et)]->records) {
+    if (r.alive) fn(r.attrs);
+  }
+}
+
 void GraphStore::DropVertexType(const std::string& type) {
   const int64_t t = VertexTypeIndex(type);
   if (t < 0) return;

@@ -145,6 +145,8 @@ class GraphStore {
   /// Applies `fn` to every stored attribute list of a vertex or edge type (schema changes).
   void ForEachVertexAttrs(const std::string& type, const std::function<void(Attrs&)>& fn);
   void ForEachEdgeAttrs(const std::string& type, const std::function<void(Attrs&)>& fn);
+  /// Calls fn(attrs) for every edge of a type (statistics).
+  void ForEachEdgeAttrs(const std::string& type, const std::function<void(const Attrs&)>& fn) const;
   /// Drops all data of a type (DROP VERTEX/EDGE); dropping a vertex type removes its edges.
   void DropVertexType(const std::string& type);
   void DropEdgeType(const std::string& type);

@@ -1,5 +1,8 @@
 // GSQL-server routes: statements, schema, tokens, secrets (4.x /gsql/v1 and the 3.x /gsqlserver forms).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
 
 #include "common/log.h"
 #include "emulator/emulator.h"
@@ -263,13 +266,68 @@ void Emulator::RegisterGsql(httplib::Server& server) {
               {"alias", alias},
               {"secret", secret}});
   });
+  // DELETE /gsql/v1/secrets/{alias} and DELETE /gsql/v1/secrets with {"secrets": [alias or secret, ...]}
+  // (gsql-endpoints.adoc "Drop secrets"; pyTigerGraph dropSecret() on 4.x): drops those that exist and names the
+  // ones that do not.
+  const auto drop_secrets = [this](httplib::Response& res, const std::vector<std::string>& names) {
+    std::vector<std::string> dropped;
+    std::vector<std::string> missing;
+    for (const std::string& n : names) {
+      if (auth_.DropSecret(n)) {
+        (void)Record({"drop_secret", "", "", n, "", ""});
+        dropped.push_back(n);
+      } else {
+        missing.push_back(n);
+      }
+    }
+    if (!missing.empty()) {
+      SendJson(
+          res, 404,
+          {{"error", true},
+           {"message", fmt::format("Failed to drop secrets: [{}]: they do not exist.", fmt::join(missing, ", "))}});
+      return;
+    }
+    SendJson(
+        res, 200,
+        {{"error", false}, {"message", fmt::format("Successfully dropped secrets: [{}].", fmt::join(dropped, ", "))}});
+  };
+  server.Delete(R"(/gsql/v1/secrets/([^/]+))",
+                [this, drop_secrets](const httplib::Request& req, httplib::Response& res) {
+                  if (!Authorize(req, res, true)) return;
+                  drop_secrets(res, {req.matches[1]});
+                });
+  server.Delete("/gsql/v1/secrets", [this, drop_secrets](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const json doc = json::parse(req.body, nullptr, false);
+    std::vector<std::string> names;
+    if (doc.is_object() && doc.contains("secrets") && doc["secrets"].is_array()) {
+      for (const json& n : doc["secrets"]) {
+        if (n.is_string()) names.push_back(n.get<std::string>());
+      }
+    }
+    if (names.empty()) {
+      SendJson(res, 400, {{"error", true}, {"message", "Expected a body {\"secrets\": [alias, ...]}."}});
+      return;
+    }
+    drop_secrets(res, names);
+  });
   server.Get("/gsql/v1/secrets", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     json list = json::array();
-    for (const auto& [alias, secret] : auth_.Secrets()) {
-      list.push_back({{"alias", alias}, {"value", secret.substr(0, 3) + "****" + secret.substr(secret.size() - 3)}});
-    }
+    // 4.x answers the values in plain text (pyTigerGraph getSecrets(); only 3.x's SHOW SECRET masks them).
+    for (const auto& [alias, secret] : auth_.Secrets()) list.push_back({{"alias", alias}, {"value", secret}});
     SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", list}});
+  });
+  server.Get(R"(/gsql/v1/secrets/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::string alias = req.matches[1];
+    const auto secrets = auth_.Secrets();
+    const auto it = secrets.find(alias);
+    if (it == secrets.end()) {
+      SendJson(res, 404, {{"error", true}, {"message", "The secret alias " + alias + " does not exist."}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", {{"alias", alias}, {"value", it->second}}}});
   });
 
   server.Get("/gsql/v1/loading-jobs", [this](const httplib::Request& req, httplib::Response& res) {
@@ -282,7 +340,122 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     }
     json names = json::array();
     for (const auto& [n, j] : g->loading_jobs) names.push_back(n);
-    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", names}});
+    // gsql-endpoints.adoc "Get loading job names"; pyTigerGraph getLoadingJobs() reads jobNames.
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"jobNames", names}});
+  });
+
+  // POST /gsql/v1/loading-jobs?graph=g, body the CREATE LOADING JOB text (gsql-endpoints.adoc "Create a loading
+  // job"; pyTigerGraph createLoadingJob()): run as the GSQL statement, so it is checked and journaled like one.
+  PostRaw(server, "/gsql/v1/loading-jobs",
+          [this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+            if (!Authorize(req, res, true)) return;
+            const std::string graph = req.get_param_value("graph");
+            std::set<std::string> before;
+            {
+              const std::shared_lock<std::shared_mutex> lock(db_.mu);
+              const Graph* g = db_.catalog.FindGraph(graph);
+              if (g == nullptr) {
+                SendJson(res, 400, {{"error", true}, {"message", "Graph " + graph + " does not exist."}});
+                return;
+              }
+              for (const auto& [n, j] : g->loading_jobs) before.insert(n);
+            }
+            const GsqlReply r = RunGsqlText(graph, body);
+            std::vector<std::string> created;
+            {
+              const std::shared_lock<std::shared_mutex> lock(db_.mu);
+              if (const Graph* g = db_.catalog.FindGraph(graph)) {
+                for (const auto& [n, j] : g->loading_jobs) {
+                  if (before.count(n) == 0) created.push_back(n);
+                }
+              }
+            }
+            if (r.failed || created.empty()) {
+              SendJson(res, 400, {{"error", true}, {"message", r.failed ? r.output : "no loading job was created"}});
+              return;
+            }
+            SendJson(res, 200,
+                     {{"error", false},
+                      {"message", "Successfully created loading job: " + fmt::format("{}", fmt::join(created, ", "))}});
+          });
+
+  const auto job_of = [this](const httplib::Request& req, httplib::Response& res, const Graph** graph) {
+    const std::string name = req.matches[1];
+    *graph = db_.catalog.FindGraph(req.get_param_value("graph"));
+    if (*graph == nullptr) {
+      SendJson(res, 400, {{"error", true}, {"message", "Graph " + req.get_param_value("graph") + " does not exist."}});
+      return static_cast<const LoadingJob*>(nullptr);
+    }
+    const auto it = (*graph)->loading_jobs.find(name);
+    if (it == (*graph)->loading_jobs.end()) {
+      SendJson(res, 404, {{"error", true}, {"message", "The job " + name + " does not exist!"}});
+      return static_cast<const LoadingJob*>(nullptr);
+    }
+    return &it->second;
+  };
+  // GET /gsql/v1/loading-jobs/{job}?graph=g[&verbose=true] (gsql-endpoints.adoc "Get loading job info";
+  // pyTigerGraph getLoadingJobInfo()): the job's files and statements with their USING clauses.
+  server.Get(R"(/gsql/v1/loading-jobs/([^/]+))", [this, job_of](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    const Graph* g = nullptr;
+    const LoadingJob* job = job_of(req, res, &g);
+    if (job == nullptr) return;
+    json files = json::object();
+    for (const std::string& v : job->filename_vars) {
+      const auto d = job->filename_defaults.find(v);
+      files[v] = d == job->filename_defaults.end() ? "" : d->second;
+    }
+    json statements = json::array();
+    for (const LoadStatement& st : job->statements) {
+      using T = LoadStatement::Target;
+      const bool vertex = st.target == T::kVertex || st.target == T::kDeleteVertex;
+      const bool del = st.target == T::kDeleteVertex || st.target == T::kDeleteEdge;
+      json using_clauses = {{"SEPARATOR", std::string(1, st.options.separator)},
+                            {"HEADER", st.options.header ? "true" : "false"},
+                            {"EOL", st.options.eol}};
+      if (st.options.quote != '\0') using_clauses["QUOTE"] = st.options.quote == '"' ? "double" : "single";
+      statements.push_back({{"Type", std::string(del ? "Delete" : "Load") + (vertex ? "Vertex" : "Edge")},
+                            {"TargetName", st.type_name},
+                            {"DataSource", {{"Type", "FileVar"}, {"Value", st.filename_var}}},
+                            {"UsingClauses", using_clauses}});
+    }
+    json info = {{"Name", job->name}, {"GraphName", g->name}, {"FileNames", files}, {"LoadingStatements", statements}};
+    if (req.get_param_value("verbose") == "true") info["Gsql"] = job->source_text;
+    SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", info}});
+  });
+  // DELETE /gsql/v1/loading-jobs/{job}?graph=g (gsql-endpoints.adoc "Drop a loading job"; pyTigerGraph
+  // dropLoadingJob()): the GSQL statement DROP JOB, journaled like one.
+  server.Delete(
+      R"(/gsql/v1/loading-jobs/([^/]+))", [this, job_of](const httplib::Request& req, httplib::Response& res) {
+        if (!Authorize(req, res, true)) return;
+        const std::string graph = req.get_param_value("graph");
+        {
+          const std::shared_lock<std::shared_mutex> lock(db_.mu);
+          const Graph* g = nullptr;
+          if (job_of(req, res, &g) == nullptr) return;
+        }
+        const std::string name = req.matches[1];
+        const GsqlReply r = RunGsqlText(graph, "DROP JOB " + name);
+        if (r.failed) {
+          SendJson(res, 400, {{"error", true}, {"message", r.output}});
+          return;
+        }
+        SendJson(
+            res, 200,
+            {{"error", false}, {"message", "Successfully dropped jobs on the graph '" + graph + "': [" + name + "]."}});
+      });
+
+  // GET /gsql/v1/schema/graphs: a summary of every graph, reverse edge types included (gsql-endpoints.adoc "List
+  // graphs"; pyTigerGraph listGraphs() reads `graphs`).
+  server.Get("/gsql/v1/schema/graphs", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    json graphs = json::array();
+    for (const auto& [name, g] : db_.catalog.graphs) {
+      graphs.push_back({{"graphName", name}, {"vertices", g.vertex_types}, {"edges", g.edge_types}});
+    }
+    SendJson(res, 200, {{"graphs", graphs}, {"error", false}, {"message", ""}});
   });
 }
 

@@ -82,6 +82,10 @@ Status Emulator::Replay(const JournalRecord& rec) {
     auth_.RestoreSecret(rec.method, rec.path, rec.query);
     return Status::OK();
   }
+  if (rec.kind == "drop_secret") {
+    (void)auth_.DropSecret(rec.path);  // absent already: the journal holds the drop that succeeded
+    return Status::OK();
+  }
   const json path = json::parse(rec.path, nullptr, false);
   if (!path.is_array()) return Status::Internal("corrupt journal path");
   const std::unique_lock<std::shared_mutex> lock(db_.mu);

@@ -215,3 +215,74 @@ def test_token_expiry_and_refresh_with_secret(emulator_factory):
     assert (fresh[0] if isinstance(fresh, tuple) else fresh) != value
     assert conn.upsertVertex("User", "u2", {"name": "Bob"}) == 1
     assert conn.getVertexCount("User") == 2
+
+
+def test_vertex_and_edge_attribute_statistics(shop):
+    """POST /restpp/builtins/{g} stat_vertex_attr / stat_edge_attr (built-in-endpoints.adoc; shape as pyTigerGraph's
+    getVertexStats/getEdgeStats read it: results[].v_type|e_type and attributes, MAX/MIN/AVG of numeric attributes;
+    a type without one answers error "stat_..._attr is skipped", which the client maps to {})."""
+    shop.upsertVertex("User", "u1", {"name": "Ann", "age": 30, "score": 1.5})
+    shop.upsertVertex("User", "u2", {"name": "Bob", "age": 41, "score": 2.5})
+    shop.upsertEdge("User", "u1", "PURCHASED", "Product", "p1", {"amount": 2.0})
+    shop.upsertEdge("User", "u2", "PURCHASED", "Product", "p1", {"amount": 5.0})
+    shop.upsertEdge("User", "u1", "FOLLOWS", "User", "u2", {})
+    assert shop.getVertexStats("User") == {"User": {"age": {"MAX": 41, "MIN": 30, "AVG": 35.5},
+                                                    "score": {"MAX": 2.5, "MIN": 1.5, "AVG": 2.0}}}
+    assert shop.getVertexStats("*") == {"User": {"age": {"MAX": 41, "MIN": 30, "AVG": 35.5},
+                                                 "score": {"MAX": 2.5, "MIN": 1.5, "AVG": 2.0}},
+                                        "Product": {"price": {"MAX": 1.5, "MIN": 1.5, "AVG": 1.5}}}
+    assert shop.getEdgeStats("PURCHASED") == {"PURCHASED": {"amount": {"MAX": 5.0, "MIN": 2.0, "AVG": 3.5}}}
+    assert shop.getEdgeStats("FOLLOWS") == {"FOLLOWS": {}}  # no numeric attribute: skipped
+    assert shop.getEdgeStats("FOLLOWS", skipNA=True) == {}
+    with pytest.raises(TigerGraphException, match="Nope"):
+        shop.getVertexStats("Nope")
+
+
+def test_loading_jobs_over_the_gsql_endpoints(shop):
+    """gsql-endpoints.adoc (4.1+): GET/POST /gsql/v1/loading-jobs?graph=g (jobNames; create from GSQL text),
+    GET and DELETE /gsql/v1/loading-jobs/{job}; pyTigerGraph getLoadingJobs, createLoadingJob, getLoadingJobInfo,
+    dropLoadingJob."""
+    assert sorted(shop.getLoadingJobs()) == ["delete_users", "load_purchases", "load_purchases_df", "load_users"]
+    created = shop.createLoadingJob("CREATE LOADING JOB load_products FOR GRAPH shop {\n  DEFINE FILENAME f;\n"
+                                    "  LOAD f TO VERTEX Product VALUES ($0, $1, $2) USING SEPARATOR=\"|\";\n}")
+    assert created == {"error": False, "message": "Successfully created loading job: load_products"}
+    assert "load_products" in shop.getLoadingJobs()
+    info = shop.getLoadingJobInfo("load_products")
+    assert info["Name"] == "load_products" and info["GraphName"] == "shop"
+    assert info["FileNames"] == {"f": ""}
+    [st] = info["LoadingStatements"]
+    assert (st["Type"], st["TargetName"], st["DataSource"]) == ("LoadVertex", "Product",
+                                                                {"Type": "FileVar", "Value": "f"})
+    assert st["UsingClauses"] == {"SEPARATOR": "|", "HEADER": "false", "EOL": "\n"}
+    assert shop.runLoadingJobWithData("p7|Pen|2.5\n", "f", "load_products")[0]["statistics"]["validLine"] == 1
+    assert shop.dropLoadingJob("load_products") == {
+        "error": False, "message": "Successfully dropped jobs on the graph 'shop': [load_products]."}
+    assert "load_products" not in shop.getLoadingJobs()
+    with pytest.raises(Exception, match="404"):
+        shop.getLoadingJobInfo("load_products")
+    with pytest.raises(TigerGraphException, match="filename variable nowhere is not defined"):
+        shop.createLoadingJob("CREATE LOADING JOB broken FOR GRAPH shop { LOAD nowhere TO VERTEX Nope VALUES ($0); }")
+
+
+def test_list_graphs_includes_reverse_edges(shop):
+    """GET /gsql/v1/schema/graphs (gsql-endpoints.adoc; pyTigerGraph listGraphs() reads `graphs`): the summary lists
+    reverse edge types too."""
+    assert shop.listGraphs() == [{"graphName": "shop", "vertices": ["User", "Product"],
+                                  "edges": ["PURCHASED", "FOLLOWS", "FOLLOWED_BY"]}]
+
+
+def test_secrets_are_listed_in_plain_text_and_dropped(shop):
+    """TigerGraph 4.x GET /gsql/v1/secrets[/{alias}] answers values in plain text (pyTigerGraph getSecrets docs);
+    DELETE /gsql/v1/secrets/{alias} and DELETE /gsql/v1/secrets {"secrets": [...]} drop them (dropSecret)."""
+    a = shop.createSecret("a1")
+    b = shop.createSecret("b1")
+    assert shop.getSecrets() == {"a1": a, "b1": b}
+    assert shop.getSecrets(alias="b1") == {"b1": b}
+    assert shop.dropSecret("a1") == {"error": False, "message": "Successfully dropped secrets: [a1]."}
+    assert shop.dropSecret(["b1"]) == {"error": False, "message": "Successfully dropped secrets: [b1]."}
+    assert shop.getSecrets() == {}
+    with pytest.raises(Exception, match="404"):
+        shop.dropSecret("a1", ignoreErrors=False)
+    # A dropped secret no longer gets a token.
+    with pytest.raises(TigerGraphException):
+        shop.getToken(a)
