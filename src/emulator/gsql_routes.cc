@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <chrono>
 #include <set>
 
 #include "common/log.h"
@@ -65,6 +66,18 @@ json EdgeJson(const EdgeType& e) {
   if (!e.discriminator.empty()) j["CompositeDiscriminator"] = e.discriminator.size() > 1;
   if (!e.reverse_edge.empty()) j["Config"]["REVERSE_EDGE"] = e.reverse_edge;
   return j;
+}
+
+// "a,b,c" (a query parameter listing names) → its non-empty names.
+std::vector<std::string> SplitNames(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    if (comma > start) out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -445,6 +458,149 @@ void Emulator::RegisterGsql(httplib::Server& server) {
             res, 200,
             {{"error", false}, {"message", "Successfully dropped jobs on the graph '" + graph + "': [" + name + "]."}});
       });
+
+  // Answers a GSQL text run for an endpoint: the console output as the message, 400 when it failed.
+  const auto gsql_reply = [this](httplib::Response& res, const GsqlReply& r) {
+    SendJson(res, r.failed ? 400 : 200, {{"error", r.failed}, {"message", r.output}});
+  };
+  const auto gsql_texts = [](const std::string& body) {
+    std::vector<std::string> out;
+    const json doc = json::parse(body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("gsql")) return out;
+    if (doc["gsql"].is_string()) out.push_back(doc["gsql"].get<std::string>());
+    if (doc["gsql"].is_array()) {
+      for (const json& t : doc["gsql"]) {
+        if (t.is_string()) out.push_back(t.get<std::string>());
+      }
+    }
+    return out;
+  };
+  // Schema change jobs over REST (gsql-endpoints.adoc "schema change jobs", 4.1+; pyTigerGraph createSchemaChangeJob,
+  // runSchemaChangeJob, dropSchemaChangeJobs): the GSQL form (?gsql=true, body {"gsql": "CREATE ... JOB ..."}) runs
+  // as the statement; the JSON form of the job body is not implemented and says so.
+  PostRaw(server, R"(/gsql/v1/schema/jobs/([^/]+))",
+          [this, gsql_reply, gsql_texts](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+            if (!Authorize(req, res, true)) return;
+            const std::vector<std::string> texts = gsql_texts(body);
+            if (req.get_param_value("gsql") != "true" || texts.size() != 1) {
+              SendJson(res, 400,
+                       {{"error", true},
+                        {"message",
+                         "the emulator creates schema change jobs from GSQL only: ?gsql=true with a body "
+                         "{\"gsql\": \"CREATE [GLOBAL] SCHEMA_CHANGE JOB ...\"}"}});
+              return;
+            }
+            gsql_reply(res, RunGsqlText(req.get_param_value("graph"), texts[0]));
+          });
+  server.Put(
+      R"(/gsql/v1/schema/jobs/([^/]+))", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
+        if (!Authorize(req, res, true)) return;
+        const std::string name = req.matches[1];
+        bool global = false;
+        {
+          const std::shared_lock<std::shared_mutex> lock(db_.mu);
+          const auto it = db_.schema_change_jobs.find(name);
+          if (it == db_.schema_change_jobs.end()) {
+            SendJson(res, 404, {{"error", true}, {"message", "The job " + name + " does not exist!"}});
+            return;
+          }
+          global = it->second.global;
+        }
+        gsql_reply(
+            res, RunGsqlText(req.get_param_value("graph"),
+                             std::string(global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name));
+      });
+  server.Delete("/gsql/v1/schema/jobs", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    std::string text;
+    for (const auto& name : SplitNames(req.get_param_value("jobName"))) text += "DROP JOB " + name + "\n";
+    if (text.empty()) {
+      SendJson(res, 400, {{"error", true}, {"message", "jobName is required"}});
+      return;
+    }
+    gsql_reply(res, RunGsqlText(req.get_param_value("graph"), text));
+  });
+  // Global vertex types over REST (gsql-endpoints.adoc "vertices"; pyTigerGraph createGlobalVertices, dropVertices):
+  // ?gsql=true with {"gsql": ["CREATE VERTEX ...", ...]} creates them; DELETE ?vertex=a,b drops them. Adding them to
+  // a graph ({"addVertices": [...]}) is not implemented and says so.
+  PostRaw(server, "/gsql/v1/schema/vertices",
+          [this, gsql_reply, gsql_texts](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+            if (!Authorize(req, res, true)) return;
+            const std::vector<std::string> texts = gsql_texts(body);
+            if (req.get_param_value("gsql") != "true" || texts.empty()) {
+              SendJson(res, 400,
+                       {{"error", true},
+                        {"message", body.find("addVertices") != std::string::npos
+                                        ? "the emulator does not implement adding global vertex types to a graph "
+                                          "over REST ({\"addVertices\": [...]}); run a global schema change job"
+                                        : "the emulator creates global vertex types from GSQL only: ?gsql=true with a "
+                                          "body {\"gsql\": [\"CREATE VERTEX ...\"]}"}});
+              return;
+            }
+            std::string text;
+            for (const std::string& t : texts) text += t + "\n";
+            gsql_reply(res, RunGsqlText("", text));
+          });
+  server.Delete("/gsql/v1/schema/vertices", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    const auto names = SplitNames(req.get_param_value("vertex"));
+    if (names.empty()) {
+      SendJson(res, 400, {{"error", true}, {"message", "vertex is required"}});
+      return;
+    }
+    std::string text = "DROP VERTEX ";
+    for (size_t i = 0; i < names.size(); ++i) text += (i == 0 ? "" : ", ") + names[i];
+    gsql_reply(res, RunGsqlText("", text));
+  });
+  // GET /gsql/v1/clear-store: removes the data of every graph, keeps the schema (server-docs built-in endpoints;
+  // pyTigerGraph clearGraphStore); GET /gsql/v1/drop-all: DROP ALL (pyTigerGraph dropAll).
+  server.Get("/gsql/v1/clear-store", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    {
+      const std::unique_lock<std::shared_mutex> lock(db_.mu);
+      db_.store.Clear();
+    }
+    if (const Status st = Record({"clear_store", "", "", "", "", ""}); !st.ok()) {
+      SendJson(res, 500, {{"error", true}, {"message", st.ToString()}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", "Successfully cleared graph store."}});
+  });
+  server.Get("/gsql/v1/drop-all", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, true)) return;
+    gsql_reply(res, RunGsqlText("", "DROP ALL"));
+  });
+  // POST /informant/current-service-status (server-docs "Show component status"; pyTigerGraph getServiceStatus):
+  // every asked-for service of the one emulated node is online.
+  PostRaw(server, "/informant/current-service-status",
+          [this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+            if (!Authorize(req, res, true)) return;
+            const json doc = json::parse(body, nullptr, false);
+            json events = json::array();
+            if (doc.is_object() && doc.contains("ServiceDescriptors") && doc["ServiceDescriptors"].is_array()) {
+              for (const json& d : doc["ServiceDescriptors"]) {
+                if (!d.is_object() || !d.contains("ServiceName") || !d["ServiceName"].is_string()) continue;
+                const auto number = [&d](const char* key, int fallback) {
+                  return d.contains(key) && d[key].is_number_integer() ? d[key] : json(fallback);
+                };
+                events.push_back({{"ServiceDescriptor",
+                                   {{"ServiceName", d["ServiceName"]},
+                                    {"Partition", number("Partition", 0)},
+                                    {"Replica", number("Replica", 1)}}},
+                                  {"EventTimestamp", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch())
+                                                         .count()},
+                                  {"ServiceStatus", "Online"},
+                                  {"ProcessState", "Running"}});
+              }
+            }
+            if (events.empty()) {
+              SendJson(res, 400,
+                       {{"error", true}, {"message", "Expected {\"ServiceDescriptors\": [{\"ServiceName\": ...}]}"}});
+              return;
+            }
+            SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", {{"ServiceStatusEvents", events}}}});
+          });
 
   // GET /gsql/v1/schema/graphs: a summary of every graph, reverse edge types included (gsql-endpoints.adoc "List
   // graphs"; pyTigerGraph listGraphs() reads `graphs`).

@@ -82,6 +82,11 @@ Status Emulator::Replay(const JournalRecord& rec) {
     auth_.RestoreSecret(rec.method, rec.path, rec.query);
     return Status::OK();
   }
+  if (rec.kind == "clear_store") {
+    const std::unique_lock<std::shared_mutex> lock(db_.mu);
+    db_.store.Clear();
+    return Status::OK();
+  }
   if (rec.kind == "drop_secret") {
     (void)auth_.DropSecret(rec.path);  // absent already: the journal holds the drop that succeeded
     return Status::OK();
@@ -140,6 +145,21 @@ void Emulator::RegisterRestpp(httplib::Server& server) {
   };
   server.Get("/restpp/echo/?", echo);
   server.Post("/restpp/echo/?", echo);
+  // GET /restpp/rebuildnow/{g} (server-docs built-in-endpoints "Rebuild graph engine"; pyTigerGraph rebuildGraph):
+  // the emulator keeps no segments to rebuild, so it answers as a finished rebuild at once.
+  server.Get(R"(/restpp/rebuildnow/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorize(req, res, false)) return;
+    {
+      const std::shared_lock<std::shared_mutex> lock(db_.mu);
+      if (db_.catalog.FindGraph(req.matches[1].str()) == nullptr) {
+        SendError(res, 404, "Graph " + req.matches[1].str() + " does not exist.", code::kGeneric);
+        return;
+      }
+    }
+    SendJson(
+        res, 200,
+        {{"error", false}, {"message", "RebuildNow finished, please check details in the folder: /tmp/rebuildnow"}});
+  });
   server.Get("/restpp/version", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     SendJson(res, 200, {{"error", false}, {"message", kVersionText}, {"results", json::array()}});

@@ -105,3 +105,19 @@ def test_concurrent_clients(emulator_factory):
         assert all(pool.map(writer, range(16)))
     count = requests.post(emu.url + "/restpp/builtins/g", json={"function": "stat_vertex_number", "type": "V"}).json()
     assert count["results"] == [{"v_type": "V", "count": 800}]
+
+
+def test_clear_store_and_dropped_secrets_survive_a_restart(emulator_factory, tmp_path):
+    """GET /gsql/v1/clear-store and DELETE /gsql/v1/secrets/{alias} are journaled like every acknowledged change: a
+    killed --data-dir emulator comes back with the store empty (schema kept) and the secret still gone."""
+    data = tmp_path / "data"
+    emu = emulator_factory("--no-auth", "--data-dir", str(data))
+    assert "The graph g is created." in emu.gsql(SCHEMA)
+    requests.post(emu.url + "/restpp/graph/g", json={"vertices": {"V": {"a": {"n": {"value": 1}}}}})
+    assert requests.post(emu.url + "/gsql/v1/secrets", params={"alias": "s1"}).status_code == 201
+    assert requests.get(emu.url + "/gsql/v1/clear-store").json()["error"] is False
+    assert requests.delete(emu.url + "/gsql/v1/secrets/s1").json()["error"] is False
+    requests.post(emu.url + "/restpp/graph/g", json={"vertices": {"V": {"z": {"n": {"value": 9}}}}})
+    emu.restart(kill=True)
+    assert graph_state(emu.url) == ({"z": 9}, set())
+    assert requests.get(emu.url + "/gsql/v1/secrets").json()["results"] == []

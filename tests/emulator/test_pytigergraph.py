@@ -286,3 +286,43 @@ def test_secrets_are_listed_in_plain_text_and_dropped(shop):
     # A dropped secret no longer gets a token.
     with pytest.raises(TigerGraphException):
         shop.getToken(a)
+
+
+def test_schema_change_jobs_and_global_vertices_over_rest(shop):
+    """gsql-endpoints.adoc (4.1+) schema change jobs and global vertices, GSQL form: pyTigerGraph
+    createSchemaChangeJob (POST /gsql/v1/schema/jobs/{job}?gsql=true), runSchemaChangeJob (PUT),
+    dropSchemaChangeJobs (DELETE ?jobName=), createGlobalVertices and dropVertices (/gsql/v1/schema/vertices)."""
+    assert shop.createSchemaChangeJob("add_tag", "ADD VERTEX Tag (PRIMARY_ID id STRING, label STRING);") == {
+        "error": False, "message": "Successfully created schema change jobs: [add_tag].\n"}
+    ran = shop.runSchemaChangeJob("add_tag")
+    assert ran["error"] is False and "Local schema change succeeded." in ran["message"]
+    assert "Tag" in shop.getVertexTypes(force=True)
+    assert shop.upsertVertex("Tag", "t1", {"label": "new"}) == 1
+    assert shop.dropSchemaChangeJobs("add_tag") == {
+        "error": False, "message": "Successfully dropped jobs on the graph 'shop': [add_tag].\n"}
+    with pytest.raises(Exception, match="404"):
+        shop.runSchemaChangeJob("add_tag")
+    created = shop.createGlobalVertices(["CREATE VERTEX Region (PRIMARY_ID id STRING, name STRING)"])
+    assert created == {"error": False, "message": "Successfully created vertex types: [Region].\n"}
+    assert shop.dropVertices("Region")["error"] is False
+    with pytest.raises(TigerGraphException, match="does not exist"):
+        shop.dropVertices("Region")
+
+
+def test_clear_store_rebuild_status_and_drop_all(shop, emulator):
+    """GET /gsql/v1/clear-store empties every graph and keeps the schema (pyTigerGraph clearGraphStore; its restart
+    is in test_durability_faults.py); GET /restpp/rebuildnow/{g} (rebuildGraph); POST
+    /informant/current-service-status (getServiceStatus); GET /gsql/v1/drop-all (dropAll)."""
+    shop.upsertVertex("User", "u1", {"name": "Ann"})
+    assert shop.getVertexCount("User") == 1
+    assert shop.clearGraphStore() == {"error": False, "message": "Successfully cleared graph store."}
+    assert shop.getVertexCount("*") == {"User": 0, "Product": 0}
+    assert sorted(shop.getVertexTypes(force=True)) == ["Product", "User"]
+    assert shop.rebuildGraph()["error"] is False
+    status = shop.getServiceStatus({"ServiceDescriptors": [{"ServiceName": "GSQL"}, {"ServiceName": "RESTPP"}]})
+    events = status["results"]["ServiceStatusEvents"]
+    assert [(e["ServiceDescriptor"]["ServiceName"], e["ServiceStatus"], e["ProcessState"]) for e in events] == [
+        ("GSQL", "Online", "Running"), ("RESTPP", "Online", "Running")]
+    dropped = shop.dropAll()
+    assert dropped["error"] is False and "Everything is dropped." in dropped["message"]
+    assert connect(emulator).check_exist_graphs("shop") is False
