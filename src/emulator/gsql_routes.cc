@@ -210,9 +210,19 @@ void Emulator::RegisterGsql(httplib::Server& server) {
           SendJson(res, 400, {{"error", true}, {"message", "Invalid payload: expected a JSON object."}});
           return;
         }
+        const auto text = [&body](const char* key) {
+          return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string();
+        };
+        if ((body.contains("secret") && !body["secret"].is_string()) ||
+            (body.contains("graph") && !body["graph"].is_string()) ||
+            (body.contains("lifetime") && !body["lifetime"].is_string() && !body["lifetime"].is_number_integer())) {
+          SendJson(res, 400,
+                   {{"error", true}, {"message", "Invalid payload: secret and graph are strings, lifetime a number."}});
+          return;
+        }
         std::string user;
         if (body.contains("secret")) {
-          const auto u = auth_.UserOfSecret(body["secret"].get<std::string>());
+          const auto u = auth_.UserOfSecret(text("secret"));
           if (!u && auth_.enabled()) {
             SendJson(res, 401, {{"error", true}, {"message", "The secret is not valid."}, {"code", code::kAuthFailed}});
             return;
@@ -226,7 +236,7 @@ void Emulator::RegisterGsql(httplib::Server& server) {
           const json& l = body["lifetime"];
           lifetime = l.is_string() ? std::atoll(l.get<std::string>().c_str()) : l.get<int64_t>();
         }
-        const std::string graph = body.value("graph", "");
+        const std::string graph = text("graph");
         if (!graph.empty()) {
           const std::shared_lock<std::shared_mutex> lock(db_.mu);
           if (db_.catalog.FindGraph(graph) == nullptr) {
@@ -243,10 +253,50 @@ void Emulator::RegisterGsql(httplib::Server& server) {
                   {"token", token},
                   {"expiration", info.expires_at}});
       });
+  // DELETE /gsql/v1/tokens with {"tokens": "t" | ["t", ...]} (gsql-endpoints "drop tokens"; pyTigerGraph
+  // deleteToken(), which takes code REST-3300 as "no such token"). Journaled, so a dropped token stays dropped.
+  server.Delete("/gsql/v1/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    const bool by_secret = body.is_object() && body.contains("secret") && body["secret"].is_string() &&
+                           auth_.UserOfSecret(body["secret"].get<std::string>()).has_value();
+    if (!by_secret && !Authorize(req, res, true)) return;
+    std::vector<std::string> tokens;
+    if (body.is_object() && body.contains("tokens")) {
+      const json& t = body["tokens"];
+      if (t.is_string()) tokens.push_back(t.get<std::string>());
+      if (t.is_array()) {
+        for (const json& x : t) {
+          if (x.is_string()) tokens.push_back(x.get<std::string>());
+        }
+      }
+    }
+    if (tokens.empty()) {
+      SendJson(res, 400, {{"error", true}, {"message", "Expected a body {\"tokens\": [token, ...]}."}});
+      return;
+    }
+    std::vector<std::string> missing;
+    for (const std::string& t : tokens) {
+      if (auth_.DropToken(t)) {
+        (void)Record({"drop_token", "", "", t, "", ""});
+      } else {
+        missing.push_back(t.substr(0, 6) + "...");
+      }
+    }
+    if (!missing.empty()) {
+      SendJson(res, 200,
+               {{"error", true},
+                {"code", "REST-3300"},
+                {"message", fmt::format("Token(s) [{}] do not exist.", fmt::join(missing, ", "))}});
+      return;
+    }
+    SendJson(res, 200, {{"error", false}, {"message", "Successfully dropped tokens."}});
+  });
   PostRaw(
       server, "/gsql/v1/tokens/check", [this](const httplib::Request&, httplib::Response& res, const std::string& raw) {
         const json body = json::parse(raw, nullptr, false);
-        const std::string token = body.is_object() ? body.value("token", "") : "";
+        const std::string token = body.is_object() && body.contains("token") && body["token"].is_string()
+                                      ? body["token"].get<std::string>()
+                                      : "";
         const auto info = auth_.Lookup(token);
         if (!info || info->expires_at_ms <= Auth::NowMs()) {
           SendJson(res, 200, {{"error", true}, {"message", info ? "The token has expired." : "The token is invalid."}});

@@ -87,6 +87,10 @@ Status Emulator::Replay(const JournalRecord& rec) {
     db_.store.Clear();
     return Status::OK();
   }
+  if (rec.kind == "drop_token") {
+    (void)auth_.DropToken(rec.path);
+    return Status::OK();
+  }
   if (rec.kind == "drop_secret") {
     (void)auth_.DropSecret(rec.path);  // absent already: the journal holds the drop that succeeded
     return Status::OK();

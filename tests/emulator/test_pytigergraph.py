@@ -326,3 +326,18 @@ def test_clear_store_rebuild_status_and_drop_all(shop, emulator):
     dropped = shop.dropAll()
     assert dropped["error"] is False and "Everything is dropped." in dropped["message"]
     assert connect(emulator).check_exist_graphs("shop") is False
+
+
+def test_delete_token(shop):
+    """DELETE /gsql/v1/tokens {"tokens": ...} (gsql-endpoints "drop tokens"; pyTigerGraph deleteToken, whose code
+    names REST-3300 as "no such token"): a deleted token no longer authenticates; deleting it again is REST-3300
+    (pyTigerGraph 2.0.5 raises it from its response check before its skipNA test is reached)."""
+    secret = shop.createSecret("deleter")
+    token, _ = shop.getToken(secret, setToken=False)
+    url = f"{shop.restppUrl}/graph/shop/vertices/User"
+    assert requests.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert shop.deleteToken(secret, token) is True
+    assert requests.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    with pytest.raises(TigerGraphException) as e:
+        shop.deleteToken(secret, token)
+    assert e.value.code == "REST-3300"
