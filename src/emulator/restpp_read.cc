@@ -257,7 +257,7 @@ json AttrStats(const std::vector<Attribute>& attributes,
   for (size_t i = 0; i < attributes.size(); ++i) {
     const Kind k = attributes[i].type.kind;
     if (k == Kind::kInt || k == Kind::kUint || k == Kind::kFloat || k == Kind::kDouble) {
-      accs.push_back({i, Acc{.integral = k == Kind::kInt || k == Kind::kUint}});
+      accs.emplace_back(i, Acc{.integral = k == Kind::kInt || k == Kind::kUint});
     }
   }
   if (accs.empty()) return nullptr;
@@ -278,7 +278,8 @@ json AttrStats(const std::vector<Attribute>& attributes,
   });
   json out = json::object();
   for (const auto& [i, acc] : accs) {
-    const auto num = [&](double v) { return acc.integral ? json(static_cast<int64_t>(v)) : json(v); };
+    const bool integral = acc.integral;  // clang 14 cannot capture a structured binding
+    const auto num = [integral](double v) { return integral ? json(static_cast<int64_t>(v)) : json(v); };
     out[attributes[i].name] = {
         {"MAX", num(acc.max)}, {"MIN", num(acc.min)}, {"AVG", n == 0 ? 0.0 : acc.sum / static_cast<double>(n)}};
   }
