@@ -79,8 +79,9 @@ int64_t VertexTable::SlotOf(std::string_view id) const {
 }
 
 uint32_t VertexTable::SlotFor(std::string_view id, bool* created) {
-  const auto it = index_.find(absl::string_view(id.data(), id.size()));
-  if (it != index_.end()) {
+  // One probe: the key is inserted (or found) here, and its slot filled in below when new.
+  const auto [it, inserted] = index_.try_emplace(absl::string_view(id.data(), id.size()), 0U);
+  if (!inserted) {
     *created = false;
     return it->second;
   }
@@ -95,7 +96,7 @@ uint32_t VertexTable::SlotFor(std::string_view id, bool* created) {
   Record& r = records_[slot];
   r.id.assign(id);
   r.alive = true;
-  index_.emplace(r.id, slot);
+  it->second = slot;
   *created = true;
   return slot;
 }
