@@ -8,8 +8,13 @@ import platform
 from pathlib import Path
 
 # Each section's heading starts with its key; the order here is the file's order.
-KEYS = ["## Emulator core", "## Emulator over HTTP", "## Iceberg scan", "## Incremental sync", "## Read paths",
-        "## Watch freshness"]
+KEYS = ["## Against the anchors", "## Full sync", "## Emulator core", "## Emulator over HTTP", "## Iceberg scan",
+        "## Incremental sync", "## Read paths", "## Watch freshness", "## Spark engine"]
+
+# TigerGraph's published loading rate per machine (docs: "50 to 150 GB per hour per machine"), and the Spark
+# connector's default request size (loading.batch.size.bytes, from its code): the anchors no run here can measure.
+TG_PUBLISHED_GB_PER_H = (50, 150)
+SPARK_CONNECTOR_BATCH_BYTES = 2 << 20
 
 
 def load(path):
@@ -103,6 +108,64 @@ def watch_section(r):
             f"| {r['commits']} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['max_s']:.2f} s | {r['min_s']:.2f} s |"]
 
 
+def full_sync_section(r):
+    a, b, c = r["a_icegraph_discard"], r["b_pyarrow_floor"], r["c_icegraph_into_emulator"]
+    lines = [f"## Full sync: {r['rows']:,} purchases into PURCHASED edges ({r['date'][:10]}, "
+             f"{r['machine']['cpus']} CPUs; scripts/bench_sync.py)", "",
+             f"{r['parquet_bytes'] / 1e6:.0f} MB of Parquet. (a) scan, map and serialise with the sink discarding; "
+             "(b) the floor, pyarrow reading the same columns; (c) into the emulator; (d) pyTigerGraph's DataFrame "
+             "paths on a slice, scaled to the table.", "",
+             "| run | seconds | CPU seconds | peak RSS | vs the floor |", "|---|---|---|---|---|",
+             f"| (b) pyarrow read_table (floor) | {b['seconds']:.2f} | {b['cpu_seconds']:.2f} | {b['rss_mb']:.0f} MB | 1.00x |",
+             f"| (a) icegraph sync --full --discard | {a['seconds']:.2f} | {a['cpu_seconds']:.2f} | {a['rss_mb']:.0f} MB "
+             f"| {a['seconds'] / b['seconds']:.2f}x |",
+             f"| (a) on a tenth of the table | {r['a_icegraph_discard_tenth']['seconds']:.2f} | "
+             f"{r['a_icegraph_discard_tenth']['cpu_seconds']:.2f} | {r['a_icegraph_discard_tenth']['rss_mb']:.0f} MB | |",
+             f"| (c) icegraph sync --full into the emulator | {c['seconds']:.2f} | {c['cpu_seconds']:.2f} | "
+             f"{c['rss_mb']:.0f} MB | |"]
+    for mode, name in (("upsert", "upsertEdgeDataFrame"), ("loading_job", "runLoadingJobWithDataFrame")):
+        d = r.get(f"d_pytigergraph_{mode}")
+        if d:
+            lines.append(f"| (d) pyTigerGraph {name}, {d['slice_rows']:,}-row slice scaled | {d['scaled_seconds']:.1f} | "
+                         f"{d['scaled_client_cpu_seconds']:.1f} (client) | {d['rss_mb']:.0f} MB | |")
+    return lines
+
+
+def anchors_section(full, scan, spark):
+    lines = ["## Against the anchors", "",
+             "Each figure of the latest runs beside what users would otherwise use (sections below give the runs).", "",
+             "| figure | icegraph | anchor | ratio |", "|---|---|---|---|"]
+    if full:
+        a, b = full["a_icegraph_discard"], full["b_pyarrow_floor"]
+        lines.append(f"| full sync without the network, {full['rows']:,} rows (target ≤ 1.2x) | {a['seconds']:.2f} s | "
+                     f"pyarrow read of the same columns {b['seconds']:.2f} s | {a['seconds'] / b['seconds']:.2f}x |")
+        c = full["c_icegraph_into_emulator"]
+        for mode, name in (("upsert", "upsertEdgeDataFrame"), ("loading_job", "runLoadingJobWithDataFrame")):
+            d = full.get(f"d_pytigergraph_{mode}")
+            if d:
+                lines.append(f"| client CPU to load {full['rows']:,} edges | {c['cpu_seconds']:.1f} s | pyTigerGraph "
+                             f"{name} {d['scaled_client_cpu_seconds']:.1f} s | "
+                             f"{d['scaled_client_cpu_seconds'] / c['cpu_seconds']:.0f}x less |")
+        gb_h = a["payload_bytes"] / a["cpu_seconds"] * 3600 / 1e9
+        lo, hi = TG_PUBLISHED_GB_PER_H
+        lines.append(f"| load payload one core serialises | {gb_h:.0f} GB/h | TigerGraph's published ingest "
+                     f"{lo}–{hi} GB/h per machine | {gb_h / hi:.1f}–{gb_h / lo:.1f}x |")
+    if scan:
+        lines.append(f"| Iceberg scan, {scan['rows']:,} rows | {scan['icegraph']['seconds']:.3f} s | pyiceberg "
+                     f"scan().to_arrow() {scan['pyiceberg']['seconds']:.3f} s | "
+                     f"{scan['icegraph']['seconds'] / scan['pyiceberg']['seconds']:.2f}x the time |")
+    if spark:
+        lines.append(f"| request size of a loading job (bulk) | sink.chunk_mb (default 4 MB) | Spark connector "
+                     f"loading.batch.size.bytes {SPARK_CONNECTOR_BATCH_BYTES >> 20} MiB | |")
+        runs = {(x["sink"], x["engine"], x["cores"]): x for x in spark.get("runs", [])}
+        one, two = runs.get(("discard", "spark", 1)), runs.get(("discard", "spark", 2))
+        if one and two:
+            lines.append(f"| Spark engine 1 → 2 executor cores, discarding, {spark['rows']:,} rows (target 1.7x) | "
+                         f"{two['seconds']:.2f} s | {one['seconds']:.2f} s on 1 core | "
+                         f"{one['seconds'] / two['seconds']:.2f}x |")
+    return lines
+
+
 def old_sections(path):
     out = {}
     if not Path(path).exists():
@@ -152,6 +215,11 @@ def main():
     watch = [e for e in entries if e.get("bench") == "watch_freshness"]
     if watch:
         fresh["## Watch freshness"] = watch_section(watch[-1])
+    full = [e for e in entries if "a_icegraph_discard" in e and "c_icegraph_into_emulator" in e]
+    if full:
+        fresh["## Full sync"] = full_sync_section(full[-1])
+    spark = [e for e in entries if e.get("benchmark") == "spark"]
+    fresh["## Against the anchors"] = anchors_section(full[-1] if full else None, scan, spark[-1] if spark else None)
     old = old_sections(args.out)
     cpus = micro["context"].get("num_cpus") if micro else None
     lines = ["# Benchmark results", "",
