@@ -68,6 +68,20 @@ json EdgeJson(const EdgeType& e) {
   return j;
 }
 
+// The strings at doc[key] (a request body field): one string, or the strings of an array; none when absent.
+std::vector<std::string> StringsAt(const json& doc, const char* key) {
+  std::vector<std::string> out;
+  if (!doc.is_object() || !doc.contains(key)) return out;
+  const json& v = doc[key];
+  if (v.is_string()) out.push_back(v.get<std::string>());
+  if (v.is_array()) {
+    for (const json& x : v) {
+      if (x.is_string()) out.push_back(x.get<std::string>());
+    }
+  }
+  return out;
+}
+
 // "a,b,c" (a query parameter listing names) → its non-empty names.
 std::vector<std::string> SplitNames(const std::string& list) {
   std::vector<std::string> out;
@@ -260,16 +274,7 @@ void Emulator::RegisterGsql(httplib::Server& server) {
     const bool by_secret = body.is_object() && body.contains("secret") && body["secret"].is_string() &&
                            auth_.UserOfSecret(body["secret"].get<std::string>()).has_value();
     if (!by_secret && !Authorize(req, res, true)) return;
-    std::vector<std::string> tokens;
-    if (body.is_object() && body.contains("tokens")) {
-      const json& t = body["tokens"];
-      if (t.is_string()) tokens.push_back(t.get<std::string>());
-      if (t.is_array()) {
-        for (const json& x : t) {
-          if (x.is_string()) tokens.push_back(x.get<std::string>());
-        }
-      }
-    }
+    const std::vector<std::string> tokens = StringsAt(body, "tokens");
     if (tokens.empty()) {
       SendJson(res, 400, {{"error", true}, {"message", "Expected a body {\"tokens\": [token, ...]}."}});
       return;
@@ -362,12 +367,9 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   server.Delete("/gsql/v1/secrets", [this, drop_secrets](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const json doc = json::parse(req.body, nullptr, false);
-    std::vector<std::string> names;
-    if (doc.is_object() && doc.contains("secrets") && doc["secrets"].is_array()) {
-      for (const json& n : doc["secrets"]) {
-        if (n.is_string()) names.push_back(n.get<std::string>());
-      }
-    }
+    // A list only, as the endpoint documents it.
+    const bool list = doc.is_object() && doc.contains("secrets") && doc["secrets"].is_array();
+    const std::vector<std::string> names = list ? StringsAt(doc, "secrets") : std::vector<std::string>();
     if (names.empty()) {
       SendJson(res, 400, {{"error", true}, {"message", "Expected a body {\"secrets\": [alias, ...]}."}});
       return;
@@ -513,25 +515,13 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   const auto gsql_reply = [this](httplib::Response& res, const GsqlReply& r) {
     SendJson(res, r.failed ? 400 : 200, {{"error", r.failed}, {"message", r.output}});
   };
-  const auto gsql_texts = [](const std::string& body) {
-    std::vector<std::string> out;
-    const json doc = json::parse(body, nullptr, false);
-    if (!doc.is_object() || !doc.contains("gsql")) return out;
-    if (doc["gsql"].is_string()) out.push_back(doc["gsql"].get<std::string>());
-    if (doc["gsql"].is_array()) {
-      for (const json& t : doc["gsql"]) {
-        if (t.is_string()) out.push_back(t.get<std::string>());
-      }
-    }
-    return out;
-  };
   // Schema change jobs over REST (gsql-endpoints.adoc "schema change jobs", 4.1+; pyTigerGraph createSchemaChangeJob,
   // runSchemaChangeJob, dropSchemaChangeJobs): the GSQL form (?gsql=true, body {"gsql": "CREATE ... JOB ..."}) runs
   // as the statement; the JSON form of the job body is not implemented and says so.
   PostRaw(server, R"(/gsql/v1/schema/jobs/([^/]+))",
-          [this, gsql_reply, gsql_texts](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          [this, gsql_reply](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
-            const std::vector<std::string> texts = gsql_texts(body);
+            const std::vector<std::string> texts = StringsAt(json::parse(body, nullptr, false), "gsql");
             if (req.get_param_value("gsql") != "true" || texts.size() != 1) {
               SendJson(res, 400,
                        {{"error", true},
@@ -574,9 +564,9 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   // ?gsql=true with {"gsql": ["CREATE VERTEX ...", ...]} creates them; DELETE ?vertex=a,b drops them. Adding them to
   // a graph ({"addVertices": [...]}) is not implemented and says so.
   PostRaw(server, "/gsql/v1/schema/vertices",
-          [this, gsql_reply, gsql_texts](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          [this, gsql_reply](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
-            const std::vector<std::string> texts = gsql_texts(body);
+            const std::vector<std::string> texts = StringsAt(json::parse(body, nullptr, false), "gsql");
             if (req.get_param_value("gsql") != "true" || texts.empty()) {
               SendJson(res, 400,
                        {{"error", true},
