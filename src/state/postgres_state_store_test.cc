@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "state/dead_letter_counts_test_util.h"
+#include "state/spark_ledger_test_util.h"
 #include "state/state_store.h"
 
 namespace icegraph::state {
@@ -274,23 +275,7 @@ TEST_F(PostgresStateStoreTest, CheckpointsUpsertAndSurviveReopen) {
 }
 
 TEST_F(PostgresStateStoreTest, SparkLedgersAreReplacedWholeAndSurviveReopen) {
-  {
-    auto store = OpenOrDie(Url());
-    ASSERT_NE(store, nullptr);
-    EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
-    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{}})").ok());
-    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})").ok());
-    ASSERT_TRUE(store->PutSparkLedger("q", R"({"run_id":2})").ok());
-  }
-  auto store = OpenOrDie(Url());
-  ASSERT_NE(store, nullptr);
-  auto p = store->GetSparkLedger("p");
-  ASSERT_TRUE(p.ok() && p->has_value()) << p.status().ToString();
-  EXPECT_EQ(**p, R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})");
-  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());
-  EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
-  EXPECT_EQ(**store->GetSparkLedger("q"), R"({"run_id":2})");  // per pipeline
-  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());             // removing none is not an error
+  ExpectSparkLedgersReplacedWholeAcrossReopen([this] { return OpenOrDie(Url()); });
 }
 
 TEST_F(PostgresStateStoreTest, MigrationsAreIdempotentOnReopen) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "state/dead_letter_counts_test_util.h"
+#include "state/spark_ledger_test_util.h"
 
 namespace icegraph::state {
 namespace {
@@ -129,25 +130,11 @@ TEST_F(StateStoreTest, CheckpointsUpsertAndSurviveReopen) {
 }
 
 TEST_F(StateStoreTest, SparkLedgersAreReplacedWholeAndSurviveReopen) {
-  {
-    auto s = StateStore::Open(Url());
-    ASSERT_TRUE(s.ok());
-    auto& store = *s;
-    EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
-    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{}})").ok());
-    ASSERT_TRUE(store->PutSparkLedger("p", R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})").ok());
-    ASSERT_TRUE(store->PutSparkLedger("q", R"({"run_id":2})").ok());
-  }
-  auto s = StateStore::Open(Url());
-  ASSERT_TRUE(s.ok());
-  auto& store = *s;
-  auto p = store->GetSparkLedger("p");
-  ASSERT_TRUE(p.ok() && p->has_value()) << p.status().ToString();
-  EXPECT_EQ(**p, R"({"run_id":1,"finished":{"vertices/0/0":{"ok":true}}})");
-  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());
-  EXPECT_FALSE(store->GetSparkLedger("p")->has_value());
-  EXPECT_EQ(**store->GetSparkLedger("q"), R"({"run_id":2})");  // per pipeline
-  ASSERT_TRUE(store->DeleteSparkLedger("p").ok());             // removing none is not an error
+  ExpectSparkLedgersReplacedWholeAcrossReopen([this]() -> std::unique_ptr<StateStore> {
+    auto store = StateStore::Open(Url());
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  });
 }
 
 TEST_F(StateStoreTest, APipelineLockIsExclusiveAndReleasedOnDestruction) {
