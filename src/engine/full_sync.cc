@@ -276,6 +276,7 @@ Result<std::vector<iceberg::ScanTask>> PlanTable(const SourceTable& t, int64_t s
   so.snapshot_id = snapshot_id;
   so.field_ids = t.plan->projection();
   so.filter = t.plan->pushed_filter();
+  so.manifests = t.manifests.get();
   so.filter.predicates.insert(so.filter.predicates.end(), extra.predicates.begin(), extra.predicates.end());
   auto tasks = iceberg::PlanScan(*t.io, t.metadata, so);
   if (!tasks.ok()) return tasks.status().WithContext("planning the scan of " + t.name);

@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "iceberg/catalog.h"
+#include "iceberg/manifest_avro.h"
 #include "mapping/config.h"
 #include "mapping/transform.h"
 #include "sink/sink.h"
@@ -27,6 +28,8 @@ struct SourceTable {
   /// The schema whose column names the mapping was bound with: the current one, or the checkpoint's when columns
   /// were renamed since (kept in the checkpoint so the mapping keeps following the renamed fields).
   int32_t binding_schema_id = 0;
+  /// Manifests this run already read: planning several snapshots of the table reads each manifest once.
+  std::shared_ptr<iceberg::ManifestCache> manifests = std::make_shared<iceberg::ManifestCache>();
   /// The snapshot a sync reads (the current one), absent for a table without snapshots.
   std::optional<int64_t> snapshot_id() const { return metadata.current_snapshot_id; }
 };

@@ -329,4 +329,21 @@ Result<std::vector<ManifestEntry>> ReadManifest(FileIO& io, const TableMetadata&
   return out;
 }
 
+Result<std::shared_ptr<const std::vector<ManifestEntry>>> ManifestCache::Read(FileIO& io, const TableMetadata& table,
+                                                                              const ManifestFile& manifest) {
+  // What the entries inherit from the manifest-list entry is part of the key, with the table's location.
+  const std::string key = table.location + '\n' + manifest.manifest_path + '\n' +
+                          std::to_string(manifest.sequence_number) + '\n' + std::to_string(manifest.added_snapshot_id) +
+                          '\n' + std::to_string(manifest.partition_spec_id) + '\n' +
+                          (manifest.first_row_id ? std::to_string(*manifest.first_row_id) : "-");
+  {
+    const std::lock_guard lock(mu_);
+    if (const auto it = read_.find(key); it != read_.end()) return it->second;
+  }
+  ICEGRAPH_ASSIGN_OR_RAISE(auto entries, ReadManifest(io, table, manifest));
+  auto shared = std::make_shared<const std::vector<ManifestEntry>>(std::move(entries));
+  const std::lock_guard lock(mu_);
+  return read_.try_emplace(key, std::move(shared)).first->second;
+}
+
 }  // namespace icegraph::iceberg

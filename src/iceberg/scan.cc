@@ -258,6 +258,14 @@ Result<std::vector<ScanTask>> PlanScan(FileIO& io, const TableMetadata& table, c
   if (!manifests.ok()) return manifests.status().WithContext(context);
   std::vector<ManifestEntry> entries;
   for (const ManifestFile& m : *manifests) {
+    if (options.manifests != nullptr) {
+      auto read = options.manifests->Read(io, table, m);
+      if (!read.ok()) return read.status().WithContext(context + " manifest " + m.manifest_path);
+      for (const ManifestEntry& e : **read) {
+        if (e.status != EntryStatus::kDeleted) entries.push_back(e);
+      }
+      continue;
+    }
     auto read = ReadManifest(io, table, m);
     if (!read.ok()) return read.status().WithContext(context + " manifest " + m.manifest_path);
     for (ManifestEntry& e : *read) {

@@ -23,6 +23,8 @@ class Table;
 
 namespace icegraph::iceberg {
 
+class ManifestCache;
+
 /// What to scan. At most one of snapshot_id / as_of_timestamp_ms; neither means the current snapshot.
 struct ScanOptions {
   std::optional<int64_t> snapshot_id;
@@ -30,6 +32,7 @@ struct ScanOptions {
   std::vector<std::string> columns;           // top-level columns by current name ...
   std::vector<int32_t> field_ids;             // ... or by field id; both empty: every column
   Filter filter;                              // ANDed predicates; used to prune files and as each task's residual
+  ManifestCache* manifests = nullptr;         // manifests read by earlier plans of the same table (optional)
 };
 
 /// The snapshot a scan reads: nullptr for a table without snapshots; NotFound for an unknown (expired) snapshot id
