@@ -10,8 +10,11 @@
 // nothing. `replace` snapshots (compaction) change no row and are skipped.
 #include <arrow/api.h>
 
+#include <atomic>
+#include <deque>
 #include <functional>
 #include <set>
+#include <thread>
 
 #include "common/failpoint.h"
 #include "common/log.h"
@@ -42,56 +45,121 @@ Status ReadAll(iceberg::TaskReader& reader, TableReport& tr,
   }
 }
 
-// Adds the rows snapshot `c` (child of `parent`) removed and added to `changes`.
-Status CollectSnapshot(RunContext& ctx, size_t index, const iceberg::SnapshotChanges& c, std::optional<int64_t> parent,
-                       RowChanges* changes) {
+// One file read of a snapshot's change: rows a data file had at the parent (a copy-on-write removal), rows of a
+// data file that new delete files hide, or the live rows of an added data file.
+struct ReadJob {
+  bool removed = false;
+  const iceberg::ScanTask* task = nullptr;  // into a plan the caller keeps
+  bool deleted_rows = false;                // read only the rows `pos` / `eq` hide
+  std::vector<iceberg::DataFile> pos;
+  std::vector<iceberg::DataFile> eq;
+};
+
+// Plans the reads of snapshot `c` (child of `parent`); the plans they point into are kept in `plans`.
+Status PlanSnapshotReads(const SourceTable& t, const iceberg::SnapshotChanges& c, std::optional<int64_t> parent,
+                         std::deque<std::vector<iceberg::ScanTask>>* plans, std::vector<ReadJob>* jobs) {
   if (c.operation == iceberg::Operation::kReplace) return Status::OK();  // compaction: same rows
-  const SourceTable& t = ctx.pipeline.tables()[index];
-  TableReport& tr = ctx.report->tables[index];
   std::set<std::string> added;
   std::set<std::string> removed;
   std::set<std::string> new_deletes;
   for (const auto& e : c.added_data_files) added.insert(e.file.file_path);
   for (const auto& e : c.removed_data_files) removed.insert(e.file.file_path);
   for (const auto& e : c.added_delete_files) new_deletes.insert(e.file.file_path);
-  ICEGRAPH_ASSIGN_OR_RAISE(const auto at_s, PlanTable(t, c.snapshot_id));
+  ICEGRAPH_ASSIGN_OR_RAISE(plans->emplace_back(), PlanTable(t, c.snapshot_id));
+  const auto& at_s = plans->back();
   std::map<std::string, const iceberg::ScanTask*> at_p;
-  std::vector<iceberg::ScanTask> parent_tasks;
   if ((!removed.empty() || !new_deletes.empty()) && parent) {
-    ICEGRAPH_ASSIGN_OR_RAISE(parent_tasks, PlanTable(t, *parent));
-    for (const auto& task : parent_tasks) at_p[task.data_file.file_path] = &task;
+    ICEGRAPH_ASSIGN_OR_RAISE(plans->emplace_back(), PlanTable(t, *parent));
+    for (const auto& task : plans->back()) at_p[task.data_file.file_path] = &task;
   }
-  const auto add_removed = [&](std::shared_ptr<arrow::RecordBatch> b) { return changes->AddRemoved(std::move(b)); };
-  const auto add_added = [&](std::shared_ptr<arrow::RecordBatch> b) { return changes->AddAdded(std::move(b)); };
   for (const auto& path : removed) {
     const auto it = at_p.find(path);
     if (it == at_p.end()) continue;  // pruned by the mapping's filter, or already empty
-    ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t.io, *it->second, ReadOpts(ctx)));
-    ICEGRAPH_RETURN_NOT_OK(ReadAll(*reader, tr, add_removed));
+    jobs->push_back({true, it->second, false, {}, {}});
   }
   if (!new_deletes.empty()) {
     for (const auto& task : at_s) {
       if (added.count(task.data_file.file_path) != 0) continue;
-      std::vector<iceberg::DataFile> pos;
-      std::vector<iceberg::DataFile> eq;
+      ReadJob job{true, nullptr, true, {}, {}};
       for (const auto& d : task.position_deletes) {
-        if (new_deletes.count(d.file_path) != 0) pos.push_back(d);
+        if (new_deletes.count(d.file_path) != 0) job.pos.push_back(d);
       }
       for (const auto& d : task.equality_deletes) {
-        if (new_deletes.count(d.file_path) != 0) eq.push_back(d);
+        if (new_deletes.count(d.file_path) != 0) job.eq.push_back(d);
       }
-      if (pos.empty() && eq.empty()) continue;
+      if (job.pos.empty() && job.eq.empty()) continue;
       const auto it = at_p.find(task.data_file.file_path);
       if (it == at_p.end()) continue;
-      ICEGRAPH_ASSIGN_OR_RAISE(auto reader,
-                               iceberg::TaskReader::OpenDeletedRows(*t.io, *it->second, pos, eq, ReadOpts(ctx)));
-      ICEGRAPH_RETURN_NOT_OK(ReadAll(*reader, tr, add_removed));
+      job.task = it->second;
+      jobs->push_back(std::move(job));
     }
   }
   for (const auto& task : at_s) {
-    if (added.count(task.data_file.file_path) == 0) continue;
-    ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t.io, task, ReadOpts(ctx)));
-    ICEGRAPH_RETURN_NOT_OK(ReadAll(*reader, tr, add_added));
+    if (added.count(task.data_file.file_path) != 0) jobs->push_back({false, &task, false, {}, {}});
+  }
+  return Status::OK();
+}
+
+// The batches of one read and their row hashes.
+struct ReadResult {
+  Status status;
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  std::vector<std::vector<uint64_t>> hashes;
+  int64_t rows = 0;
+};
+
+ReadResult RunRead(const RunContext& ctx, const SourceTable& t, const ReadJob& job) {
+  ReadResult out;
+  auto reader = job.deleted_rows
+                    ? iceberg::TaskReader::OpenDeletedRows(*t.io, *job.task, job.pos, job.eq, ReadOpts(ctx))
+                    : iceberg::TaskReader::Open(*t.io, *job.task, ReadOpts(ctx));
+  if (!reader.ok()) {
+    out.status = reader.status();
+    return out;
+  }
+  while (true) {
+    auto batch = (*reader)->Next();
+    if (!batch.ok()) {
+      out.status = batch.status();
+      return out;
+    }
+    if (*batch == nullptr) return out;
+    auto hashes = HashRows(**batch);
+    if (!hashes.ok()) {
+      out.status = hashes.status();
+      return out;
+    }
+    out.rows += (*batch)->num_rows();
+    out.hashes.push_back(std::move(*hashes));
+    out.batches.push_back(std::move(*batch));
+  }
+}
+
+// Runs the reads on a few threads (files are independent) and adds their rows to `changes` in job order.
+Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs, RowChanges* changes) {
+  const SourceTable& t = ctx.pipeline.tables()[index];
+  TableReport& tr = ctx.report->tables[index];
+  std::vector<ReadResult> results(jobs.size());
+  const int cores = ctx.options.threads > 0 ? ctx.options.threads
+                                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const size_t n = std::min(jobs.size(), static_cast<size_t>(cores));
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) results[i] = RunRead(ctx, t, jobs[i]);
+  };
+  if (n <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (size_t i = 0; i < n; ++i) pool.emplace_back(work);
+  }
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    ReadResult& r = results[i];
+    if (!r.status.ok()) return r.status.WithContext("reading the changes of " + t.name);
+    tr.rows_read += r.rows;
+    for (size_t b = 0; b < r.batches.size(); ++b) {
+      changes->Add(jobs[i].removed, std::move(r.batches[b]), std::move(r.hashes[b]));
+    }
   }
   return Status::OK();
 }
@@ -183,6 +251,8 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
     }
     RowChanges changes;
     std::optional<int64_t> parent = s.from_snapshot;
+    std::deque<std::vector<iceberg::ScanTask>> plans;
+    std::vector<ReadJob> jobs;
     for (const auto& c : diff.snapshots) {
       log::Info("sync_snapshot", {{"table", t.name},
                                   {"snapshot_id", c.snapshot_id},
@@ -190,10 +260,11 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
                                   {"added_files", c.added_data_files.size()},
                                   {"removed_files", c.removed_data_files.size()},
                                   {"delete_files", c.added_delete_files.size()}});
-      ICEGRAPH_RETURN_NOT_OK(CollectSnapshot(ctx, s.index, c, parent, &changes));
+      ICEGRAPH_RETURN_NOT_OK(PlanSnapshotReads(t, c, parent, &plans, &jobs));
       ++tr.snapshots_applied;
       parent = c.snapshot_id;
     }
+    ICEGRAPH_RETURN_NOT_OK(RunReads(ctx, s.index, jobs, &changes));
     ICEGRAPH_RETURN_NOT_OK(changes.Cancel());
     log::Info("sync_changes", {{"table", t.name}, {"carried_over", changes.cancelled()}});
     ICEGRAPH_RETURN_NOT_OK(MapChanges(ctx, s.index, changes, &keys));

@@ -1,10 +1,13 @@
 #include "engine/row_hash.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <arrow/compute/api.h>
 #include <arrow/util/bit_util.h>
 
+#include <cstring>
+#include <limits>
+#include <optional>
 #include <string_view>
-#include <unordered_map>
 
 namespace icegraph::engine {
 namespace {
@@ -91,6 +94,15 @@ Status HashArray(const arrow::Array& a, std::vector<uint64_t>* out) {
       }
       return Status::OK();
     }
+    case arrow::Type::DICTIONARY: {  // by value: two batches' dictionaries may order the same values differently
+      const auto& d = static_cast<const arrow::DictionaryArray&>(a);
+      std::vector<uint64_t> dict_hashes;
+      ICEGRAPH_RETURN_NOT_OK(HashArray(*d.dictionary(), &dict_hashes));
+      for (int64_t i = 0; i < a.length(); ++i) {
+        (*out)[i] = a.IsNull(i) ? kNullHash : dict_hashes[static_cast<size_t>(d.GetValueIndex(i))];
+      }
+      return Status::OK();
+    }
     default: break;
   }
   if (arrow::is_fixed_width(type.id()) && type.byte_width() > 0) {
@@ -131,21 +143,102 @@ Result<std::vector<uint64_t>> HashRows(const arrow::RecordBatch& batch) {
 
 const arrow::EqualOptions kSameBits = arrow::EqualOptions::Defaults().nans_equal(true);
 
-bool RowsEqual(const arrow::RecordBatch& a, int64_t ra, const arrow::RecordBatch& b, int64_t rb) {
-  int cb = 0;
-  for (int ca = 0; ca < a.num_columns(); ++ca) {
-    if (IsBookkeeping(a.schema()->field(ca)->name())) continue;
+namespace {
+
+// Compares rows of two batches of one layout: the column pairing and a typed comparison per column are chosen once
+// per pair of batches, so a row costs a few loads and one memcmp per column, not a generic Arrow visitor.
+class RowComparator {
+ public:
+  RowComparator(const arrow::RecordBatch& a, const arrow::RecordBatch& b) {
+    int cb = 0;
+    for (int ca = 0; ca < a.num_columns(); ++ca) {
+      if (IsBookkeeping(a.schema()->field(ca)->name())) continue;
+      while (cb < b.num_columns() && IsBookkeeping(b.schema()->field(cb)->name())) ++cb;
+      if (cb >= b.num_columns()) return;
+      const arrow::Field& fa = *a.schema()->field(ca);
+      const arrow::Field& fb = *b.schema()->field(cb);
+      if (fa.name() != fb.name() || !fa.type()->Equals(*fb.type())) return;
+      columns_.push_back(Column::Of(*a.column(ca), *b.column(cb)));
+      ++cb;
+    }
     while (cb < b.num_columns() && IsBookkeeping(b.schema()->field(cb)->name())) ++cb;
-    if (cb >= b.num_columns()) return false;
-    const arrow::Field& fa = *a.schema()->field(ca);
-    const arrow::Field& fb = *b.schema()->field(cb);
-    if (fa.name() != fb.name() || !fa.type()->Equals(*fb.type())) return false;
-    // NaN equals NaN here: a row holding one is the same row when a rewrite carries it over.
-    if (!a.column(ca)->RangeEquals(ra, ra + 1, rb, *b.column(cb), kSameBits)) return false;
-    ++cb;
+    comparable_ = cb == b.num_columns();
   }
-  while (cb < b.num_columns() && IsBookkeeping(b.schema()->field(cb)->name())) ++cb;
-  return cb == b.num_columns();
+
+  bool Equal(int64_t ra, int64_t rb) const {
+    if (!comparable_) return false;
+    for (const Column& c : columns_) {
+      if (!c.Equal(ra, rb)) return false;
+    }
+    return true;
+  }
+
+ private:
+  struct Column {
+    enum class Kind { kFixed, kBinary32, kBinary64, kDictionary, kOther } kind = Kind::kOther;
+    const arrow::Array* a = nullptr;
+    const arrow::Array* b = nullptr;
+    int width = 0;
+
+    static Column Of(const arrow::Array& a, const arrow::Array& b) {
+      Column c{Kind::kOther, &a, &b, 0};
+      const arrow::DataType& t = *a.type();
+      switch (t.id()) {
+        case arrow::Type::STRING:
+        case arrow::Type::BINARY: c.kind = Kind::kBinary32; break;
+        case arrow::Type::LARGE_STRING:
+        case arrow::Type::LARGE_BINARY: c.kind = Kind::kBinary64; break;
+        case arrow::Type::BOOL: break;
+        case arrow::Type::DICTIONARY: c.kind = Kind::kDictionary; break;
+        default:
+          if (arrow::is_fixed_width(t.id()) && t.byte_width() > 0) {
+            c.kind = Kind::kFixed;
+            c.width = t.byte_width();
+          }
+      }
+      return c;
+    }
+
+    template <typename OffsetT>
+    static std::string_view View(const arrow::Array& x, int64_t r) {
+      const auto* offsets = x.data()->GetValues<OffsetT>(1);
+      const uint8_t* data = x.data()->buffers[2] ? x.data()->buffers[2]->data() : nullptr;
+      return {reinterpret_cast<const char*>(data) + offsets[r], static_cast<size_t>(offsets[r + 1] - offsets[r])};
+    }
+
+    bool Equal(int64_t ra, int64_t rb) const {
+      const bool na = a->IsNull(ra);
+      if (na != b->IsNull(rb)) return false;
+      if (na) return true;
+      switch (kind) {
+        case Kind::kFixed: {
+          // Same bits, so a NaN carried over equals itself (as RowsEqual's nans_equal does).
+          const uint8_t* x = a->data()->buffers[1]->data() + (a->offset() + ra) * width;
+          const uint8_t* y = b->data()->buffers[1]->data() + (b->offset() + rb) * width;
+          return std::memcmp(x, y, static_cast<size_t>(width)) == 0;
+        }
+        case Kind::kBinary32: return View<int32_t>(*a, ra) == View<int32_t>(*b, rb);
+        case Kind::kBinary64: return View<int64_t>(*a, ra) == View<int64_t>(*b, rb);
+        case Kind::kDictionary: {  // the values the indices name, in each batch's own dictionary
+          const auto& da = static_cast<const arrow::DictionaryArray&>(*a);
+          const auto& db = static_cast<const arrow::DictionaryArray&>(*b);
+          const int64_t ia = da.GetValueIndex(ra);
+          return da.dictionary()->RangeEquals(ia, ia + 1, db.GetValueIndex(rb), *db.dictionary(), kSameBits);
+        }
+        case Kind::kOther: return a->RangeEquals(ra, ra + 1, rb, *b, kSameBits);
+      }
+      return false;
+    }
+  };
+
+  std::vector<Column> columns_;
+  bool comparable_ = false;
+};
+
+}  // namespace
+
+bool RowsEqual(const arrow::RecordBatch& a, int64_t ra, const arrow::RecordBatch& b, int64_t rb) {
+  return RowComparator(a, b).Equal(ra, rb);
 }
 
 Status RowChanges::AddRemoved(std::shared_ptr<arrow::RecordBatch> batch) {
@@ -162,9 +255,15 @@ Status RowChanges::AddAdded(std::shared_ptr<arrow::RecordBatch> batch) {
   return Status::OK();
 }
 
+void RowChanges::Add(bool removed, std::shared_ptr<arrow::RecordBatch> batch, std::vector<uint64_t> hashes) {
+  (removed ? removed_hashes_ : added_hashes_).push_back(std::move(hashes));
+  (removed ? removed_ : added_).push_back(std::move(batch));
+}
+
 namespace {
 
-// Keeps the rows of `batches` whose mask entry is false.
+// Keeps the rows of `batches` whose mask entry is false: as zero-copy slices when they form a few runs (a rewrite
+// keeps or changes rows in stretches), else through Arrow's filter.
 Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
                   const std::vector<std::vector<bool>>& masked) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
@@ -174,6 +273,20 @@ Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
     if (n == 0) continue;
     if (n == static_cast<int64_t>(m.size())) {
       kept.push_back((*batches)[i]);
+      continue;
+    }
+    std::vector<std::pair<int64_t, int64_t>> runs;  // [begin, end) of kept rows
+    for (size_t r = 0; r < m.size();) {
+      if (m[r]) {
+        ++r;
+        continue;
+      }
+      const size_t begin = r;
+      while (r < m.size() && !m[r]) ++r;
+      runs.emplace_back(static_cast<int64_t>(begin), static_cast<int64_t>(r));
+    }
+    if (runs.size() <= std::max<size_t>(8, m.size() / 4096)) {
+      for (const auto& [begin, end] : runs) kept.push_back((*batches)[i]->Slice(begin, end - begin));
       continue;
     }
     arrow::BooleanBuilder keep;
@@ -192,30 +305,47 @@ Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
 }  // namespace
 
 Status RowChanges::Cancel() {
-  // Removed rows by hash (several per hash: duplicates or collisions), each used at most once.
-  std::unordered_multimap<uint64_t, std::pair<uint32_t, int64_t>> by_hash;
+  // Removed rows chained by hash (several per hash: duplicates or collisions), each used at most once.
+  struct Entry {
+    uint32_t batch;
+    int32_t next;  // the next removed row of the same hash, -1 at the end
+    int64_t row;
+  };
+  std::vector<Entry> entries;
+  absl::flat_hash_map<uint64_t, int32_t> head;
   size_t total = 0;
   for (const auto& h : removed_hashes_) total += h.size();
-  by_hash.reserve(total);
+  if (total > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::Invalid("carry-over detection: more than 2^31 removed rows in one run");
+  }
+  entries.reserve(total);
+  head.reserve(total);
   for (size_t b = 0; b < removed_hashes_.size(); ++b) {
     for (size_t r = 0; r < removed_hashes_[b].size(); ++r) {
-      by_hash.emplace(removed_hashes_[b][r], std::pair{static_cast<uint32_t>(b), static_cast<int64_t>(r)});
+      auto [it, fresh] = head.try_emplace(removed_hashes_[b][r], static_cast<int32_t>(entries.size()));
+      entries.push_back({static_cast<uint32_t>(b), fresh ? -1 : it->second, static_cast<int64_t>(r)});
+      if (!fresh) it->second = static_cast<int32_t>(entries.size() - 1);
     }
   }
   std::vector<std::vector<bool>> removed_mask(removed_.size());
   std::vector<std::vector<bool>> added_mask(added_.size());
   for (size_t b = 0; b < removed_.size(); ++b) removed_mask[b].assign(removed_hashes_[b].size(), false);
+  std::vector<std::optional<RowComparator>> compare(removed_.size());
   for (size_t b = 0; b < added_.size(); ++b) {
     added_mask[b].assign(added_hashes_[b].size(), false);
-    if (by_hash.empty()) continue;
+    if (head.empty()) continue;
+    for (auto& c : compare) c.reset();  // comparators pair this added batch with each removed one
     for (size_t r = 0; r < added_hashes_[b].size(); ++r) {
-      auto [lo, hi] = by_hash.equal_range(added_hashes_[b][r]);
-      for (auto it = lo; it != hi; ++it) {
-        const auto [rb, rr] = it->second;
-        if (!RowsEqual(*added_[b], static_cast<int64_t>(r), *removed_[rb], rr)) continue;  // a hash collision
+      const auto h = head.find(added_hashes_[b][r]);
+      if (h == head.end()) continue;
+      for (int32_t* link = &h->second; *link >= 0; link = &entries[static_cast<size_t>(*link)].next) {
+        const Entry& e = entries[static_cast<size_t>(*link)];
+        auto& cmp = compare[e.batch];
+        if (!cmp) cmp.emplace(*added_[b], *removed_[e.batch]);
+        if (!cmp->Equal(static_cast<int64_t>(r), e.row)) continue;  // a hash collision
         added_mask[b][r] = true;
-        removed_mask[rb][static_cast<size_t>(rr)] = true;
-        by_hash.erase(it);
+        removed_mask[e.batch][static_cast<size_t>(e.row)] = true;
+        *link = e.next;  // used: unlinked from its chain
         ++cancelled_;
         break;
       }

@@ -27,6 +27,8 @@ class RowChanges {
  public:
   Status AddRemoved(std::shared_ptr<arrow::RecordBatch> batch);
   Status AddAdded(std::shared_ptr<arrow::RecordBatch> batch);
+  /// A removed (or added) batch whose HashRows a reader thread already computed.
+  void Add(bool removed, std::shared_ptr<arrow::RecordBatch> batch, std::vector<uint64_t> hashes);
   /// Cancels carry-overs; afterwards removed() and added() hold only rows that really changed.
   Status Cancel();
   const std::vector<std::shared_ptr<arrow::RecordBatch>>& removed() const { return removed_; }
