@@ -2,6 +2,8 @@
 // the rows that changed (both their old and new values) or, on a resync, from what TigerGraph holds.
 #pragma once
 
+#include <absl/container/btree_map.h>
+#include <absl/container/btree_set.h>
 #include <arrow/api.h>
 
 #include <map>
@@ -30,12 +32,13 @@ std::string EdgeKeyText(std::string_view from, std::string_view to, const std::v
 /// The discriminator columns of an edge batch, in its discriminator order.
 std::vector<const arrow::Array*> DiscriminatorColumns(const mapping::EdgeBatch& eb);
 
-/// Ids ordered by unsigned bytes, found without a copy of the probe.
-using KeySet = std::set<std::string, std::less<>>;
+/// Ids ordered by unsigned bytes, found without a copy of the probe (a B-tree: a hundred thousand keys are a few
+/// thousand nodes, not one allocation each).
+using KeySet = absl::btree_set<std::string, std::less<>>;
 
 struct AffectedKeys {
-  std::map<std::string, KeySet> vertices;                       // vertex type → ids
-  std::map<std::string, std::map<std::string, EdgeKey>> edges;  // edge type → key text → key
+  std::map<std::string, KeySet> vertices;                                           // vertex type → ids
+  std::map<std::string, absl::btree_map<std::string, EdgeKey, std::less<>>> edges;  // edge type → key text → key
 
   bool empty() const { return size() == 0; }
   /// Every key a mapped batch names: vertex ids, edge keys, and edge endpoints as vertex keys (an endpoint may

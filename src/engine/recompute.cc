@@ -1,6 +1,8 @@
 #include "engine/recompute.h"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "common/log.h"
 #include "iceberg/pruning.h"
@@ -16,22 +18,58 @@ int AttributeIndex(const std::vector<mapping::GraphAttribute>& attrs, const std:
   return -1;
 }
 
-// Sets the attributes a row gives (non-null values; null leaves what an earlier row gave, as an upsert does).
-void FoldAttributes(const std::vector<mapping::AttributeColumn>& cols, const std::vector<int>& index, int64_t row,
-                    ElementTruth* t) {
-  for (size_t c = 0; c < cols.size(); ++c) {
-    if (index[c] < 0 || cols[c].values->IsNull(row)) continue;
-    auto s = cols[c].values->GetScalar(row);
-    if (s.ok()) t->attributes[static_cast<size_t>(index[c])] = *s;
+// The columns of a mapped batch resolved against a type's stores, once per batch: the store each column feeds (or
+// none) and a span to append its values from.
+struct FoldColumns {
+  std::vector<AttributeStore*> store;
+  std::vector<size_t> index;  // of the attribute in its type
+  std::vector<arrow::ArraySpan> spans;
+
+  FoldColumns(const std::vector<mapping::AttributeColumn>& cols, const std::vector<mapping::GraphAttribute>& attrs,
+              std::vector<AttributeStore>& stores, Status* error) {
+    for (const auto& c : cols) {
+      AttributeStore* target = nullptr;
+      const int i = AttributeIndex(attrs, c.name);
+      if (i >= 0 && static_cast<size_t>(i) < stores.size()) {
+        target = &stores[static_cast<size_t>(i)];
+        if (!c.values->type()->Equals(*target->builder->type())) {
+          if (error->ok()) {
+            *error =
+                Status::Internal("recompute: attribute " + c.name + " is mapped as " + c.values->type()->ToString() +
+                                 ", its type holds " + target->builder->type()->ToString());
+          }
+          target = nullptr;
+        }
+      }
+      store.push_back(target);
+      index.push_back(i < 0 ? 0 : static_cast<size_t>(i));
+      spans.emplace_back(*c.values->data());
+    }
   }
-}
+
+  // Sets the attributes row `row` gives (non-null values; null leaves what an earlier row gave, as an upsert does).
+  void Fold(const std::vector<mapping::AttributeColumn>& cols, int64_t row, ElementTruth* t, Status* error) {
+    for (size_t c = 0; c < cols.size(); ++c) {
+      AttributeStore* s = store[c];
+      if (s == nullptr || cols[c].values->IsNull(row)) continue;
+      const arrow::Status st = s->builder->AppendArraySlice(spans[c], row, 1);
+      if (!st.ok()) {
+        if (error->ok()) {
+          *error = Status::Internal("recompute: keeping a value of " + cols[c].name + ": " + st.ToString());
+        }
+        continue;
+      }
+      t->attributes[index[c]] = static_cast<int32_t>(s->builder->length() - 1);
+    }
+  }
+};
 
 // Collects, for a probe of the id columns, the keys per column in the column's type.
 struct Probe {
   bool full = false;  // the id is an expression (or of a type without range pruning): read the whole table
   std::map<int32_t, KeyLookup> fields;
 
-  void Add(const SourceTable& t, const mapping::IdPlan& id, const KeySet& keys) {
+  void Add(const SourceTable& t, const mapping::IdPlan& id, const std::vector<std::string_view>& keys) {
     if (keys.empty() || full) return;
     const iceberg::Schema* schema = t.metadata.CurrentSchema();
     const bool plain = id.parts.size() == 1 && id.parts[0].kind == mapping::Expr::Kind::kColumn &&
@@ -50,31 +88,40 @@ struct Probe {
     l.field_id = field->id;
     l.field_type = field->type;
     if (field->type == "string") {
-      l.strings.insert(keys.begin(), keys.end());
+      l.strings.insert(l.strings.end(), keys.begin(), keys.end());
       return;
     }
     for (const auto& k : keys) {
       int64_t v = 0;
       const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), v);
-      if (ec == std::errc() && end == k.data() + k.size()) l.ints.insert(v);  // else no integer column maps to it
+      if (ec == std::errc() && end == k.data() + k.size()) l.ints.push_back(v);  // else no integer column maps to it
     }
   }
 };
 
-KeySet EdgeEnds(const AffectedKeys& keys, const std::string& type, bool from, bool directed) {
-  KeySet out;
+template <typename T>
+void SortUnique(std::vector<T>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+// The endpoints of a type's affected edges (views into `keys`).
+std::vector<std::string_view> EdgeEnds(const AffectedKeys& keys, const std::string& type, bool from, bool directed) {
+  std::vector<std::string_view> out;
   const auto it = keys.edges.find(type);
   if (it == keys.edges.end()) return out;
   for (const auto& [text, k] : it->second) {
-    if (from) out.insert(k.from);
-    if (!from || !directed) out.insert(k.to);
+    if (from) out.emplace_back(k.from);
+    if (!from || !directed) out.emplace_back(k.to);
   }
   return out;
 }
 
-KeySet Union(const AffectedKeys& keys, const std::string& vertex_type, KeySet more) {
+// `more` and the affected ids of `vertex_type` (views into `keys`).
+std::vector<std::string_view> Union(const AffectedKeys& keys, const std::string& vertex_type,
+                                    std::vector<std::string_view> more) {
   const auto it = keys.vertices.find(vertex_type);
-  if (it != keys.vertices.end()) more.insert(it->second.begin(), it->second.end());
+  if (it != keys.vertices.end()) more.insert(more.end(), it->second.begin(), it->second.end());
   return more;
 }
 
@@ -88,28 +135,72 @@ std::shared_ptr<arrow::Scalar> TypeDefault(const mapping::TgType& type) {
   return s.ok() ? *s : nullptr;
 }
 
-Truth SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys) {
+namespace {
+
+Result<std::vector<AttributeStore>> Stores(const std::vector<mapping::GraphAttribute>& attrs) {
+  std::vector<AttributeStore> out(attrs.size());
+  for (size_t i = 0; i < attrs.size(); ++i) {
+    auto b = arrow::MakeBuilder(mapping::CanonicalArrowType(attrs[i].type));
+    if (!b.ok()) return Status::Internal("recompute: a store for " + attrs[i].name + ": " + b.status().ToString());
+    out[i].builder = std::move(*b);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys) {
   Truth truth;
   for (const auto& [type, ids] : keys.vertices) {
     const mapping::VertexTypeDef* def = types.FindVertexType(type);
     const size_t n = def ? def->attributes.size() : 0;
+    if (def != nullptr) {
+      ICEGRAPH_ASSIGN_OR_RAISE(truth.vertex_values[type], Stores(def->attributes));
+    }
     auto& m = truth.vertices[type];
-    for (const auto& id : ids) m[id].attributes.resize(n);
+    ElementTruth blank;
+    blank.attributes.assign(n, -1);
+    for (const auto& id : ids) m.emplace_hint(m.end(), id, blank);  // ids come sorted: each goes at the end
   }
   for (const auto& [type, ks] : keys.edges) {
     const mapping::EdgeTypeDef* def = types.FindEdgeType(type);
     const size_t n = def ? def->attributes.size() : 0;
+    if (def != nullptr) {
+      ICEGRAPH_ASSIGN_OR_RAISE(truth.edge_values[type], Stores(def->attributes));
+    }
     auto& m = truth.edges[type];
     auto& ends = truth.edge_ends[type];
     for (const auto& [text, k] : ks) {
       ends.insert(k.from);
       if (def == nullptr || !def->directed) ends.insert(k.to);
-      ElementTruth& t = m[text];
-      t.attributes.resize(n);
+      ElementTruth& t = m.emplace_hint(m.end(), text, ElementTruth{})->second;  // sorted, as ids are
+      t.attributes.assign(n, -1);
       t.key = k;
     }
   }
   return truth;
+}
+
+Status Truth::Finish() {
+  for (auto* values : {&vertex_values, &edge_values}) {
+    for (auto& [type, stores] : *values) {
+      for (AttributeStore& s : stores) {
+        if (s.values != nullptr) continue;
+        const arrow::Status st = s.builder->Finish(&s.values);
+        if (!st.ok()) return Status::Internal("recompute: the values of " + type + ": " + st.ToString());
+      }
+    }
+  }
+  return error;
+}
+
+std::shared_ptr<arrow::Scalar> Truth::Value(const std::vector<AttributeStore>& stores, const ElementTruth& t,
+                                            size_t i) const {
+  if (i >= t.attributes.size() || t.attributes[i] < 0 || i >= stores.size() || stores[i].values == nullptr) {
+    return nullptr;
+  }
+  auto s = stores[i].values->GetScalar(t.attributes[i]);
+  return s.ok() ? *s : nullptr;
 }
 
 void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan, const mapping::MappedBatch& batch,
@@ -119,14 +210,13 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     if (vb.length() == 0 || it == truth->vertices.end()) continue;
     const mapping::VertexTypeDef* def = types.FindVertexType(vb.type);
     if (def == nullptr) continue;
-    std::vector<int> index;
-    for (const auto& a : vb.attributes) index.push_back(AttributeIndex(def->attributes, a.name));
+    FoldColumns fold(vb.attributes, def->attributes, truth->vertex_values[vb.type], &truth->error);
     const auto& ids = static_cast<const arrow::StringArray&>(*vb.ids);
     for (int64_t r = 0; r < ids.length(); ++r) {
       const auto e = it->second.find(ids.GetView(r));
       if (e == it->second.end()) continue;
       e->second.produced = true;
-      FoldAttributes(vb.attributes, index, r, &e->second);
+      fold.Fold(vb.attributes, r, &e->second, &truth->error);
     }
   }
   for (size_t i = 0; i < batch.edges.size(); ++i) {
@@ -138,12 +228,21 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     const auto from_it = truth->vertices.find(eb.from_type);
     const auto to_it = truth->vertices.find(eb.to_type);
     auto edge_it = truth->edges.find(eb.type);
-    if (edge_it == truth->edges.end() && edges_of_affected) edge_it = truth->edges.emplace(eb.type, TruthMap{}).first;
-    static const std::set<std::string, std::less<>> kNone;
+    if (edge_it == truth->edges.end() && edges_of_affected) {
+      auto stores = Stores(def->attributes);
+      if (!stores.ok()) {
+        if (truth->error.ok()) truth->error = stores.status();
+        continue;
+      }
+      truth->edge_values[eb.type] = std::move(*stores);
+      edge_it = truth->edges.emplace(eb.type, TruthMap{}).first;
+    }
+    static const KeySet kNone;
     const auto ends_it = truth->edge_ends.find(eb.type);
     const auto& ends = ends_it == truth->edge_ends.end() ? kNone : ends_it->second;
-    std::vector<int> index;
-    for (const auto& a : eb.attributes) index.push_back(AttributeIndex(def->attributes, a.name));
+    std::optional<FoldColumns> fold;
+    if (edge_it != truth->edges.end())
+      fold.emplace(eb.attributes, def->attributes, truth->edge_values[eb.type], &truth->error);
     const auto cols = DiscriminatorColumns(eb);
     const auto& from = static_cast<const arrow::StringArray&>(*eb.from_ids);
     const auto& to = static_cast<const arrow::StringArray&>(*eb.to_ids);
@@ -169,7 +268,7 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
       if (e == edge_it->second.end()) {
         if (!(edges_of_affected && names_affected)) continue;
         ElementTruth t;
-        t.attributes.resize(def->attributes.size());
+        t.attributes.assign(def->attributes.size(), -1);
         t.key = {std::string(from.GetView(r)), std::string(to.GetView(r)), {}};
         for (const arrow::Array* c : cols) {
           auto s = c->GetScalar(r);
@@ -178,7 +277,7 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
         e = edge_it->second.emplace(text, std::move(t)).first;
       }
       e->second.produced = true;
-      FoldAttributes(eb.attributes, index, r, &e->second);
+      fold->Fold(eb.attributes, r, &e->second, &truth->error);
     }
   }
 }
@@ -193,11 +292,11 @@ bool KeyLookup::MayHold(const iceberg::DataFile& file) const {
   if (!lo.ok() || !hi.ok()) return true;
   // Truncated string bounds stay a lower bound below and an upper bound above every value, so this stays sure.
   if (const auto* l = std::get_if<std::string>(&*lo), *h = std::get_if<std::string>(&*hi); l && h) {
-    const auto it = strings.lower_bound(*l);
+    const auto it = std::lower_bound(strings.begin(), strings.end(), std::string_view(*l));
     return it != strings.end() && *it <= *h;
   }
   if (const auto* l = std::get_if<int64_t>(&*lo), *h = std::get_if<int64_t>(&*hi); l && h) {
-    const auto it = ints.lower_bound(*l);
+    const auto it = std::lower_bound(ints.begin(), ints.end(), *l);
     return it != ints.end() && *it <= *h;
   }
   return true;
@@ -213,11 +312,11 @@ std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>
       const auto it = keys.vertices.find(vp.type);
       if (it == keys.vertices.end()) continue;
       feeds = true;
-      probe.Add(t, vp.id, it->second);
+      probe.Add(t, vp.id, std::vector<std::string_view>(it->second.begin(), it->second.end()));
     }
     for (const auto& ep : t.plan->edges()) {
-      const KeySet from = Union(keys, ep.from_type, EdgeEnds(keys, ep.type, /*from=*/true, ep.directed));
-      const KeySet to = Union(keys, ep.to_type, {});
+      const auto from = Union(keys, ep.from_type, EdgeEnds(keys, ep.type, /*from=*/true, ep.directed));
+      const auto to = Union(keys, ep.to_type, {});
       feeds = feeds || !from.empty() || !to.empty();
       probe.Add(t, ep.from, from);
       probe.Add(t, ep.to, to);
@@ -228,14 +327,16 @@ std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>
       continue;
     }
     for (auto& [field_id, l] : probe.fields) {
+      SortUnique(&l.strings);
+      SortUnique(&l.ints);
       iceberg::Literal lo;
       iceberg::Literal hi;
       if (!l.strings.empty()) {
-        lo = *l.strings.begin();
-        hi = *l.strings.rbegin();
+        lo = std::string(l.strings.front());
+        hi = std::string(l.strings.back());
       } else if (!l.ints.empty()) {
-        lo = *l.ints.begin();
-        hi = *l.ints.rbegin();
+        lo = l.ints.front();
+        hi = l.ints.back();
       } else {
         continue;  // no key can be a value of this column
       }

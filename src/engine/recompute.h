@@ -10,6 +10,9 @@
 //    none). An edge: produced → upserted with every attribute, else deleted.
 #pragma once
 
+#include <absl/container/btree_map.h>
+#include <absl/container/inlined_vector.h>
+
 #include <map>
 #include <set>
 #include <string>
@@ -22,20 +25,40 @@ namespace icegraph::engine {
 
 /// The value of one element as the current tables define it.
 struct ElementTruth {
-  bool produced = false;                                   // a row of a mapping of its type maps to it
-  bool referenced = false;                                 // vertices: a row of an edge mapping names it
-  std::vector<std::shared_ptr<arrow::Scalar>> attributes;  // type attribute order; null: no row set it
-  EdgeKey key;                                             // edges
+  bool produced = false;    // a row of a mapping of its type maps to it
+  bool referenced = false;  // vertices: a row of an edge mapping names it
+  /// Per attribute of the type (in type order), the index of its value in the type's AttributeStore; -1: no row set
+  /// it.
+  absl::InlinedVector<int32_t, 6> attributes;
+  EdgeKey key;  // edges
 };
 
-/// Truth of affected keys per type: vertices by id, edges by EdgeKeyText.
-using TruthMap = std::map<std::string, ElementTruth, std::less<>>;
+/// The values rows gave one attribute of a type, appended as rows set them: no allocation per value, and memory in
+/// proportion to the affected elements, not to the batches read.
+struct AttributeStore {
+  std::unique_ptr<arrow::ArrayBuilder> builder;  // CanonicalArrowType of the attribute
+  std::shared_ptr<arrow::Array> values;          // the builder's values, once Truth::Finish ran
+};
+
+/// Truth of affected keys per type: vertices by id, edges by EdgeKeyText (ordered: writes go out in key order).
+using TruthMap = absl::btree_map<std::string, ElementTruth, std::less<>>;
 struct Truth {
   std::map<std::string, TruthMap> vertices;
   std::map<std::string, TruthMap> edges;
+  /// Per type, one store per attribute of the type.
+  std::map<std::string, std::vector<AttributeStore>> vertex_values;
+  std::map<std::string, std::vector<AttributeStore>> edge_values;
   /// Per edge type, the endpoints an affected edge starts at (both ends when undirected): rows of other edges are
   /// skipped before their key text is built.
-  std::map<std::string, std::set<std::string, std::less<>>> edge_ends;
+  std::map<std::string, KeySet> edge_ends;
+  /// The first value that could not be kept (a mapped column whose Arrow type is not its attribute's).
+  Status error;
+
+  /// Ends the folding: the stores' values become readable.
+  Status Finish();
+  /// The value of attribute `i` of `t` (nullptr: no row set it); after Finish.
+  std::shared_ptr<arrow::Scalar> Value(const std::vector<AttributeStore>& stores, const ElementTruth& t,
+                                       size_t i) const;
 };
 
 /// Folds the rows of one mapped batch of `plan` into `truth`, for keys present in `truth` (the affected ones);
@@ -44,17 +67,19 @@ struct Truth {
 void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan, const mapping::MappedBatch& batch,
                bool edges_of_affected, Truth* truth);
 
-/// An empty Truth holding every affected key (nothing produced or referenced yet).
-Truth SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
+/// An empty Truth holding every affected key (nothing produced or referenced yet) and an empty store per attribute.
+Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
 
 /// One scan of a key lookup: a range filter on an id column (empty: the whole table), and the keys themselves, so
 /// a file whose min/max statistics hold none of them is skipped even inside the range.
 struct KeyLookup {
   iceberg::Filter filter;
-  int32_t field_id = 0;           // 0: no key pruning
-  std::string field_type;         // Iceberg type of the id column ("string", "int", "long")
-  std::set<std::string> strings;  // the keys, ordered by unsigned bytes as Iceberg bounds are
-  std::set<int64_t> ints;
+  int32_t field_id = 0;    // 0: no key pruning
+  std::string field_type;  // Iceberg type of the id column ("string", "int", "long")
+  /// The keys, sorted (by unsigned bytes, as Iceberg bounds are) and distinct: views into the AffectedKeys the
+  /// lookup was made from, which must outlive it.
+  std::vector<std::string_view> strings;
+  std::vector<int64_t> ints;
   /// False only when the file's bounds on the id column prove it holds none of the keys.
   bool MayHold(const iceberg::DataFile& file) const;
 };
@@ -62,7 +87,7 @@ struct KeyLookup {
 /// Per table, the scans that find every row producing or naming an affected key: a range filter on the id column
 /// when a mapping's id is one plain string or integer column (so partition and min/max pruning skip files, and
 /// MayHold skips files between the keys), else one scan of the whole table. Empty for a table that feeds none of
-/// the affected types.
+/// the affected types. The lookups view the keys of `keys`.
 std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>& tables, const AffectedKeys& keys);
 
 /// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only.

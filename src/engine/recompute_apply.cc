@@ -7,18 +7,11 @@
 namespace icegraph::engine {
 namespace {
 
-// Appends `value`, or the type default where no row gave one.
-Status AppendValue(arrow::ArrayBuilder& b, const std::shared_ptr<arrow::Scalar>& value,
-                   const std::shared_ptr<arrow::Scalar>& fallback) {
-  const auto& s = value ? value : fallback;
-  const arrow::Status st = s ? b.AppendScalar(*s) : b.AppendNull();
-  if (!st.ok()) return Status::Internal("building recomputed values: " + st.ToString());
-  return Status::OK();
-}
-
-// The attribute columns of one mapping for `rows`, valued from the merged truth.
+// The attribute columns of one mapping for `rows`, valued from the merged truth: each value taken from its type's
+// store, the type default where no row gave one, and discriminators from the edge key.
 Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping::AttributePlan>& attrs,
                                                       const std::vector<mapping::GraphAttribute>& type_attrs,
+                                                      const std::vector<AttributeStore>& stores,
                                                       const std::vector<const ElementTruth*>& rows,
                                                       const std::vector<std::string>& disc = {}) {
   std::vector<mapping::AttributeColumn> out;
@@ -30,16 +23,31 @@ Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping:
     const auto d = std::find(disc.begin(), disc.end(), a.name);
     auto builder = arrow::MakeBuilder(mapping::CanonicalArrowType(a.type));
     if (!builder.ok()) return Status::Internal(builder.status().ToString());
+    arrow::ArrayBuilder& b = **builder;
     const auto fallback = TypeDefault(a.type);
+    const arrow::Array* store = index >= 0 && static_cast<size_t>(index) < stores.size()
+                                    ? stores[static_cast<size_t>(index)].values.get()
+                                    : nullptr;
+    if (store != nullptr && !store->type()->Equals(*b.type())) {
+      return Status::Internal("recompute: attribute " + a.name + " is written as " + b.type()->ToString() +
+                              ", its type holds " + store->type()->ToString());
+    }
+    const arrow::ArraySpan span = store != nullptr ? arrow::ArraySpan(*store->data()) : arrow::ArraySpan();
+    if (!b.Reserve(static_cast<int64_t>(rows.size())).ok()) return Status::Internal("building recomputed values");
     for (const ElementTruth* t : rows) {
-      std::shared_ptr<arrow::Scalar> v = index >= 0 ? t->attributes[static_cast<size_t>(index)] : nullptr;
+      arrow::Status st;
+      const int32_t at = index >= 0 ? t->attributes[static_cast<size_t>(index)] : -1;
       if (d != disc.end() && static_cast<size_t>(d - disc.begin()) < t->key.disc.size()) {
-        v = t->key.disc[static_cast<size_t>(d - disc.begin())];
+        st = b.AppendScalar(*t->key.disc[static_cast<size_t>(d - disc.begin())]);
+      } else if (at >= 0 && store != nullptr) {
+        st = b.AppendArraySlice(span, at, 1);
+      } else {
+        st = fallback ? b.AppendScalar(*fallback) : b.AppendNull();
       }
-      ICEGRAPH_RETURN_NOT_OK(AppendValue(**builder, v, fallback));
+      if (!st.ok()) return Status::Internal("building recomputed values of " + a.name + ": " + st.ToString());
     }
     std::shared_ptr<arrow::Array> values;
-    if (!(*builder)->Finish(&values).ok()) return Status::Internal("building recomputed values");
+    if (!b.Finish(&values).ok()) return Status::Internal("building recomputed values");
     out.push_back({a.name, a.type, std::move(values)});
   }
   return out;
@@ -53,6 +61,13 @@ Result<std::shared_ptr<arrow::Array>> Strings(const std::vector<std::string_view
   std::shared_ptr<arrow::Array> out;
   if (!b.Finish(&out).ok()) return Status::Internal("building ids");
   return out;
+}
+
+const std::vector<AttributeStore>& StoresOf(const std::map<std::string, std::vector<AttributeStore>>& values,
+                                            const std::string& type) {
+  static const std::vector<AttributeStore> kNone;
+  const auto it = values.find(type);
+  return it == values.end() ? kNone : it->second;
 }
 
 struct Counts {
@@ -122,7 +137,8 @@ Status WriteVertices(RunContext& ctx, const Truth& truth, bool must_exist, Count
         mapping::VertexBatch batch;
         batch.type = type;
         batch.ids = id_array;
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes, Columns(vp.attributes, def->attributes, rows));
+        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
+                                 Columns(vp.attributes, def->attributes, StoresOf(truth.vertex_values, type), rows));
         ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteVertices(batch, vp.mapping));
       }
     }
@@ -168,6 +184,7 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
   for (const auto& [type, elements] : truth.edges) {
     const mapping::EdgeTypeDef* def = p.plan().FindEdgeType(type);
     if (def == nullptr) continue;
+    const std::vector<AttributeStore>& stores = StoresOf(truth.edge_values, type);
     std::vector<std::string_view> from;
     std::vector<std::string_view> to;
     std::vector<const ElementTruth*> rows;
@@ -201,14 +218,16 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
               if (a.name == name) disc.push_back(a);
             }
           }
-          ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes, Columns(disc, def->attributes, del_rows, ep.discriminator));
+          ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
+                                   Columns(disc, def->attributes, stores, del_rows, ep.discriminator));
           ICEGRAPH_RETURN_NOT_OK(ctx.sink.DeleteEdges(batch, ep.mapping));
           deleted = true;
         }
         if (rows.empty()) continue;
         ICEGRAPH_ASSIGN_OR_RAISE(batch.from_ids, Strings(from));
         ICEGRAPH_ASSIGN_OR_RAISE(batch.to_ids, Strings(to));
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes, Columns(ep.attributes, def->attributes, rows, ep.discriminator));
+        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
+                                 Columns(ep.attributes, def->attributes, stores, rows, ep.discriminator));
         ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteEdges(batch, ep.mapping));
       }
     }
@@ -221,9 +240,10 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
 Status Recompute(RunContext& ctx, const AffectedKeys& keys) {
   if (keys.empty()) return Status::OK();
   const bool must_exist = ctx.pipeline.config().sink.vertex_must_exist;
-  Truth truth = SeedTruth(ctx.pipeline.plan(), keys);
+  ICEGRAPH_ASSIGN_OR_RAISE(Truth truth, SeedTruth(ctx.pipeline.plan(), keys));
   Counts counts;
   ICEGRAPH_RETURN_NOT_OK(ReadTruth(ctx, keys, must_exist, &truth, &counts));
+  ICEGRAPH_RETURN_NOT_OK(truth.Finish());
   failpoint::Pass("sync.recompute_read");
   // Vertices before the edges that need them; a deleted vertex is named by no produced edge, so TigerGraph's
   // cascade takes none of them; with vertex_must_exist its edges are sent after it is gone, to be refused.

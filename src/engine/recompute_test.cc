@@ -80,8 +80,12 @@ class RecomputeTest : public ::testing::Test {
                                JsonArray(arrow::int64(), since), JsonArray(arrow::utf8(), kind)});
   }
 
-  static std::string Value(const ElementTruth& t, size_t i) {
-    return t.attributes[i] ? t.attributes[i]->ToString() : "<unset>";
+  // Attribute i of a vertex (or edge) of `type` as the folded truth holds it.
+  static std::string Value(Truth& truth, const std::string& type, const ElementTruth& t, size_t i) {
+    EXPECT_TRUE(truth.Finish().ok());
+    const auto& stores = truth.vertex_values.count(type) ? truth.vertex_values[type] : truth.edge_values[type];
+    const auto v = truth.Value(stores, t, i);
+    return v ? v->ToString() : "<unset>";
   }
 
   mapping::Config config_;
@@ -112,7 +116,9 @@ TEST_F(RecomputeTest, EdgeKeyTextIsExactAndUndirectedKeysAreOrdered) {
 TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
   AffectedKeys keys;
   for (const char* id : {"1", "2", "3", "9"}) keys.AddVertex("User", id);
-  Truth truth = SeedTruth(plan_, keys);
+  auto seeded = SeedTruth(plan_, keys);
+  ASSERT_TRUE(seeded.ok());
+  Truth& truth = *seeded;
   FoldBatch(
       plan_, *plan_.ForTable("shop.users"),
       Map("shop.users", UsersBatch("[1, 2, 7]", R"(["ann", "bob", "x"])", "[30, null, 1]", R"(["EU", "EU", "EU"])")),
@@ -129,15 +135,15 @@ TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
   const ElementTruth& u1 = users.at("1");
   EXPECT_TRUE(u1.produced);
   EXPECT_TRUE(u1.referenced);  // by its own IN_REGION edge
-  EXPECT_EQ(Value(u1, 0), "ann");
-  EXPECT_EQ(Value(u1, 1), "30");
+  EXPECT_EQ(Value(truth, "User", u1, 0), "ann");
+  EXPECT_EQ(Value(truth, "User", u1, 1), "30");
   const ElementTruth& u2 = users.at("2");
-  EXPECT_EQ(Value(u2, 0), "bob");  // people's null nick leaves users' name
-  EXPECT_EQ(Value(u2, 1), "41");   // users' null age is set by people
+  EXPECT_EQ(Value(truth, "User", u2, 0), "bob");  // people's null nick leaves users' name
+  EXPECT_EQ(Value(truth, "User", u2, 1), "41");   // users' null age is set by people
   const ElementTruth& u3 = users.at("3");
   EXPECT_FALSE(u3.produced);
   EXPECT_TRUE(u3.referenced);
-  EXPECT_EQ(Value(u3, 0), "<unset>");
+  EXPECT_EQ(Value(truth, "User", u3, 0), "<unset>");
   const ElementTruth& u9 = users.at("9");
   EXPECT_FALSE(u9.produced || u9.referenced);  // deleted by the apply
 }
@@ -146,7 +152,9 @@ TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
   AffectedKeys keys;
   keys.Add(*plan_.ForTable("shop.knows"),
            Map("shop.knows", KnowsBatch("[1, 1]", "[2, 2]", "[10, 11]", R"(["x", "y"])")));
-  Truth truth = SeedTruth(plan_, keys);
+  auto seeded = SeedTruth(plan_, keys);
+  ASSERT_TRUE(seeded.ok());
+  Truth& truth = *seeded;
   // Now: (1,2,x) with since 20, (1,2,y) gone, and an unrelated edge (3,4,x).
   FoldBatch(plan_, *plan_.ForTable("shop.knows"),
             Map("shop.knows", KnowsBatch("[1, 3]", "[2, 4]", "[20, 5]", R"(["x", "x"])")), false, &truth);
@@ -163,7 +171,7 @@ TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
     const mapping::EdgeTypeDef* def = plan_.FindEdgeType("KNOWS");
     for (size_t i = 0; i < def->attributes.size(); ++i) {
       if (def->attributes[i].name == "since") {
-        EXPECT_EQ(Value(t, i), "20");
+        EXPECT_EQ(Value(truth, "KNOWS", t, i), "20");
       }
     }
   }
@@ -177,7 +185,9 @@ TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
 TEST_F(RecomputeTest, MustExistMakesEdgesOfAffectedVerticesAffected) {
   AffectedKeys keys;
   keys.AddVertex("User", "3");
-  Truth truth = SeedTruth(plan_, keys);
+  auto seeded = SeedTruth(plan_, keys);
+  ASSERT_TRUE(seeded.ok());
+  Truth& truth = *seeded;
   FoldBatch(plan_, *plan_.ForTable("shop.knows"),
             Map("shop.knows", KnowsBatch("[7, 8]", "[3, 9]", "[1, 2]", R"(["x", "x"])")), true, &truth);
   ASSERT_EQ(truth.edges["KNOWS"].size(), 1u);
