@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "iceberg/avro_test_writer.h"
@@ -132,6 +133,30 @@ TEST_F(ManifestAvroTest, InheritsSnapshotAndSequenceNumbersForAddedEntries) {
   EXPECT_EQ((*entries)[2].sequence_number, 1);
   EXPECT_EQ((*entries)[2].file.file_path, "/d/c.parquet");
   EXPECT_EQ((*entries)[2].file.spec_id, 1);
+}
+
+// A manifest is read once per cache: the second read does not touch the file (here: gone), and the same path with
+// other inherited numbers (another manifest-list entry) is read on its own.
+TEST_F(ManifestAvroTest, ACacheReadsEachManifestOnceByWhatItsEntriesInherit) {
+  const std::string path = dir_.File("cached.avro");
+  testing::WriteAvroFile(path, testing::ManifestEntrySchema(2, kPartition),
+                         {{{"status", 1},
+                           {"snapshot_id", nullptr},
+                           {"sequence_number", nullptr},
+                           {"data_file", DataFileJson("/d/a.parquet", 10)}}});
+  ManifestCache cache;
+  auto first = cache.Read(*io_, table_, Manifest(path, 9, 9));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ((*first)->size(), 1u);
+  EXPECT_EQ((**first)[0].sequence_number, 9);
+  auto other = cache.Read(*io_, table_, Manifest(path, 4, 9));  // read now, while the file exists
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ((**other)[0].sequence_number, 4);
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  auto again = cache.Read(*io_, table_, Manifest(path, 9, 9));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->get(), first->get());
+  EXPECT_FALSE(cache.Read(*io_, table_, Manifest(path, 5, 9)).ok());  // not cached, and the file is gone
 }
 
 TEST_F(ManifestAvroTest, ExistingEntryWithoutSequenceNumberIsAnError) {
