@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace icegraph::sink {
 namespace {
 
 // One compare per byte: find_first_of would call memchr over the two delimiters for every byte.
 bool HasDelimiter(std::string_view s) {
+  if (s.size() >= 64) {  // a whole column's bytes: two vectorised scans
+    return std::memchr(s.data(), 0x1E, s.size()) != nullptr || std::memchr(s.data(), 0x1F, s.size()) != nullptr;
+  }
   for (const char c : s) {
     if (static_cast<unsigned char>(static_cast<unsigned char>(c) - 0x1E) < 2) return true;
   }
@@ -67,6 +71,7 @@ Result<CsvWriter> CsvWriter::ForVertices(const mapping::VertexBatch& batch) {
   ICEGRAPH_ASSIGN_OR_RAISE(ColumnView id, MakeIdView(batch.ids.get(), "id"));
   w.keys_.push_back(std::move(id));
   ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
+  w.may_need_json_ = w.AnyMayNeedJson();
   return w;
 }
 
@@ -78,10 +83,46 @@ Result<CsvWriter> CsvWriter::ForEdges(const mapping::EdgeBatch& batch) {
   w.keys_.push_back(std::move(from));
   w.keys_.push_back(std::move(to));
   ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
+  w.may_need_json_ = w.AnyMayNeedJson();
   return w;
 }
 
+namespace {
+
+// True when a string column may hold a delimiter byte in any row (one pass over its value bytes), or, for an
+// attribute (`attribute`), a null or an empty value.
+bool StringColumnMayNeedJson(const arrow::Array* array, bool attribute) {
+  const auto* s = static_cast<const arrow::StringArray*>(array);
+  if (s->length() == 0) return false;
+  if (attribute && s->null_count() != 0) return true;
+  const int32_t begin = s->value_offset(0);
+  const int32_t end = s->value_offset(s->length());
+  if (end > begin && HasDelimiter(std::string_view(reinterpret_cast<const char*>(s->value_data()->data()) + begin,
+                                                   static_cast<size_t>(end - begin)))) {
+    return true;
+  }
+  if (attribute) {
+    for (int64_t r = 0; r < s->length(); ++r) {
+      if (s->value_length(r) == 0) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CsvWriter::AnyMayNeedJson() const {
+  for (const ColumnView& k : keys_) {
+    if (StringColumnMayNeedJson(k.array, false)) return true;
+  }
+  for (const ColumnView& c : attrs_) {
+    if (c.kind == mapping::TgKind::kString && StringColumnMayNeedJson(c.array, true)) return true;
+  }
+  return false;
+}
+
 bool CsvWriter::NeedsJson(int64_t row) const {
+  if (!may_need_json_) return false;
   for (const ColumnView& k : keys_) {
     if (HasDelimiter(k.StringAt(row))) return true;
   }

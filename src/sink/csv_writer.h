@@ -58,9 +58,12 @@ class CsvWriter {
  private:
   CsvWriter() = default;
   void AppendRow(int64_t row, std::string* out) const;
+  // Whether any row may need JSON, from one pass over each string column's bytes, nulls and offsets.
+  bool AnyMayNeedJson() const;
 
   std::vector<ColumnView> keys_;  // id, or from and to
   std::vector<ColumnView> attrs_;
+  bool may_need_json_ = true;  // false: NeedsJson is false for every row
 };
 
 }  // namespace icegraph::sink

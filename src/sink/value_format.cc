@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace icegraph::sink {
 namespace {
@@ -80,7 +83,7 @@ template <typename T>
 void AppendChars(T v, std::string* out) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr);
+  out->append(buf, static_cast<size_t>(r.ptr - buf));  // (pointer, length): not the iterator overload's replace
 }
 
 }  // namespace
@@ -90,14 +93,10 @@ void AppendUint(uint64_t v, std::string* out) { AppendChars(v, out); }
 void AppendDouble(double v, std::string* out) { AppendChars(v, out); }
 void AppendFloat(float v, std::string* out) { AppendChars(v, out); }
 
-void AppendDatetime(int64_t t, std::string* out) {
-  // Days and seconds of day with floor division, then Hinnant's civil_from_days.
-  int64_t days = t / 86400;
-  int64_t secs = t % 86400;
-  if (secs < 0) {
-    secs += 86400;
-    --days;
-  }
+namespace {
+
+// "YYYY-MM-DD" of a day number (days since 1970-01-01): Hinnant's civil_from_days.
+void FormatDate(int64_t days, char* buf, char** end) {
   const int64_t z = days + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const int64_t doe = z - era * 146097;
@@ -107,7 +106,6 @@ void AppendDatetime(int64_t t, std::string* out) {
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[32];
   char* p = buf;
   if (y >= 0 && y <= 9999) {
     *p++ = static_cast<char>('0' + y / 1000);
@@ -117,17 +115,57 @@ void AppendDatetime(int64_t t, std::string* out) {
   } else {
     p = std::to_chars(p, buf + 16, y).ptr;  // outside TigerGraph's range; the mapping stage rejects these
   }
+  *p++ = '-';
+  *p++ = static_cast<char>('0' + m / 10);
+  *p++ = static_cast<char>('0' + m % 10);
+  *p++ = '-';
+  *p++ = static_cast<char>('0' + d / 10);
+  *p++ = static_cast<char>('0' + d % 10);
+  *end = p;
+}
+
+// Recently formatted dates by day number, per thread: timestamps of one table mostly fall on a few hundred days, so
+// the civil-calendar arithmetic runs once per day instead of once per value.
+struct DateCache {
+  static constexpr size_t kSlots = 1024;
+  struct Slot {
+    int64_t days = INT64_MIN;
+    uint8_t length = 0;
+    char text[23] = {};
+  };
+  std::array<Slot, kSlots> slots;
+};
+
+}  // namespace
+
+void AppendDatetime(int64_t t, std::string* out) {
+  // Days and seconds of day with floor division.
+  int64_t days = t / 86400;
+  int64_t secs = t % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    --days;
+  }
+  thread_local DateCache cache;
+  DateCache::Slot& slot = cache.slots[static_cast<uint64_t>(days) % DateCache::kSlots];
+  if (slot.days != days) {
+    char* end = nullptr;
+    FormatDate(days, slot.text, &end);
+    slot.length = static_cast<uint8_t>(end - slot.text);
+    slot.days = days;
+  }
+  char buf[40];
+  std::memcpy(buf, slot.text, slot.length);
+  char* p = buf + slot.length;
   const auto two = [&p](char sep, int64_t v) {
     *p++ = sep;
     *p++ = static_cast<char>('0' + v / 10);
     *p++ = static_cast<char>('0' + v % 10);
   };
-  two('-', m);
-  two('-', d);
   two(' ', secs / 3600);
   two(':', secs % 3600 / 60);
   two(':', secs % 60);
-  out->append(buf, p);
+  out->append(buf, static_cast<size_t>(p - buf));
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {

@@ -72,6 +72,28 @@ TEST(CsvWriterTest, RoutesRowsCsvCannotCarryToJson) {
   EXPECT_EQ(CsvWriter::ForVertices(b).status().code(), StatusCode::kNotImplemented);
 }
 
+// The batch-wide precheck sees only the batch's own rows (a slice's bytes), and finds a delimiter deep in a long
+// column as the per-row check does.
+TEST(CsvWriterTest, TheBatchPrecheckCoversExactlyTheBatchRows) {
+  const auto ids = Strs({"a\x1E", std::string(100, 'x'), "b", std::string(70, 'y') + "\x1F", ""});
+  mapping::VertexBatch clean;
+  clean.type = "P";
+  clean.ids = ids->Slice(1, 2);  // the delimiters sit outside the slice
+  auto w = CsvWriter::ForVertices(clean);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_FALSE(w->NeedsJson(0));
+  EXPECT_FALSE(w->NeedsJson(1));
+  mapping::VertexBatch dirty;
+  dirty.type = "P";
+  dirty.ids = ids->Slice(1, 4);
+  auto d = CsvWriter::ForVertices(dirty);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_FALSE(d->NeedsJson(0));
+  EXPECT_FALSE(d->NeedsJson(1));
+  EXPECT_TRUE(d->NeedsJson(2));   // the long id with 0x1F at its end
+  EXPECT_FALSE(d->NeedsJson(3));  // an empty id is not a delimiter (keys are checked for delimiters only)
+}
+
 TEST(CsvWriterTest, DatetimeAndDoubleFormats) {
   std::string out;
   AppendDatetime(-12219292800, &out);  // TigerGraph's earliest DATETIME
