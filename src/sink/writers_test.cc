@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "sink/csv_writer.h"
 #include "sink/json_writer.h"
 #include "sink/sink_test_util.h"
@@ -108,6 +110,27 @@ TEST(CsvWriterTest, DatetimeAndDoubleFormats) {
   out += '|';
   AppendDouble(0.30000000000000004, &out);
   EXPECT_EQ(out, "1582-10-15 00:00:00|9999-12-31 23:59:59|2000-02-29 00:00:00|1e+21|-2.5|0.30000000000000004");
+}
+
+// Dates come from a per-thread cache keyed by day: days that share a slot (1024 apart), times before the epoch and
+// every day of several years all print as the C library's gmtime does.
+TEST(CsvWriterTest, CachedDatesMatchGmtime) {
+  const auto reference = [](int64_t t) {
+    const auto tt = static_cast<time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    return std::string(buf);
+  };
+  std::vector<int64_t> times;
+  for (int64_t t = -2 * 86400 * 400 + 12345; t < int64_t{86400} * 365 * 3; t += 86400 + 3607) times.push_back(t);
+  for (const int64_t day : {0, 1024, 2048, 0, 1024}) times.push_back(day * 86400 + 59);  // one slot, three days
+  for (const int64_t t : times) {
+    std::string out;
+    AppendDatetime(t, &out);
+    ASSERT_EQ(out, reference(t)) << t;
+  }
 }
 
 TEST(CsvWriterTest, LoadStatementLayout) {
