@@ -286,6 +286,37 @@ json AttrStats(const std::vector<Attribute>& attributes,
   return out;
 }
 
+// What stat_vertex_attr and stat_edge_attr differ in.
+struct AttrStatsKind {
+  const char* noun;          // "Vertex" / "Edge"
+  const char* type_key;      // "v_type" / "e_type"
+  const char* function;      // the built-in's name
+  const char* missing_code;  // the error code of an unknown type
+};
+
+// One result per type of `types` (or `type` alone, "*" for all): the statistics `stats_of` gives. pyTigerGraph reads
+// these errors from the body (skipCheck), so they come with HTTP 200 like the skips.
+Reply AttrStatsReply(const std::vector<std::string>& types, const std::string& type, const AttrStatsKind& kind,
+                     const std::function<json(const std::string&)>& stats_of) {
+  Reply r;
+  r.body = json::array();
+  for (const std::string& t : types) {
+    if (type != "*" && type != t) continue;
+    json stats = stats_of(t);
+    if (stats.is_null()) {
+      if (type == "*") continue;
+      return ErrorReply(200,
+                        fmt::format("{} type {} has no numeric attribute, {} is skipped.", kind.noun, t, kind.function),
+                        "REST-30000");
+    }
+    r.body.push_back({{kind.type_key, t}, {"attributes", std::move(stats)}});
+  }
+  if (type != "*" && r.body.empty()) {
+    return ErrorReply(200, fmt::format("{} type {} does not exist.", kind.noun, type), kind.missing_code);
+  }
+  return r;
+}
+
 }  // namespace
 
 Reply Builtins(const Database& db, const std::string& graph, const std::string& body) {
@@ -305,44 +336,22 @@ Reply Builtins(const Database& db, const std::string& graph, const std::string& 
   // Attribute statistics, in the shape TigerGraph's own client reads (results[].v_type / e_type and attributes;
   // docs/emulator.md lists the documentation's differing example).
   if (fn == "stat_vertex_attr") {
-    Reply r;
-    r.body = json::array();
-    for (const std::string& vt : g->vertex_types) {
-      if (type != "*" && type != vt) continue;
-      const VertexType* t = db.catalog.FindVertex(vt);
-      const VertexTable* table = db.store.FindVertices(vt);
-      json stats = AttrStats(t->attributes, [table](const std::function<void(const Attrs&)>& fn) {
-        if (table != nullptr) table->ForEach([&fn](const std::string&, const Attrs& a) { fn(a); });
-      });
-      if (stats.is_null()) {
-        if (type == "*") continue;
-        return ErrorReply(200, "Vertex type " + vt + " has no numeric attribute, stat_vertex_attr is skipped.",
-                          "REST-30000");
-      }
-      r.body.push_back({{"v_type", vt}, {"attributes", std::move(stats)}});
-    }
-    // pyTigerGraph reads these errors from the body (skipCheck), so they come with HTTP 200 like the skips.
-    if (type != "*" && r.body.empty()) return ErrorReply(200, "Vertex type " + type + " does not exist.", "GSQL-7004");
-    return r;
+    return AttrStatsReply(
+        g->vertex_types, type, {"Vertex", "v_type", "stat_vertex_attr", "GSQL-7004"}, [&db](const std::string& vt) {
+          const VertexTable* table = db.store.FindVertices(vt);
+          return AttrStats(db.catalog.FindVertex(vt)->attributes, [table](const std::function<void(const Attrs&)>& fn) {
+            if (table == nullptr) return;
+            table->ForEach([&fn](const std::string&, const Attrs& a) { fn(a); });
+          });
+        });
   }
   if (fn == "stat_edge_attr") {
-    Reply r;
-    r.body = json::array();
-    for (const std::string& et : g->edge_types) {
-      if (type != "*" && type != et) continue;
-      const EdgeType* t = db.catalog.FindEdge(et);
-      json stats = AttrStats(t->attributes, [&db, &et](const std::function<void(const Attrs&)>& fn) {
-        db.store.ForEachEdgeAttrs(et, fn);
-      });
-      if (stats.is_null()) {
-        if (type == "*") continue;
-        return ErrorReply(200, "Edge type " + et + " has no numeric attribute, stat_edge_attr is skipped.",
-                          "REST-30000");
-      }
-      r.body.push_back({{"e_type", et}, {"attributes", std::move(stats)}});
-    }
-    if (type != "*" && r.body.empty()) return ErrorReply(200, "Edge type " + type + " does not exist.", "REST-30000");
-    return r;
+    return AttrStatsReply(
+        g->edge_types, type, {"Edge", "e_type", "stat_edge_attr", "REST-30000"}, [&db](const std::string& et) {
+          return AttrStats(
+              db.catalog.FindEdge(et)->attributes,
+              [&db, &et](const std::function<void(const Attrs&)>& fn) { db.store.ForEachEdgeAttrs(et, fn); });
+        });
   }
   Reply r;
   r.body = json::array();

@@ -243,15 +243,13 @@ bool RowsEqual(const arrow::RecordBatch& a, int64_t ra, const arrow::RecordBatch
 
 Status RowChanges::AddRemoved(std::shared_ptr<arrow::RecordBatch> batch) {
   ICEGRAPH_ASSIGN_OR_RAISE(auto hashes, HashRows(*batch));
-  removed_hashes_.push_back(std::move(hashes));
-  removed_.push_back(std::move(batch));
+  Add(true, std::move(batch), std::move(hashes));
   return Status::OK();
 }
 
 Status RowChanges::AddAdded(std::shared_ptr<arrow::RecordBatch> batch) {
   ICEGRAPH_ASSIGN_OR_RAISE(auto hashes, HashRows(*batch));
-  added_hashes_.push_back(std::move(hashes));
-  added_.push_back(std::move(batch));
+  Add(false, std::move(batch), std::move(hashes));
   return Status::OK();
 }
 
