@@ -11,8 +11,8 @@
 #include <arrow/api.h>
 
 #include <atomic>
-#include <deque>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -55,9 +55,17 @@ struct ReadJob {
   std::vector<iceberg::DataFile> eq;
 };
 
+// The scan plan of `snapshot_id`, planned once per run: a snapshot is the parent of the next one.
+using Plans = std::map<int64_t, std::vector<iceberg::ScanTask>>;
+Result<const std::vector<iceberg::ScanTask>*> PlanOnce(const SourceTable& t, int64_t snapshot_id, Plans* plans) {
+  if (const auto it = plans->find(snapshot_id); it != plans->end()) return &it->second;
+  ICEGRAPH_ASSIGN_OR_RAISE(auto tasks, PlanTable(t, snapshot_id));
+  return &plans->emplace(snapshot_id, std::move(tasks)).first->second;
+}
+
 // Plans the reads of snapshot `c` (child of `parent`); the plans they point into are kept in `plans`.
 Status PlanSnapshotReads(const SourceTable& t, const iceberg::SnapshotChanges& c, std::optional<int64_t> parent,
-                         std::deque<std::vector<iceberg::ScanTask>>* plans, std::vector<ReadJob>* jobs) {
+                         Plans* plans, std::vector<ReadJob>* jobs) {
   if (c.operation == iceberg::Operation::kReplace) return Status::OK();  // compaction: same rows
   std::set<std::string> added;
   std::set<std::string> removed;
@@ -65,12 +73,12 @@ Status PlanSnapshotReads(const SourceTable& t, const iceberg::SnapshotChanges& c
   for (const auto& e : c.added_data_files) added.insert(e.file.file_path);
   for (const auto& e : c.removed_data_files) removed.insert(e.file.file_path);
   for (const auto& e : c.added_delete_files) new_deletes.insert(e.file.file_path);
-  ICEGRAPH_ASSIGN_OR_RAISE(plans->emplace_back(), PlanTable(t, c.snapshot_id));
-  const auto& at_s = plans->back();
+  ICEGRAPH_ASSIGN_OR_RAISE(const auto* planned, PlanOnce(t, c.snapshot_id, plans));
+  const auto& at_s = *planned;
   std::map<std::string, const iceberg::ScanTask*> at_p;
   if ((!removed.empty() || !new_deletes.empty()) && parent) {
-    ICEGRAPH_ASSIGN_OR_RAISE(plans->emplace_back(), PlanTable(t, *parent));
-    for (const auto& task : plans->back()) at_p[task.data_file.file_path] = &task;
+    ICEGRAPH_ASSIGN_OR_RAISE(const auto* at_parent, PlanOnce(t, *parent, plans));
+    for (const auto& task : *at_parent) at_p[task.data_file.file_path] = &task;
   }
   for (const auto& path : removed) {
     const auto it = at_p.find(path);
@@ -251,7 +259,7 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
     }
     RowChanges changes;
     std::optional<int64_t> parent = s.from_snapshot;
-    std::deque<std::vector<iceberg::ScanTask>> plans;
+    Plans plans;
     std::vector<ReadJob> jobs;
     for (const auto& c : diff.snapshots) {
       log::Info("sync_snapshot", {{"table", t.name},
