@@ -100,17 +100,21 @@ class Generator:
         return "" if self.rng.random() < 0.03 else self.rng.choice(PEOPLE)
 
     def row(self, table, key=None):
+        # `key` None: a new key; else that key, even the empty id "" (an overwrite of the row with the empty id must
+        # not give it a random existing id, which would make two rows of one key: outside the contract).
         r, rng = self.rng, self.rng
         if table == "people":
             age = rng.randint(0, 90) if r.random() > 0.08 else -rng.randint(1, 5)
-            row = {"pid": key or self.pid(), "name": self.maybe_null(rng.choice(NAMES)),
+            row = {"pid": self.pid() if key is None else key, "name": self.maybe_null(rng.choice(NAMES)),
                    "age": self.maybe_null(age, 0.05),
                    "score": float("nan") if r.random() < 0.05 else self.maybe_null(round(rng.uniform(0, 100), 2)),
                    "country": self.maybe_null(rng.choice(["FR", "DE", "IT"]), 0.05)}
         elif table == "extra":
-            row = {"pid": key or self.pid(), "nickname": self.maybe_null(rng.choice(["ace", "bee", "cat"]))}
+            row = {"pid": self.pid() if key is None else key,
+                   "nickname": self.maybe_null(rng.choice(["ace", "bee", "cat"]))}
         elif table == "companies":
-            row = {"cid": key or rng.choice(COMPANIES), "name": self.maybe_null(rng.choice(["Acme", "Bolt"])),
+            row = {"cid": rng.choice(COMPANIES) if key is None else key,
+                   "name": self.maybe_null(rng.choice(["Acme", "Bolt"])),
                    "founded": self.maybe_null(self.ts())}
         elif table == "works":
             if key is None:
@@ -119,7 +123,7 @@ class Generator:
             row = {"wid": key, "pid": self.maybe_null(rng.choice(PEOPLE), 0.03), "cid": rng.choice(COMPANIES),
                    "since": self.maybe_null(self.ts()), "role": self.maybe_null(rng.choice(["dev", "ops"]))}
         else:
-            src, dst = key or (rng.choice(PEOPLE), rng.choice(PEOPLE))
+            src, dst = (rng.choice(PEOPLE), rng.choice(PEOPLE)) if key is None else key
             row = {"src": src, "dst": dst, "weight": float("nan") if r.random() < 0.05 else
                    self.maybe_null(round(rng.uniform(0, 1), 2))}
         for c in self.extra_cols[table]:
