@@ -54,10 +54,13 @@ struct SchemaChangeAction {
     kDropVertex,
     kDropEdge,
     kAlterAddAttributes,
-    kAlterDropAttributes
+    kAlterDropAttributes,
+    kAddToGraph,    // global jobs: ADD VERTEX|EDGE a, b TO GRAPH g (one action per name)
+    kDropFromGraph  // global jobs: DROP VERTEX|EDGE a, b FROM GRAPH g
   } kind = Kind::kAddVertex;
-  bool on_edge = false;           // ALTER EDGE rather than ALTER VERTEX
+  bool on_edge = false;           // ALTER EDGE rather than ALTER VERTEX; an edge type for ADD/DROP ... GRAPH
   std::string type_name;          // ALTER target, or DROP names (one per action)
+  std::string target_graph;       // ADD ... TO GRAPH g / DROP ... FROM GRAPH g
   VertexType vertex;              // ADD VERTEX
   EdgeType edge;                  // ADD [DIRECTED|UNDIRECTED] EDGE
   std::vector<Attribute> add;     // ALTER ... ADD ATTRIBUTE (a INT DEFAULT 1, ...)
@@ -68,6 +71,7 @@ struct CreateSchemaChangeJobStmt {
   bool global = false;  // CREATE GLOBAL SCHEMA_CHANGE JOB
   std::string graph;    // FOR GRAPH g (local jobs)
   std::vector<SchemaChangeAction> actions;
+  std::string text;  // the CREATE statement as written, for GET /gsql/v1/schema/jobs
 };
 struct RunSchemaChangeJobStmt {
   std::string name;

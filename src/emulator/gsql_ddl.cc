@@ -74,6 +74,78 @@ void AlterData(GraphStore& store, bool edge, const std::string& type, const std:
   }
 }
 
+// ADD VERTEX|EDGE t TO GRAPH g / DROP VERTEX|EDGE t FROM GRAPH g (global jobs, gsql-ref modifying-a-graph-schema
+// "global schema change job"): a global type joins or leaves a graph; its data stays, as other graphs share it.
+Status ApplyMembership(Catalog& c, const Graph* job_graph, const SchemaChangeAction& act, std::string* out) {
+  const bool add = act.kind == SchemaChangeAction::Kind::kAddToGraph;
+  const char* const what = act.on_edge ? "edge" : "vertex";
+  if (job_graph != nullptr) {
+    return Status::Invalid(fmt::format("{} {} ... {} GRAPH belongs in a global schema change job.",
+                                       add ? "ADD" : "DROP", act.on_edge ? "EDGE" : "VERTEX", add ? "TO" : "FROM"));
+  }
+  Graph* g = c.FindGraph(act.target_graph);
+  if (g == nullptr) return Status::NotFound("The graph " + act.target_graph + " does not exist.");
+  const EdgeType* et = act.on_edge ? c.FindEdge(act.type_name) : nullptr;
+  const VertexType* vt = act.on_edge ? nullptr : c.FindVertex(act.type_name);
+  if (et == nullptr && vt == nullptr) {
+    return Status::NotFound(fmt::format("The {} type {} does not exist.", what, act.type_name));
+  }
+  if (et != nullptr && et->is_reverse) {
+    return Status::Invalid(fmt::format("The edge type {} is the reverse of {}: name {} instead.", act.type_name,
+                                       et->reverse_edge, et->reverse_edge));
+  }
+  const bool in_graph = act.on_edge ? c.GraphHasEdge(*g, act.type_name) : c.GraphHasVertex(*g, act.type_name);
+  std::vector<std::string>& list = act.on_edge ? g->edge_types : g->vertex_types;
+  if (add) {
+    if ((et != nullptr && et->is_local) || (vt != nullptr && vt->is_local)) {
+      return Status::Invalid(fmt::format(
+          "The {} type {} is local to a graph: only global types can be added to a graph.", what, act.type_name));
+    }
+    if (in_graph) {
+      return Status::AlreadyExists(
+          fmt::format("The {} type {} is already in the graph {}.", what, act.type_name, g->name));
+    }
+    if (et != nullptr) {
+      for (const EdgePair& p : et->pairs) {
+        for (const std::string& end : {p.from, p.to}) {
+          if (end != "*" && !c.GraphHasVertex(*g, end)) {
+            return Status::Invalid(fmt::format("The edge type {} needs vertex type {}, which is not in the graph {}.",
+                                               act.type_name, end, g->name));
+          }
+        }
+      }
+    }
+    *out += fmt::format("Trying to add {} {} to graph {}.\n", what, act.type_name, g->name);
+    list.push_back(act.type_name);
+    if (et != nullptr && !et->reverse_edge.empty() && !c.GraphHasEdge(*g, et->reverse_edge)) {
+      g->edge_types.push_back(et->reverse_edge);
+    }
+    return Status::OK();
+  }
+  if (!in_graph) {
+    return Status::NotFound(fmt::format("The {} type {} is not in the graph {}.", what, act.type_name, g->name));
+  }
+  if (vt != nullptr) {
+    for (const std::string& ename : g->edge_types) {
+      const EdgeType* e = c.FindEdge(ename);
+      if (e == nullptr || e->is_reverse) continue;
+      for (const EdgePair& p : e->pairs) {
+        if (p.from == act.type_name || p.to == act.type_name) {
+          return Status::Invalid(
+              fmt::format("The vertex type {} is used by the edge type {} in the graph {}: drop {} "
+                          "from the graph first.",
+                          act.type_name, ename, g->name, ename));
+        }
+      }
+    }
+  }
+  *out += fmt::format("Trying to drop {} {} from graph {}.\n", what, act.type_name, g->name);
+  std::vector<std::string> names{act.type_name};
+  if (et != nullptr && !et->reverse_edge.empty()) names.push_back(et->reverse_edge);
+  for (const std::string& n : names) list.erase(std::remove(list.begin(), list.end(), n), list.end());
+  return Status::OK();
+}
+
 Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAction& act, std::string* out) {
   using K = SchemaChangeAction::Kind;
   switch (act.kind) {
@@ -225,6 +297,8 @@ Status ApplyAction(Database& db, Catalog& c, Graph* graph, const SchemaChangeAct
       *out += fmt::format("Trying to alter {} {}.\n", act.on_edge ? "edge" : "vertex", act.type_name);
       return Status::OK();
     }
+    case K::kAddToGraph:
+    case K::kDropFromGraph: return ApplyMembership(c, graph, act, out);
   }
   return Status::Internal("unhandled schema change action");
 }

@@ -206,7 +206,6 @@ StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
         }
         if (vertex) {
           for (const auto& [ename, e] : c.edge_types) {
-            if (!e.AllowsPair(n, "") && !e.AllowsPair("", n)) continue;
             for (const EdgePair& p : e.pairs) {
               if (p.from == n || p.to == n) {
                 return {"", Status::Invalid(
@@ -335,6 +334,7 @@ GsqlOutcome RunGsql(Database& db, GsqlSession& session, std::string_view text, c
           if constexpr (std::is_same_v<T, CreateLoadingJobStmt>) return CreateLoadingJob(db, session, std::move(body));
           if constexpr (std::is_same_v<T, RunLoadingJobStmt>) return RunLoadingJob(db, session, body, run_job);
           if constexpr (std::is_same_v<T, CreateSchemaChangeJobStmt>) {
+            body.text = stmt.text;
             return CreateSchemaChangeJob(db, session, std::move(body));
           }
           if constexpr (std::is_same_v<T, RunSchemaChangeJobStmt>) {

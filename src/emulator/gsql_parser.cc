@@ -109,25 +109,43 @@ Result<SchemaChangeAction> ParseAlter(TokenStream& ts, const Token& alter) {
   return ts.SyntaxError("\"ADD ATTRIBUTE\" or \"DROP ATTRIBUTE\"");
 }
 
-// ADD VERTEX V (...) | ADD (DIRECTED|UNDIRECTED) EDGE E (...); "ADD" has been consumed.
-Result<SchemaChangeAction> ParseAdd(TokenStream& ts, const Token& add) {
+// VERTEX|EDGE a, b TO|FROM GRAPH g: the global job's form naming existing types; one action per name.
+Status ParseGraphMembership(TokenStream& ts, bool add, std::vector<SchemaChangeAction>& actions) {
+  const bool vertex = ts.IsKeyword("VERTEX");
+  ts.Next();
+  ICEGRAPH_ASSIGN_OR_RAISE(const std::vector<std::string> names, ParseNameList(ts, "a type name"));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectKeyword(add ? "TO" : "FROM"));
+  ICEGRAPH_RETURN_NOT_OK(ts.ExpectKeyword("GRAPH"));
+  ICEGRAPH_ASSIGN_OR_RAISE(const std::string graph, ts.ExpectIdent("a graph name"));
+  for (const std::string& n : names) {
+    SchemaChangeAction a;
+    a.kind = add ? ActionKind::kAddToGraph : ActionKind::kDropFromGraph;
+    a.on_edge = !vertex;
+    a.type_name = n;
+    a.target_graph = graph;
+    actions.push_back(std::move(a));
+  }
+  return Status::OK();
+}
+
+// ADD VERTEX V (...) | ADD (DIRECTED|UNDIRECTED) EDGE E (...) | ADD VERTEX|EDGE a, b TO GRAPH g; "ADD" has been
+// consumed.
+Status ParseAdd(TokenStream& ts, const Token& add, std::vector<SchemaChangeAction>& actions) {
   SchemaChangeAction a;
-  // The global form names existing types and a graph: ADD VERTEX A, B TO GRAPH g.
-  const auto global_form = [&]() {
-    return UnsupportedAt(add, "ADD VERTEX|EDGE ... TO GRAPH (adding global types to a graph)");
-  };
   if (ts.IsKeyword("VERTEX")) {
+    if (!ts.IsSymbol("(", 2)) return ParseGraphMembership(ts, true, actions);
     ts.Next();
-    if (!ts.IsSymbol("(", 1)) return global_form();
     a.kind = ActionKind::kAddVertex;
     ICEGRAPH_ASSIGN_OR_RAISE(a.vertex, gsql::ParseVertexType(ts));
-    return a;
+    actions.push_back(std::move(a));
+    return Status::OK();
   }
-  if (ts.IsKeyword("EDGE") && !ts.IsSymbol("(", 2)) return global_form();
+  if (ts.IsKeyword("EDGE") && !ts.IsSymbol("(", 2)) return ParseGraphMembership(ts, true, actions);
   if (ts.IsKeyword("DIRECTED") || ts.IsKeyword("UNDIRECTED") || ts.IsKeyword("EDGE")) {
     a.kind = ActionKind::kAddEdge;
     ICEGRAPH_ASSIGN_OR_RAISE(a.edge, gsql::ParseEdgeType(ts));
-    return a;
+    actions.push_back(std::move(a));
+    return Status::OK();
   }
   if (ts.IsKind(K::kIdent)) return UnsupportedAt(add, StrCat("ADD ", ToUpper(ts.Peek().text)));
   return ts.SyntaxError("\"VERTEX\", \"DIRECTED EDGE\" or \"UNDIRECTED EDGE\"");
@@ -140,9 +158,13 @@ Status ParseJobDrop(TokenStream& ts, const Token& drop, std::vector<SchemaChange
     if (ts.IsKind(K::kIdent)) return UnsupportedAt(drop, StrCat("DROP ", ToUpper(ts.Peek().text)));
     return ts.SyntaxError("\"VERTEX\" or \"EDGE\"");
   }
+  // DROP VERTEX a FROM GRAPH g: look past the names for FROM.
+  for (size_t i = 2;; i += 2) {
+    if (ts.IsKeyword("FROM", i)) return ParseGraphMembership(ts, false, actions);
+    if (!ts.IsSymbol(",", i)) break;
+  }
   ts.Next();
   ICEGRAPH_ASSIGN_OR_RAISE(const std::vector<std::string> names, ParseNameList(ts, "a type name"));
-  if (ts.IsKeyword("FROM")) return UnsupportedAt(drop, "DROP VERTEX|EDGE ... FROM GRAPH (removing global types)");
   for (const std::string& n : names) {
     SchemaChangeAction a;
     a.kind = vertex ? ActionKind::kDropVertex : ActionKind::kDropEdge;
@@ -168,8 +190,7 @@ Result<StatementBody> ParseSchemaChangeJob(TokenStream& ts) {
   while (!ts.AcceptSymbol("}")) {
     const Token& at = ts.Peek();
     if (ts.AcceptKeyword("ADD")) {
-      ICEGRAPH_ASSIGN_OR_RAISE(SchemaChangeAction a, ParseAdd(ts, at));
-      st.actions.push_back(std::move(a));
+      ICEGRAPH_RETURN_NOT_OK(ParseAdd(ts, at, st.actions));
     } else if (ts.AcceptKeyword("ALTER")) {
       ICEGRAPH_ASSIGN_OR_RAISE(SchemaChangeAction a, ParseAlter(ts, at));
       st.actions.push_back(std::move(a));

@@ -2,6 +2,10 @@
 // Loading jobs are covered in gsql_load_parser_test.cc.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "emulator/gsql_ast.h"
 #include "emulator/gsql_lexer.h"
 #include "emulator/gsql_parser_test_util.h"
@@ -488,18 +492,34 @@ TEST(GsqlParserTest, SchemaChangeJobErrors) {
                 "the attribute \"a\" of the list is declared twice");
   ExpectInvalid("CREATE SCHEMA_CHANGE JOB s { 5; }", "Was expecting: ADD, ALTER, DROP or \"}\".");
   ExpectInvalid("CREATE SCHEMA_CHANGE JOB { }", "Was expecting: a job name.");
-  ExpectUnsupported(
-      "CREATE GLOBAL SCHEMA_CHANGE JOB s {\n  ADD VERTEX A, B TO GRAPH g;\n}",
-      "Line 2: the emulator does not support ADD VERTEX|EDGE ... TO GRAPH (adding global types to a graph)");
-  ExpectUnsupported("CREATE GLOBAL SCHEMA_CHANGE JOB s { ADD EDGE E TO GRAPH g; }", "ADD VERTEX|EDGE ... TO GRAPH");
-  ExpectUnsupported("CREATE GLOBAL SCHEMA_CHANGE JOB s { DROP VERTEX A FROM GRAPH g; }",
-                    "DROP VERTEX|EDGE ... FROM GRAPH (removing global types)");
+  ExpectInvalid("CREATE GLOBAL SCHEMA_CHANGE JOB s { ADD VERTEX A, B TO g; }", "Was expecting: \"GRAPH\".");
+  ExpectInvalid("CREATE GLOBAL SCHEMA_CHANGE JOB s { DROP EDGE e FROM GRAPH; }", "Was expecting: a graph name.");
   ExpectUnsupported("CREATE SCHEMA_CHANGE JOB s { ALTER EDGE E ADD PAIR (FROM A, TO C); }",
                     "Line 1: the emulator does not support ALTER EDGE ... ADD PAIR");
   ExpectUnsupported("CREATE SCHEMA_CHANGE JOB s { ALTER VERTEX V ADD INDEX i ON (a); }", "ALTER VERTEX ... ADD INDEX");
   ExpectUnsupported("CREATE SCHEMA_CHANGE JOB s { ADD TAG vip; }", "ADD TAG");
   ExpectUnsupported("CREATE SCHEMA_CHANGE JOB s { DROP TUPLE t; }", "DROP TUPLE");
   ExpectUnsupported("CREATE SCHEMA_CHANGE JOB s { RENAME VERTEX a; }", "\"RENAME\" in a schema change job");
+}
+
+// gsql-ref modifying-a-graph-schema "global schema change job": ADD VERTEX|EDGE a, b TO GRAPH g and
+// DROP VERTEX|EDGE a, b FROM GRAPH g name existing global types; one action per name.
+TEST(GsqlParserTest, GlobalJobGraphMembership) {
+  const std::vector<Statement> stmts = ParseOk(
+      "CREATE GLOBAL SCHEMA_CHANGE JOB s {\n  ADD VERTEX A, B TO GRAPH g;\n  ADD EDGE e TO GRAPH g;\n"
+      "  DROP VERTEX C FROM GRAPH h;\n  DROP EDGE f, k FROM GRAPH h;\n  DROP VERTEX D;\n}");
+  ASSERT_EQ(stmts.size(), 1u);
+  const auto& job = std::get<CreateSchemaChangeJobStmt>(stmts[0].body);
+  using K = SchemaChangeAction::Kind;
+  ASSERT_EQ(job.actions.size(), 7u);
+  const std::vector<std::tuple<K, bool, std::string, std::string>> want = {
+      {K::kAddToGraph, false, "A", "g"},    {K::kAddToGraph, false, "B", "g"},   {K::kAddToGraph, true, "e", "g"},
+      {K::kDropFromGraph, false, "C", "h"}, {K::kDropFromGraph, true, "f", "h"}, {K::kDropFromGraph, true, "k", "h"},
+      {K::kDropVertex, false, "D", ""}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    const SchemaChangeAction& a = job.actions[i];
+    EXPECT_EQ(std::make_tuple(a.kind, a.on_edge, a.type_name, a.target_graph), want[i]) << i;
+  }
 }
 
 // ---- unsupported statements and syntax errors ---------------------------------------------------------------
