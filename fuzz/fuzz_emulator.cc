@@ -1,8 +1,9 @@
 // Fuzz target: the emulator's whole request surface in process, as a sequence of requests on one database: GSQL
-// text (DDL, schema change jobs, loading jobs), REST++ upserts (JSON bodies), /ddl loads, vertex and edge reads and
-// deletes with raw query strings, and built-ins. Requests are separated by "\n~~\n"; each one's first byte picks
-// the operation. A base schema (with a reverse edge added by a local schema change job) is created first, so
-// writes reach real types. Invariant: every request answers (a TigerGraph-shaped error at worst), never crashes.
+// text (DDL, schema change jobs, loading jobs) and JSON schema changes, REST++ upserts (JSON bodies), /ddl loads,
+// vertex and edge reads and deletes with raw query strings, and built-ins. Requests are separated by "\n~~\n"; each
+// one's first byte picks the operation. A base schema (with a reverse edge added by a local schema change job) is
+// created first, so writes reach real types. Invariant: every request answers (a TigerGraph-shaped error at worst),
+// never crashes.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "emulator/database.h"
 #include "emulator/gsql_executor.h"
 #include "emulator/restpp_ops.h"
+#include "emulator/schema_json.h"
 #include "fuzz_targets.h"
 
 namespace icegraph::fuzz {
@@ -79,6 +81,22 @@ void RunOne(emulator::Database& db, emulator::GsqlSession& session, std::string_
   };
   switch (static_cast<unsigned char>(op) % 8) {
     case 0: {
+      // A body that opens with '{' is a JSON schema change (POST /gsql/v1/schema/change): translated, then run as
+      // the route runs it; GSQL text never starts with '{'.
+      if (!rest.empty() && rest[0] == '{') {
+        const nlohmann::json doc = nlohmann::json::parse(rest, nullptr, false);
+        auto statements = emulator::SchemaChangeToGsql(doc, session.graph.empty());
+        if (!statements.ok()) {
+          Check(!statements.status().message().empty(), "a refused JSON schema change says why");
+          break;
+        }
+        const std::string text =
+            emulator::SchemaChangeJobText("fz", session.graph, *statements) +
+            (session.graph.empty() ? "\nRUN GLOBAL SCHEMA_CHANGE JOB fz" : "\nRUN SCHEMA_CHANGE JOB fz");
+        (void)emulator::RunGsql(db, session, text, run_job);
+        (void)emulator::RunGsql(db, session, "DROP JOB fz", run_job);
+        break;
+      }
       const emulator::GsqlOutcome out = emulator::RunGsql(db, session, rest, run_job);
       Check(!out.failed || !out.output.empty(), "a failed GSQL request says why");
       break;

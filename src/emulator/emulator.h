@@ -63,6 +63,8 @@ class Emulator {
  private:
   void RegisterRestpp(httplib::Server& server);
   void RegisterGsql(httplib::Server& server);
+  /// Schema types, schema change jobs and their JSON forms (gsql_schema_routes.cc).
+  void RegisterGsqlSchema(httplib::Server& server);
   Status Replay(const JournalRecord& rec);
 
   EmulatorOptions options_;

@@ -7,107 +7,14 @@
 
 #include "common/log.h"
 #include "emulator/emulator.h"
+#include "emulator/schema_json.h"
 
 namespace icegraph::emulator {
-namespace {
 
 using json = nlohmann::json;
 
-json AttrTypeJson(const AttrType& t) {
-  json j = {{"Name", std::string(KindName(t.kind))}};
-  if (t.kind == Kind::kList || t.kind == Kind::kSet) j["ValueTypeName"] = std::string(KindName(t.elem));
-  if (t.kind == Kind::kMap) {
-    j["KeyTypeName"] = std::string(KindName(t.key));
-    j["ValueTypeName"] = std::string(KindName(t.elem));
-  }
-  return j;
-}
-
-json AttributeJson(const Attribute& a, bool discriminator) {
-  json j = {{"AttributeName", a.name}, {"AttributeType", AttrTypeJson(a.type)}};
-  if (a.default_value) j["DefaultValue"] = ValueToText(a.type, *a.default_value);
-  if (discriminator) j["IsDiscriminator"] = true;
-  return j;
-}
-
-json VertexJson(const VertexType& v) {
-  json attrs = json::array();
-  for (const Attribute& a : v.attributes) attrs.push_back(AttributeJson(a, false));
-  json j = {{"Name", v.name},
-            {"PrimaryId", {{"AttributeName", v.primary_id_name}, {"AttributeType", AttrTypeJson(v.primary_id_type)}}},
-            {"Attributes", attrs},
-            {"Config", {{"STATS", v.stats}, {"PRIMARY_ID_AS_ATTRIBUTE", v.primary_id_as_attribute}}},
-            {"IsLocal", v.is_local}};
-  if (v.primary_id_as_attribute) j["PrimaryId"]["PrimaryIdAsAttribute"] = true;
-  if (!v.composite_key.empty()) j["CompositeKeys"] = v.composite_key;
-  return j;
-}
-
-json EdgeJson(const EdgeType& e) {
-  json attrs = json::array();
-  for (const Attribute& a : e.attributes) {
-    const bool disc = std::find(e.discriminator.begin(), e.discriminator.end(), a.name) != e.discriminator.end();
-    attrs.push_back(AttributeJson(a, disc));
-  }
-  json pairs = json::array();
-  for (const EdgePair& p : e.pairs) pairs.push_back({{"From", p.from}, {"To", p.to}});
-  json j = {{"Name", e.name},
-            {"IsDirected", e.directed},
-            {"FromVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].from : "*"},
-            {"ToVertexTypeName", e.pairs.size() == 1 ? e.pairs[0].to : "*"},
-            {"Attributes", attrs},
-            {"Config", json::object()},
-            {"DiscriminatorCount", e.discriminator.size()},
-            {"IsLocal", e.is_local}};
-  // TigerGraph lists EdgePairs only for multi-pair and wildcard edge types (From/To are "*" then).
-  const bool wildcard =
-      std::any_of(e.pairs.begin(), e.pairs.end(), [](const EdgePair& p) { return p.from == "*" || p.to == "*"; });
-  if (e.pairs.size() != 1 || wildcard) j["EdgePairs"] = pairs;
-  if (!e.discriminator.empty()) j["CompositeDiscriminator"] = e.discriminator.size() > 1;
-  if (!e.reverse_edge.empty()) j["Config"]["REVERSE_EDGE"] = e.reverse_edge;
-  return j;
-}
-
-// The strings at doc[key] (a request body field): one string, or the strings of an array; none when absent.
-std::vector<std::string> StringsAt(const json& doc, const char* key) {
-  std::vector<std::string> out;
-  if (!doc.is_object() || !doc.contains(key)) return out;
-  const json& v = doc[key];
-  if (v.is_string()) out.push_back(v.get<std::string>());
-  if (v.is_array()) {
-    for (const json& x : v) {
-      if (x.is_string()) out.push_back(x.get<std::string>());
-    }
-  }
-  return out;
-}
-
-// "a,b,c" (a query parameter listing names) → its non-empty names.
-std::vector<std::string> SplitNames(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = std::min(list.find(',', start), list.size());
-    if (comma > start) out.push_back(list.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
-json GraphSchemaJson(const Catalog& c, const Graph& g) {
-  json vs = json::array();
-  for (const std::string& n : g.vertex_types) vs.push_back(VertexJson(*c.FindVertex(n)));
-  json es = json::array();
-  for (const std::string& n : g.edge_types) {
-    const EdgeType* e = c.FindEdge(n);
-    if (!e->is_reverse) es.push_back(EdgeJson(*e));
-  }
-  return {{"GraphName", g.name}, {"VertexTypes", vs}, {"EdgeTypes", es}};
-}
-
 void Emulator::RegisterGsql(httplib::Server& server) {
+  RegisterGsqlSchema(server);
   const auto statements = [this](const httplib::Request& req, httplib::Response& res, const std::string& body,
                                  bool url_encoded) {
     if (!Authorize(req, res, true)) return;
@@ -515,83 +422,6 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   const auto gsql_reply = [this](httplib::Response& res, const GsqlReply& r) {
     SendJson(res, r.failed ? 400 : 200, {{"error", r.failed}, {"message", r.output}});
   };
-  // Schema change jobs over REST (gsql-endpoints.adoc "schema change jobs", 4.1+; pyTigerGraph createSchemaChangeJob,
-  // runSchemaChangeJob, dropSchemaChangeJobs): the GSQL form (?gsql=true, body {"gsql": "CREATE ... JOB ..."}) runs
-  // as the statement; the JSON form of the job body is not implemented and says so.
-  PostRaw(server, R"(/gsql/v1/schema/jobs/([^/]+))",
-          [this, gsql_reply](const httplib::Request& req, httplib::Response& res, const std::string& body) {
-            if (!Authorize(req, res, true)) return;
-            const std::vector<std::string> texts = StringsAt(json::parse(body, nullptr, false), "gsql");
-            if (req.get_param_value("gsql") != "true" || texts.size() != 1) {
-              SendJson(res, 400,
-                       {{"error", true},
-                        {"message",
-                         "the emulator creates schema change jobs from GSQL only: ?gsql=true with a body "
-                         "{\"gsql\": \"CREATE [GLOBAL] SCHEMA_CHANGE JOB ...\"}"}});
-              return;
-            }
-            gsql_reply(res, RunGsqlText(req.get_param_value("graph"), texts[0]));
-          });
-  server.Put(
-      R"(/gsql/v1/schema/jobs/([^/]+))", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
-        if (!Authorize(req, res, true)) return;
-        const std::string name = req.matches[1];
-        bool global = false;
-        {
-          const std::shared_lock<std::shared_mutex> lock(db_.mu);
-          const auto it = db_.schema_change_jobs.find(name);
-          if (it == db_.schema_change_jobs.end()) {
-            SendJson(res, 404, {{"error", true}, {"message", "The job " + name + " does not exist!"}});
-            return;
-          }
-          global = it->second.global;
-        }
-        gsql_reply(
-            res, RunGsqlText(req.get_param_value("graph"),
-                             std::string(global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name));
-      });
-  server.Delete("/gsql/v1/schema/jobs", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
-    if (!Authorize(req, res, true)) return;
-    std::string text;
-    for (const auto& name : SplitNames(req.get_param_value("jobName"))) text += "DROP JOB " + name + "\n";
-    if (text.empty()) {
-      SendJson(res, 400, {{"error", true}, {"message", "jobName is required"}});
-      return;
-    }
-    gsql_reply(res, RunGsqlText(req.get_param_value("graph"), text));
-  });
-  // Global vertex types over REST (gsql-endpoints.adoc "vertices"; pyTigerGraph createGlobalVertices, dropVertices):
-  // ?gsql=true with {"gsql": ["CREATE VERTEX ...", ...]} creates them; DELETE ?vertex=a,b drops them. Adding them to
-  // a graph ({"addVertices": [...]}) is not implemented and says so.
-  PostRaw(server, "/gsql/v1/schema/vertices",
-          [this, gsql_reply](const httplib::Request& req, httplib::Response& res, const std::string& body) {
-            if (!Authorize(req, res, true)) return;
-            const std::vector<std::string> texts = StringsAt(json::parse(body, nullptr, false), "gsql");
-            if (req.get_param_value("gsql") != "true" || texts.empty()) {
-              SendJson(res, 400,
-                       {{"error", true},
-                        {"message", body.find("addVertices") != std::string::npos
-                                        ? "the emulator does not implement adding global vertex types to a graph "
-                                          "over REST ({\"addVertices\": [...]}); run a global schema change job"
-                                        : "the emulator creates global vertex types from GSQL only: ?gsql=true with a "
-                                          "body {\"gsql\": [\"CREATE VERTEX ...\"]}"}});
-              return;
-            }
-            std::string text;
-            for (const std::string& t : texts) text += t + "\n";
-            gsql_reply(res, RunGsqlText("", text));
-          });
-  server.Delete("/gsql/v1/schema/vertices", [this, gsql_reply](const httplib::Request& req, httplib::Response& res) {
-    if (!Authorize(req, res, true)) return;
-    const auto names = SplitNames(req.get_param_value("vertex"));
-    if (names.empty()) {
-      SendJson(res, 400, {{"error", true}, {"message", "vertex is required"}});
-      return;
-    }
-    std::string text = "DROP VERTEX ";
-    for (size_t i = 0; i < names.size(); ++i) text += (i == 0 ? "" : ", ") + names[i];
-    gsql_reply(res, RunGsqlText("", text));
-  });
   // GET /gsql/v1/clear-store: removes the data of every graph, keeps the schema (server-docs built-in endpoints;
   // pyTigerGraph clearGraphStore); GET /gsql/v1/drop-all: DROP ALL (pyTigerGraph dropAll).
   server.Get("/gsql/v1/clear-store", [this](const httplib::Request& req, httplib::Response& res) {

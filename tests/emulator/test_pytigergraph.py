@@ -288,25 +288,30 @@ def test_secrets_are_listed_in_plain_text_and_dropped(shop):
         shop.getToken(a)
 
 
-def test_schema_change_jobs_and_global_vertices_over_rest(shop):
+def test_schema_change_jobs_and_global_vertices_over_rest(shop, emulator):
     """gsql-endpoints.adoc (4.1+) schema change jobs and global vertices, GSQL form: pyTigerGraph
     createSchemaChangeJob (POST /gsql/v1/schema/jobs/{job}?gsql=true), runSchemaChangeJob (PUT),
     dropSchemaChangeJobs (DELETE ?jobName=), createGlobalVertices and dropVertices (/gsql/v1/schema/vertices)."""
     assert shop.createSchemaChangeJob("add_tag", "ADD VERTEX Tag (PRIMARY_ID id STRING, label STRING);") == {
-        "error": False, "message": "Successfully created schema change jobs: [add_tag].\n"}
+        "error": False, "message": "Successfully created schema change job: [add_tag]."}
     ran = shop.runSchemaChangeJob("add_tag")
     assert ran["error"] is False and "Local schema change succeeded." in ran["message"]
     assert "Tag" in shop.getVertexTypes(force=True)
     assert shop.upsertVertex("Tag", "t1", {"label": "new"}) == 1
     assert shop.dropSchemaChangeJobs("add_tag") == {
-        "error": False, "message": "Successfully dropped jobs on the graph 'shop': [add_tag].\n"}
+        "error": False, "message": "Successfully dropped schema change jobs: [add_tag]."}
     with pytest.raises(Exception, match="404"):
         shop.runSchemaChangeJob("add_tag")
     created = shop.createGlobalVertices(["CREATE VERTEX Region (PRIMARY_ID id STRING, name STRING)"])
-    assert created == {"error": False, "message": "Successfully created vertex types: [Region].\n"}
-    assert shop.dropVertices("Region")["error"] is False
-    with pytest.raises(TigerGraphException, match="does not exist"):
+    assert created == {"error": False, "message": "Successfully create vertices: [Region]"}
+    # From the connection's graph (pyTigerGraph sends its graph): Region is not in shop; without a graph it is
+    # dropped as a global type.
+    with pytest.raises(TigerGraphException, match="The vertex type Region is not in the graph shop"):
         shop.dropVertices("Region")
+    glob = connect(emulator, graph="")
+    assert glob.dropVertices("Region") == {"error": False, "message": "Vertices [Region] deleted successfully."}
+    with pytest.raises(TigerGraphException, match="does not exist"):
+        glob.dropVertices("Region")
 
 
 def test_clear_store_rebuild_status_and_drop_all(shop, emulator):

@@ -1,0 +1,186 @@
+"""The JSON forms of the GSQL server's schema endpoints, through pyTigerGraph (pyTigerGraphSchema 2.0.5) and the
+documented requests of gsql-endpoints (TigerGraph 4.1 server docs, "Schema" section): direct schema changes, schema
+change jobs created from JSON and listed, global vertex and edge types created from JSON and added to a graph."""
+import pytest
+import requests
+from pyTigerGraph.common.exception import TigerGraphException
+
+from .conftest import connect
+
+# gsql-endpoints "create vertices (create vertices in global level)": the documented request body.
+USER5 = {"Config": {"STATS": "OUTDEGREE_BY_EDGETYPE"},
+         "Attributes": [{"AttributeType": {"Name": "STRING"}, "AttributeName": "name"}],
+         "PrimaryId": {"AttributeType": {"Name": "UINT"}, "AttributeName": "user_id"}, "Name": "User5"}
+
+
+def _types(conn):
+    schema = conn.getSchema(force=True)
+    return ({v["Name"]: v for v in schema["VertexTypes"]}, {e["Name"]: e for e in schema["EdgeTypes"]})
+
+
+def test_run_schema_change_json_local(shop):
+    """gsql-endpoints "run the schema change job directly" (POST /gsql/v1/schema/change?graph=g, JSON body; answer
+    {"error":false,"message":"Schema change job runs successfully"}); pyTigerGraph runSchemaChange(dict)."""
+    change = {
+        "addVertexTypes": [dict(USER5, Name="Shop"), {
+            "Name": "Tag", "PrimaryId": {"AttributeName": "label", "AttributeType": {"Name": "STRING"},
+                                         "IsPrimaryKey": True},
+            "Attributes": [{"AttributeName": "label", "AttributeType": {"Name": "STRING"}, "IsPrimaryKey": True},
+                           {"AttributeName": "weights", "AttributeType": {"Name": "LIST", "ValueTypeName": "INT"}}]}],
+        "addEdgeTypes": [{"Name": "SELLS", "IsDirected": True, "FromVertexTypeName": "Shop",
+                          "ToVertexTypeName": "Product", "Config": {"REVERSE_EDGE": "SOLD_BY"},
+                          "Attributes": [{"AttributeName": "day", "AttributeType": {"Name": "DATETIME"},
+                                          "IsDiscriminator": True},
+                                         {"AttributeName": "qty", "AttributeType": {"Name": "UINT"}}]}],
+        "alterVertexTypes": [{"name": "Product", "addAttributes": [
+            {"AttributeName": "brand", "AttributeType": {"Name": "STRING"}, "DefaultValue": "none"}],
+            "dropAttributes": ["price"]}],
+        "dropEdgeTypes": ["FOLLOWS"],
+    }
+    shop.upsertVertex("Product", "p1", {"name": "pen"})
+    assert shop.runSchemaChange(change) == {"error": False, "message": "Schema change job runs successfully"}
+    vertices, edges = _types(shop)
+    assert sorted(vertices) == ["Product", "Shop", "Tag", "User"]
+    assert vertices["Shop"]["PrimaryId"]["AttributeType"] == {"Name": "UINT"}
+    assert vertices["Shop"]["IsLocal"] is True
+    assert [a["AttributeName"] for a in vertices["Tag"]["Attributes"]] == ["label", "weights"]
+    assert [a["AttributeName"] for a in vertices["Product"]["Attributes"]] == ["name", "brand"]
+    assert sorted(edges) == ["PURCHASED", "SELLS"]
+    assert edges["SELLS"]["Config"] == {"REVERSE_EDGE": "SOLD_BY"}
+    assert edges["SELLS"]["DiscriminatorCount"] == 1
+    # The data kept its values; the new attribute took its default.
+    assert shop.getVerticesById("Product", "p1")[0]["attributes"] == {"name": "pen", "brand": "none"}
+    assert shop.upsertEdge("Shop", "1", "SELLS", "Product", "p1", {"day": "2026-01-02 00:00:00", "qty": 3}) == 1
+    assert shop.getEdgeCount("SOLD_BY") == 1
+    # No job is left behind.
+    assert shop.getSchemaChangeJobs()["results"] == []
+
+
+def test_schema_change_json_errors_name_the_field_and_change_nothing(shop):
+    """A bad body is refused with the field named (400, error true); a change that fails midway changes nothing."""
+    with pytest.raises(TigerGraphException, match=r"addVertexTypes\[0\]\.PrimaryId: expected an object"):
+        shop.runSchemaChange({"addVertexTypes": [{"Name": "X", "Attributes": []}]})
+    with pytest.raises(TigerGraphException, match='unknown field "addVertex"'):
+        shop.runSchemaChange({"addVertex": []})
+    with pytest.raises(TigerGraphException, match=r'addVertexTypes\[0\]\.Name: "X;DROP ALL" is not a valid name'):
+        shop.runSchemaChange({"addVertexTypes": [dict(USER5, Name="X;DROP ALL")]})
+    with pytest.raises(TigerGraphException, match="The vertex type Nope does not exist"):
+        shop.runSchemaChange({"addVertexTypes": [dict(USER5, Name="Fresh")], "dropVertexTypes": ["Nope"]})
+    assert "Fresh" not in shop.getVertexTypes(force=True)
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/change?graph=shop", data="not json",
+                          auth=(shop.username, shop.password))
+    assert (reply.status_code, reply.json()) == (400, {"error": True,
+                                                       "message": "the request body must be a JSON object"})
+
+
+def test_schema_change_job_from_json_listed_run_and_dropped(shop):
+    """gsql-endpoints "create local schema change job using json" ({"error":false,"message":"Successfully created
+    schema change job: [test5]."}), "get schema change jobs" ({"results": [{job: GSQL text}]}), "get a specific
+    local/global schema change job" (json=true: {"results": {job: {addVertexTypes, ..., "graph", "name"}}}),
+    "run an existing schema change job" (POST, no body) and "drop local/global schema change jobs"; pyTigerGraph
+    createSchemaChangeJob(dict), getSchemaChangeJobs, runSchemaChangeJob, dropSchemaChangeJobs."""
+    body = {"addVertexTypes": [USER5],
+            "alterVertexTypes": [{"name": "User", "addAttributes": [
+                {"AttributeName": "nick", "AttributeType": {"Name": "STRING"}, "DefaultValue": "n/a"}]}]}
+    assert shop.createSchemaChangeJob("test5", body) == {
+        "error": False, "message": "Successfully created schema change job: [test5]."}
+    listed = shop.getSchemaChangeJobs(jsonFormat=False)
+    assert listed["results"] == [{"test5": (
+        "CREATE SCHEMA_CHANGE JOB test5 FOR GRAPH shop {\n"
+        "  ADD VERTEX User5 (PRIMARY_ID user_id UINT, name STRING) WITH STATS=\"OUTDEGREE_BY_EDGETYPE\";\n"
+        "  ALTER VERTEX User ADD ATTRIBUTE (nick STRING DEFAULT \"n/a\");\n"
+        "}\n")}]
+    one = shop.getSchemaChangeJobs("test5")["results"]["test5"]
+    assert (one["name"], one["graph"]) == ("test5", "shop")
+    assert [v["Name"] for v in one["addVertexTypes"]] == ["User5"]
+    assert one["addVertexTypes"][0]["PrimaryId"] == {"AttributeName": "user_id", "AttributeType": {"Name": "UINT"}}
+    assert one["alterVertexTypes"] == [{"name": "User", "dropAttributes": [], "addAttributes": [
+        {"AttributeName": "nick", "AttributeType": {"Name": "STRING"}, "DefaultValue": "n/a"}]}]
+    assert (one["dropVertexTypes"], one["addEdgeTypes"], one["dropEdgeTypes"], one["alterEdgeTypes"]) == ([], [], [], [])
+    # The job has not run: nothing changed yet.
+    assert "User5" not in shop.getVertexTypes(force=True)
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/jobs/test5?graph=shop", auth=(shop.username, shop.password))
+    assert (reply.status_code, reply.json()) == (200, {"error": False, "message": "Schema change job run successfully!"})
+    assert "User5" in shop.getVertexTypes(force=True)
+    assert shop.dropSchemaChangeJobs("test5") == {
+        "error": False, "message": "Successfully dropped schema change jobs: [test5]."}
+    assert shop.getSchemaChangeJobs()["results"] == []
+
+
+def test_global_types_from_json_added_to_a_graph_and_dropped(shop, emulator):
+    """gsql-endpoints "create vertices" ({"createVertices": [...]}: "Successfully create vertices: [User5, User4]"),
+    "add global vertices to a local graph" ({"addVertices": [...]}?graph=: "Successfully add vertices: [UserA, UserB]
+    on graph financialGraph"), "create global edges using json format", "add global edges to graph using json format"
+    ("Successfully added edges [has_account] to graph financialGraph."), "update a vertex attribute", "drop edges
+    from graph" / "drop vertices"; pyTigerGraph createGlobalVerticesJson, addGlobalVerticesToGraph, dropVertices."""
+    assert shop.createGlobalVerticesJson([USER5, dict(USER5, Name="User4")]) == {
+        "error": False, "message": "Successfully create vertices: [User5, User4]"}
+    assert shop.addGlobalVerticesToGraph(["User5", "User4"]) == {
+        "error": False, "message": "Successfully add vertices: [User5, User4] on graph shop"}
+    auth = (shop.username, shop.password)
+    edge = {"IsDirected": True, "ToVertexTypeName": "User4", "Config": {}, "Attributes": [],
+            "FromVertexTypeName": "User5", "Name": "knows45"}
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/edges", json={"createEdges": [edge]}, auth=auth)
+    assert reply.json() == {"error": False, "message": "Successfully create edges: [knows45]"}
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/edges?graph=shop", json={"addEdges": ["knows45"]}, auth=auth)
+    assert reply.json() == {"error": False, "message": "Successfully added edges [knows45] to graph shop."}
+    vertices, edges = _types(shop)
+    assert vertices["User5"]["IsLocal"] is False and "knows45" in edges
+    assert shop.upsertEdge("User5", "1", "knows45", "User4", "2") == 1
+    # The global listing and one type, as getSchema() renders them.
+    listed = requests.get(f"{shop.gsUrl}/gsql/v1/schema/vertices", auth=auth).json()["results"]
+    assert [v["Name"] for v in listed] == ["Product", "User", "User4", "User5"]
+    one = requests.get(f"{shop.gsUrl}/gsql/v1/schema/edges/knows45?graph=shop", auth=auth).json()
+    assert one["results"]["FromVertexTypeName"] == "User5"
+    # Attributes of a global type change through PUT; its data takes the default.
+    reply = requests.put(f"{shop.gsUrl}/gsql/v1/schema/vertices/User5", auth=auth, json={
+        "dropAttributes": ["name"], "addAttributes": [{"AttributeType": {"Name": "INT"}, "AttributeName": "rank"}]})
+    assert reply.json() == {"error": False, "message": "Successfully update vertex: User5"}
+    assert shop.getVerticesById("User5", "1")[0]["attributes"] == {"rank": 0}
+    # A vertex type an edge of the graph uses cannot go first; edges then vertices can.
+    with pytest.raises(TigerGraphException, match="is used by the edge type knows45"):
+        shop.dropVertices("User5")  # from the graph shop: knows45 in shop ends at it
+    # With ?graph= a global type leaves the graph and stays global; without, it is dropped (once no graph uses it).
+    reply = requests.delete(f"{shop.gsUrl}/gsql/v1/schema/edges?edge=knows45", auth=auth)
+    assert reply.status_code == 400 and "the edge type knows45 is used by graph shop" in reply.json()["message"]
+    reply = requests.delete(f"{shop.gsUrl}/gsql/v1/schema/edges?edge=knows45&graph=shop", auth=auth)
+    assert reply.json() == {"error": False, "message": "Edges [knows45] deleted successfully."}
+    assert shop.dropVertices(["User5", "User4"]) == {
+        "error": False, "message": "Vertices [User5, User4] deleted successfully."}
+    assert sorted(shop.getVertexTypes(force=True)) == ["Product", "User"]
+    glob = connect(emulator, graph="")
+    with pytest.raises(TigerGraphException, match="Failed to drop vertex types: the edge type knows45 uses User5"):
+        glob.dropVertices(["User5", "User4"])
+    reply = requests.delete(f"{shop.gsUrl}/gsql/v1/schema/edges/knows45", auth=auth)
+    assert reply.json() == {"error": False, "message": "Edges [knows45] deleted successfully."}
+    assert glob.dropVertices(["User5", "User4"]) == {
+        "error": False, "message": "Vertices [User5, User4] deleted successfully."}
+    listed = requests.get(f"{shop.gsUrl}/gsql/v1/schema/vertices", auth=auth).json()["results"]
+    assert [v["Name"] for v in listed] == ["Product", "User"]
+
+
+def test_global_schema_change_json_with_graphs(shop, emulator):
+    """gsql-endpoints "create global schema change job using json" ({"graphs": [{"graphName", "addVertexTypes":
+    [names]}]}) and "run global schema change job directly" (POST /gsql/v1/schema/change, no graph:
+    {"error":false,"message":"Global schema change runs successfully"})."""
+    auth = (shop.username, shop.password)
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/change", json={"addVertexTypes": [USER5]}, auth=auth)
+    assert reply.json() == {"error": False, "message": "Global schema change runs successfully"}
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/jobs/test4", auth=auth, json={
+        "graphs": [{"graphName": "shop", "addVertexTypes": ["User5"], "dropVertexTypes": [], "dropEdgeTypes": [],
+                    "addEdgeTypes": []}]})
+    assert reply.json() == {"error": False, "message": "Successfully created global schema change job: [test4]."}
+    glob = connect(emulator, graph="")
+    job = glob.getSchemaChangeJobs("test4")["results"]["test4"]
+    assert job["graphs"] == [{"graphName": "shop", "addVertexTypes": ["User5"], "addEdgeTypes": [],
+                              "dropVertexTypes": [], "dropEdgeTypes": []}]
+    assert "graph" not in job
+    assert "User5" not in shop.getVertexTypes(force=True)
+    ran = glob.runSchemaChangeJob("test4")
+    assert ran["error"] is False and "Global schema change succeeded." in ran["message"]
+    assert "User5" in shop.getVertexTypes(force=True)
+    # A graph's local types are named with ?graph=; "graphs" belongs to a global change only.
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/schema/change?graph=shop", auth=auth,
+                          json={"graphs": [{"graphName": "shop", "addVertexTypes": ["User5"]}]})
+    assert (reply.status_code, reply.json()["message"]) == (
+        400, "graphs: only a global schema change names graphs (leave out ?graph=)")
