@@ -128,9 +128,10 @@ Status Emulator::Record(const JournalRecord& rec) {
 
 Emulator::GsqlReply Emulator::RunGsqlText(const std::string& graph, const std::string& text) {
   GsqlSession session{graph};
-  const RunJobFn run_job = [this](const std::string& g, const LoadingJob& job,
-                                  const std::vector<std::pair<std::string, std::string>>& files,
-                                  std::string* output) -> Status {
+  std::vector<LoadStats> loads;
+  const RunJobFn run_job = [this, &loads](const std::string& g, const LoadingJob& job,
+                                          const std::vector<std::pair<std::string, std::string>>& files,
+                                          std::string* output) -> Status {
     for (const std::string& var : job.filename_vars) {
       std::string path;
       for (const auto& [k, v] : files) {
@@ -145,6 +146,7 @@ Emulator::GsqlReply Emulator::RunGsqlText(const std::string& graph, const std::s
       auto stats = RunLoad(db_, job, var, buf.str(), {});
       if (!stats.ok()) return stats.status();
       *output += fmt::format("[{}] {}: {} lines valid, {} rejected\n", g, path, stats->valid_line, stats->reject_line);
+      loads.push_back(std::move(stats).ValueOrDie());
     }
     *output += "LOAD SUCCESSFUL for loading jobid: " + g + "." + job.name + ".file.m1.1";
     return Status::OK();
@@ -155,10 +157,10 @@ Emulator::GsqlReply Emulator::RunGsqlText(const std::string& graph, const std::s
   // statement under SET exit_on_error = FALSE): journal it with its outcome, which replay reproduces.
   if (out.changed) {
     if (Status st = Record({"gsql", graph, out.failed ? "failed" : "", "", "", text}); !st.ok()) {
-      return {out.output + "\n" + st.message(), true};
+      return {out.output + "\n" + st.message(), true, std::move(loads)};
     }
   }
-  return {out.output, out.failed};
+  return {out.output, out.failed, std::move(loads)};
 }
 
 Status Emulator::Init() {

@@ -3,7 +3,9 @@
 
 #include <httplib.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -52,6 +54,7 @@ class Emulator {
   struct GsqlReply {
     std::string output;
     bool failed = false;
+    std::vector<LoadStats> loads;  // one per file RUN LOADING JOB read
   };
   GsqlReply RunGsqlText(const std::string& graph, const std::string& text);
 
@@ -65,6 +68,8 @@ class Emulator {
   void RegisterGsql(httplib::Server& server);
   /// Schema types, schema change jobs and their JSON forms (gsql_schema_routes.cc).
   void RegisterGsqlSchema(httplib::Server& server);
+  /// Loading jobs run over REST and their status (gsql_loading_routes.cc).
+  void RegisterLoadingRuns(httplib::Server& server);
   Status Replay(const JournalRecord& rec);
 
   EmulatorOptions options_;
@@ -73,6 +78,10 @@ class Emulator {
   FaultInjector faults_;
   std::unique_ptr<Journal> journal_;
   bool replaying_ = false;
+  // Loading jobs run over REST, by job id: their status as GET /gsql/v1/loading-jobs/status shows it. In memory
+  // only: a restart forgets them (the data they loaded is journaled).
+  std::mutex runs_mu_;
+  std::map<std::string, nlohmann::json> loading_runs_;
   httplib::Server* replay_server_ = nullptr;
 };
 

@@ -184,3 +184,53 @@ def test_global_schema_change_json_with_graphs(shop, emulator):
                           json={"graphs": [{"graphName": "shop", "addVertexTypes": ["User5"]}]})
     assert (reply.status_code, reply.json()["message"]) == (
         400, "graphs: only a global schema change names graphs (leave out ?graph=)")
+
+
+def test_loading_job_run_over_rest_and_its_status(shop, tmp_path):
+    """gsql-endpoints "Run a loading job" (POST /gsql/v1/loading-jobs/run?graph=g, {"name", "sys.data_root",
+    "dataSources": [{"filename", "name", "path"}]}: {"error": false, "message": "Successfully ran loading job(s):
+    [name]", "jobIds": [...]}) and "Get loading job run status" ({"results": [{"overall": {..., "statistics":
+    {"fileLevel", "objectLevel"}}, "workers": [{"tasks": [{"filename"}]}]}]}); pyTigerGraph getLoadingJobStatus,
+    getLoadingJobsStatus, abortLoadingJob(s), resumeLoadingJob."""
+    (tmp_path / "users.csv").write_text(
+        "id,name,age,score,active,joined\nu1,Ann,31,2.5,true,2024-01-02 03:04:05\nu2,Bob,notanint,1,false,2024-01-01\n")
+    auth = (shop.username, shop.password)
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/loading-jobs/run?graph=shop", auth=auth, json=[{
+        "name": "load_users", "sys.data_root": str(tmp_path),
+        "dataSources": [{"filename": "f", "name": "file", "path": "users.csv"}]}])
+    body = reply.json()
+    assert (reply.status_code, body["error"], body["message"]) == (
+        200, False, "Successfully ran loading job(s): [load_users]")
+    [job_id] = body["jobIds"]
+    assert job_id.startswith("shop.load_users.file.m1.")
+    assert shop.getVertexCount("User") == 1  # u2's age is not an INT: the line is rejected
+    status = shop.getLoadingJobStatus(job_id)
+    [result] = status if isinstance(status, list) else status["results"]
+    overall = result["overall"]
+    assert overall["id"] == job_id and overall["progress"] == 1
+    assert overall["endTime"] >= overall["startTime"] and overall["size"] == (tmp_path / "users.csv").stat().st_size
+    # Both lines parse (validLine); u2's object is invalid (invalidAttribute), not its line (load-from-spark-dataframe
+    # counter meanings).
+    assert overall["statistics"]["fileLevel"] == {"validLine": 2, "notEnoughToken": 0, "tokenExceedsBuffer": 0,
+                                                  "rejectLine": 0}
+    assert overall["statistics"]["objectLevel"] == {"vertex": [{"typeName": "User", "validObject": 1,
+                                                                 "invalidAttribute": 1}]}
+    assert result["workers"] == [{"tasks": [{"filename": "f"}]}]
+    many = shop.getLoadingJobsStatus([job_id])
+    assert (many if isinstance(many, list) else many["results"]) == [result]
+    # The run ended inside its request: there is nothing to abort, pause or resume, and the error says so.
+    for call in (lambda: shop.abortLoadingJob(job_id), lambda: shop.abortLoadingJobs([job_id], pauseJob=True),
+                 lambda: shop.resumeLoadingJob(job_id)):
+        with pytest.raises(TigerGraphException, match="have finished"):
+            call()
+    with pytest.raises(TigerGraphException, match="The loading job id nope does not exist."):
+        shop.getLoadingJobStatus("nope")
+    # pyTigerGraph 2.0.5's runLoadingJob sends its dict form-encoded (requests' data=, no jsonData): the body is not
+    # the JSON the endpoint reads, and the answer says so.
+    with pytest.raises(TigerGraphException, match="must be a JSON object"):
+        shop.runLoadingJob("load_users", {"filename": "f", "name": "file", "path": "users.csv"},
+                           sys_data_root=str(tmp_path))
+    reply = requests.post(f"{shop.gsUrl}/gsql/v1/loading-jobs/run?graph=shop", auth=auth, json={
+        "name": "load_users", "dataSources": [{"filename": "f", "name": "k1", "config": {"topic": "t"}}]})
+    assert (reply.status_code, reply.json()["message"]) == (
+        400, "[0].dataSources[0]: the emulator loads local files only (\"path\"), not Kafka or cloud data sources")
