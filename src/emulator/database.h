@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
 
@@ -16,6 +17,9 @@ struct Database {
   Catalog catalog;
   GraphStore store;
   std::map<std::string, CreateSchemaChangeJobStmt> schema_change_jobs;  // by job name
+  // Data sources by name, as GET /gsql/v1/data-sources lists them ({"name", "type", "content", "isLocal",
+  // "belongTo"}); the emulator loads local files only, so they are kept, listed and dropped, never read from.
+  std::map<std::string, nlohmann::json> data_sources;
 };
 
 /// New attribute values for a vertex of `type`: defaults from the schema.

@@ -70,6 +70,8 @@ class Emulator {
   void RegisterGsqlSchema(httplib::Server& server);
   /// Loading jobs run over REST and their status (gsql_loading_routes.cc).
   void RegisterLoadingRuns(httplib::Server& server);
+  /// Data source definitions (gsql_data_source_routes.cc).
+  void RegisterDataSources(httplib::Server& server);
   Status Replay(const JournalRecord& rec);
 
   EmulatorOptions options_;

@@ -149,6 +149,7 @@ bool TypeInAnyGraph(const Catalog& c, const std::string& name, std::string* grap
 // loading jobs (gsql-endpoints "drop one graph", cascade=true); the emulator has no queries, and the loading jobs
 // and local schema change jobs of a graph go with it in either form.
 void DropGraph(Database& db, const std::string& name) {
+  std::erase_if(db.data_sources, [&](const auto& kv) { return kv.second.value("belongTo", "") == name; });
   Catalog& c = db.catalog;
   const Graph& g = c.graphs.at(name);
   for (const std::string& e : g.edge_types) {
@@ -176,6 +177,7 @@ StmtResult Drop(Database& db, GsqlSession& session, const DropStmt& s) {
       c = Catalog{};
       db.store.Clear();
       db.schema_change_jobs.clear();
+      db.data_sources.clear();
       session.graph.clear();
       return {"Successfully cleared graph store.\nEverything is dropped.", Status::OK(), true};
     case DropStmt::What::kGraph: {

@@ -91,6 +91,17 @@ Status Emulator::Replay(const JournalRecord& rec) {
     (void)auth_.DropToken(rec.path);
     return Status::OK();
   }
+  if (rec.kind == "data_source") {
+    const std::unique_lock<std::shared_mutex> lock(db_.mu);
+    if (rec.method == "set") {
+      json entry = json::parse(rec.body, nullptr, false);
+      if (!entry.is_object()) return Status::Internal("corrupt journaled data source " + rec.path);
+      db_.data_sources[rec.path] = std::move(entry);
+    } else {
+      db_.data_sources.erase(rec.path);
+    }
+    return Status::OK();
+  }
   if (rec.kind == "drop_secret") {
     (void)auth_.DropSecret(rec.path);  // absent already: the journal holds the drop that succeeded
     return Status::OK();

@@ -234,3 +234,53 @@ def test_loading_job_run_over_rest_and_its_status(shop, tmp_path):
         "name": "load_users", "dataSources": [{"filename": "f", "name": "k1", "config": {"topic": "t"}}]})
     assert (reply.status_code, reply.json()["message"]) == (
         400, "[0].dataSources[0]: the emulator loads local files only (\"path\"), not Kafka or cloud data sources")
+
+
+def test_data_sources_kept_listed_masked_and_dropped(shop):
+    """gsql-endpoints "Data source" section: create ({"error":false,"message":"Data source s4 is created"}), update
+    (documented with the same sentence), get one ({"name","type","content"}), get all ({"name","belongTo","type",
+    "content","isLocal"}, "secret.key" shown empty), drop one ("Data source k1 is dropped."), drop all ("All data
+    sources is dropped successfully."); pyTigerGraph createDataSource, updateDataSource, getDataSource,
+    getDataSources, dropDataSource, dropAllDataSources."""
+    s3 = {"type": "s3", "access.key": "AKIAEXAMPLE", "secret.key": "very-secret"}
+    assert shop.createDataSource("s4", s3) == {"error": False, "message": "Data source s4 is created"}
+    with pytest.raises(TigerGraphException, match="Data source s4 already exists."):
+        shop.createDataSource("s4", s3)
+    glob = {"name": "k1", "config": {"type": "kafka", "broker": "kafka-0:9092"}}
+    auth = (shop.username, shop.password)
+    assert requests.post(f"{shop.gsUrl}/gsql/v1/data-sources", json=glob, auth=auth).json()["error"] is False
+    assert shop.getDataSources() == [
+        {"name": "k1", "type": "KAFKA", "content": {"type": "kafka", "broker": "kafka-0:9092"}, "isLocal": False},
+        {"name": "s4", "type": "S3", "content": {"type": "s3", "access.key": "AKIAEXAMPLE", "secret.key": ""},
+         "isLocal": True, "belongTo": "shop"}]
+    assert shop.updateDataSource("s4", dict(s3, **{"access.key": "AKIANEW"})) == {
+        "error": False, "message": "Data source s4 is created"}
+    assert shop.getDataSource("s4") == {"name": "s4", "type": "S3",
+                                        "content": {"type": "s3", "access.key": "AKIANEW", "secret.key": ""}}
+    with pytest.raises(TigerGraphException, match="Data source nope does not exist."):
+        shop.updateDataSource("nope", s3)
+    with pytest.raises(TigerGraphException, match=r"config: expected an object with a \"type\""):
+        shop.createDataSource("bad", {"broker": "x"})
+    assert shop.dropDataSource("s4") == {"error": False, "message": "Data source s4 is dropped."}
+    with pytest.raises(TigerGraphException, match="Data source s4 does not exist."):
+        shop.getDataSource("s4")
+    # dropAll without a graph drops the global ones; pyTigerGraph sends its graph, so go around it.
+    reply = requests.delete(f"{shop.gsUrl}/gsql/v1/data-sources/dropAll", auth=auth)
+    assert reply.json() == {"error": False, "message": "All data sources is dropped successfully."}
+    assert shop.getDataSources() == []
+
+
+def test_data_sources_survive_a_restart_and_go_with_their_graph(emulator_factory, tmp_path):
+    """Data sources are journaled like every acknowledged change (--data-dir); DROP GRAPH drops the graph's own."""
+    emu = emulator_factory("--no-auth", "--data-dir", str(tmp_path / "data"))
+    assert "The graph g is created." in emu.gsql("CREATE VERTEX V (PRIMARY_ID id STRING)\nCREATE GRAPH g (V)")
+    for name, graph in (("local1", "g"), ("global1", None)):
+        reply = requests.post(emu.url + "/gsql/v1/data-sources", params={"graph": graph} if graph else {},
+                              json={"name": name, "config": {"type": "gcs", "file.reader.settings.fs.gs.auth": "x"}})
+        assert reply.json() == {"error": False, "message": f"Data source {name} is created"}
+    assert requests.delete(emu.url + "/gsql/v1/data-sources/global1").json()["error"] is False
+    emu.restart(kill=True)
+    listed = requests.get(emu.url + "/gsql/v1/data-sources").json()["results"]
+    assert [(d["name"], d.get("belongTo")) for d in listed] == [("local1", "g")]
+    assert "is dropped" in emu.gsql("DROP GRAPH g")
+    assert requests.get(emu.url + "/gsql/v1/data-sources").json()["results"] == []
