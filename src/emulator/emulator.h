@@ -72,6 +72,8 @@ class Emulator {
   void RegisterLoadingRuns(httplib::Server& server);
   /// Data source definitions (gsql_data_source_routes.cc).
   void RegisterDataSources(httplib::Server& server);
+  /// Graphs created and dropped over REST, loading job updates, schema check, version (gsql_admin_routes.cc).
+  void RegisterGsqlAdmin(httplib::Server& server);
   Status Replay(const JournalRecord& rec);
 
   EmulatorOptions options_;

@@ -17,6 +17,7 @@ void Emulator::RegisterGsql(httplib::Server& server) {
   RegisterGsqlSchema(server);
   RegisterLoadingRuns(server);  // before /gsql/v1/loading-jobs/{job}, which would take "status" for a job name
   RegisterDataSources(server);
+  RegisterGsqlAdmin(server);
   const auto statements = [this](const httplib::Request& req, httplib::Response& res, const std::string& body,
                                  bool url_encoded) {
     if (!Authorize(req, res, true)) return;
