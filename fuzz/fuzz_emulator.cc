@@ -1,15 +1,17 @@
 // Fuzz target: the emulator's whole request surface in process, as a sequence of requests on one database: GSQL
-// text (DDL, schema change jobs, loading jobs) and JSON schema changes, REST++ upserts (JSON bodies), /ddl loads,
-// vertex and edge reads and deletes with raw query strings, and built-ins. Requests are separated by "\n~~\n"; each
-// one's first byte picks the operation. A base schema (with a reverse edge added by a local schema change job) is
-// created first, so writes reach real types. Invariant: every request answers (a TigerGraph-shaped error at worst),
-// never crashes.
+// text (DDL, schema change jobs, loading jobs), JSON schema changes and interpreted queries, REST++ upserts (JSON
+// bodies), /ddl loads, vertex and edge reads and deletes with raw query strings, and built-ins. Requests are separated
+// by "\n~~\n"; each one's first byte picks the operation. A base schema (with a reverse edge added by a local schema
+// change job) is created first, so writes reach real types. Invariant: every request answers (a TigerGraph-shaped error
+// at worst), never crashes.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "emulator/database.h"
 #include "emulator/gsql_executor.h"
+#include "emulator/gsql_lexer.h"
+#include "emulator/gsql_query.h"
 #include "emulator/restpp_ops.h"
 #include "emulator/schema_json.h"
 #include "fuzz_targets.h"
@@ -95,6 +97,12 @@ void RunOne(emulator::Database& db, emulator::GsqlSession& session, std::string_
             (session.graph.empty() ? "\nRUN GLOBAL SCHEMA_CHANGE JOB fz" : "\nRUN SCHEMA_CHANGE JOB fz");
         (void)emulator::RunGsql(db, session, text, run_job);
         (void)emulator::RunGsql(db, session, "DROP JOB fz", run_job);
+        break;
+      }
+      // INTERPRET QUERY text goes to the query interpreter (POST /gsql/v1/queries/interpret), read-only.
+      if (rest.size() >= 9 && emulator::gsql::ToUpper(rest.substr(0, 9)) == "INTERPRET") {
+        const auto q = emulator::InterpretQuery(db, rest, {{"p", "1"}, {"p", "x"}, {"v", "a"}, {"v.type", "P"}});
+        Check(q.ok() || !q.status().message().empty(), "a refused query says why");
         break;
       }
       const emulator::GsqlOutcome out = emulator::RunGsql(db, session, rest, run_job);

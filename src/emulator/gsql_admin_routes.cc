@@ -1,12 +1,14 @@
 // GSQL-server graph and utility routes (gsql-endpoints 4.1 "create one graph", "drop graphs with given names",
 // "Update a loading job", "validate graph schema", "recover gdict catalog", "get gsql version"; pyTigerGraph
-// createGraph, updateLoadingJob, validateGraphSchema, recoverCatalog, getGSQLVersion).
+// createGraph, updateLoadingJob, validateGraphSchema, recoverCatalog, getGSQLVersion), and interpreted queries
+// ("interpret query"; pyTigerGraph runInterpretedQuery, getSchemaVer, getEdgesByType).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 
 #include "emulator/emulator.h"
+#include "emulator/gsql_query.h"
 #include "emulator/schema_json.h"
 
 namespace icegraph::emulator {
@@ -160,6 +162,25 @@ void Emulator::RegisterGsqlAdmin(httplib::Server& server) {
               ok(res, msg);
             });
   }
+  // POST /gsql/v1/queries/interpret (4.x) and /gsqlserver/interpreted_query (3.x): the body is the INTERPRET QUERY
+  // text, parameters come in the URL; the answer carries the graph's schema version (gsql_query.h for the subset).
+  const auto interpret = [this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+    if (!Authorize(req, res, true)) return;
+    const std::shared_lock<std::shared_mutex> lock(db_.mu);
+    auto out = InterpretQuery(db_, body, req.params);
+    if (!out.ok()) {
+      SendJson(res, 400, {{"error", true}, {"message", out.status().message()}});
+      return;
+    }
+    const Graph* g = db_.catalog.FindGraph(out->graph);
+    SendJson(res, 200,
+             {{"error", false},
+              {"message", ""},
+              {"version", {{"schema", g == nullptr ? 0 : g->schema_version}, {"edition", "enterprise"}, {"api", "v2"}}},
+              {"results", std::move(out->results)}});
+  };
+  PostRaw(server, "/gsql/v1/queries/interpret", interpret);
+  PostRaw(server, "/gsqlserver/interpreted_query", interpret);
   // GET /gsql/v1/version[?verbose=true]: plain text, as documented.
   server.Get("/gsql/v1/version", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "emulator/gsql_executor.h"
 
@@ -319,9 +320,33 @@ Status RunSchemaChangeJob(Database& db, const std::string& name, std::string* ou
       return Status::Invalid(st.message() + "\nSchema change job " + name + " failed and nothing was changed.");
     }
   }
+  // The graphs whose schema the job touches (a local job's graph; for a global one, the graphs that hold a type it
+  // names, before or after, and the graphs it adds types to or drops them from) get a new schema version.
+  std::set<std::string> touched;
+  const auto note_graphs = [&]() {
+    for (const auto& [gname, g] : db.catalog.graphs) {
+      for (const SchemaChangeAction& act : job.actions) {
+        const std::string& n = act.kind == SchemaChangeAction::Kind::kAddVertex
+                                   ? act.vertex.name
+                                   : (act.kind == SchemaChangeAction::Kind::kAddEdge ? act.edge.name : act.type_name);
+        if (act.target_graph == gname || db.catalog.GraphHasVertex(g, n) || db.catalog.GraphHasEdge(g, n)) {
+          touched.insert(gname);
+        }
+      }
+    }
+  };
+  if (job.global) note_graphs();
   for (const SchemaChangeAction& act : job.actions) {
     Graph* g = job.global ? nullptr : db.catalog.FindGraph(job.graph);
     ICEGRAPH_RETURN_NOT_OK(ApplyAction(db, db.catalog, g, act, output));
+  }
+  if (job.global) {
+    note_graphs();
+  } else {
+    touched.insert(job.graph);
+  }
+  for (const std::string& gname : touched) {
+    if (Graph* g = db.catalog.FindGraph(gname)) ++g->schema_version;
   }
   *output += job.global ? "Global schema change succeeded." : "Local schema change succeeded.";
   return Status::OK();

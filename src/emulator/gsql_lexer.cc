@@ -179,7 +179,7 @@ class Lexer {
         return Make(Token::Kind::kSymbol, std::string(two), start);
       }
     }
-    if (std::string_view("(),;{}<>=!|*.:-+/^[]").find(c) != std::string_view::npos) {
+    if (std::string_view("(),;{}<>=!|*.:-+/^[]@").find(c) != std::string_view::npos) {
       ++i_;
       return Make(Token::Kind::kSymbol, std::string(1, c), start);
     }

@@ -659,7 +659,9 @@ TEST(GsqlLexerTest, LexicalErrors) {
                 "Syntax Error: the string starting at line 2, column 19 is not closed");
   ExpectInvalid("USE GRAPH g /* never\nclosed",
                 "Syntax Error: the comment starting at line 1, column 13 is not closed with */");
-  ExpectInvalid("USE GRAPH g\n  @x", "Syntax Error: unexpected character '@' at line 2, column 3.");
+  ExpectInvalid("USE GRAPH g\n  ~x", "Syntax Error: unexpected character '~' at line 2, column 3.");
+  // '@' is a symbol (query accumulators, @@name); outside a query it is a syntax error like any stray symbol.
+  ExpectInvalid("USE GRAPH g\n  @x", "Encountered \"@\" at line 2, column 3.");
   ExpectInvalid("CREATE LOADING JOB j { LOAD f TO VERTEX V VALUES ($ 1); }",
                 "Syntax Error: '$' at line 1, column 51 must be followed by a column number or a \"column name\"");
   ExpectUnsupported("CREATE LOADING JOB j {\n DEFINE FILENAME f;\n LOAD f TO VERTEX V VALUES ($sys.file_name); }",

@@ -105,6 +105,7 @@ struct Graph {
   std::vector<std::string> vertex_types;
   std::vector<std::string> edge_types;
   std::map<std::string, LoadingJob> loading_jobs;
+  int64_t schema_version = 0;  // bumped by every schema change job that touches the graph ("version": {"schema"})
 };
 
 /// One field of a user-defined tuple: TYPEDEF TUPLE <name INT(1), s STRING(10), ...> T.

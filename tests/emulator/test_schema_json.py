@@ -323,3 +323,34 @@ def test_graphs_over_rest_loading_job_update_schema_check_and_version(shop, emul
     # pyTigerGraph 2.0.5 parses the answer as JSON; the documented answer is text (see the disagreements table).
     with pytest.raises(TigerGraphException, match="Cannot parse json: GSQL version: 4.1.0"):
         shop.getGSQLVersion()
+
+
+def test_interpreted_queries_of_pytigergraph(shop):
+    """gsql-endpoints "interpret query" (POST /gsql/v1/queries/interpret, the query text as the body, parameters in
+    the URL; answer {"error":false,"message":"","version":{"schema":N,...},"results":[...]}); pyTigerGraph
+    getSchemaVer (a PRINT "OK" query read for version.schema), getEdgesByType and runInterpretedQuery."""
+    assert shop.getSchemaVer() == 0
+    assert shop.runSchemaChange({"alterVertexTypes": [{"name": "Product", "addAttributes": [
+        {"AttributeName": "brand", "AttributeType": {"Name": "STRING"}}]}]})["error"] is False
+    assert shop.getSchemaVer() == 1  # a schema change job gives the graph a new version
+    shop.upsertEdge("User", "u1", "FOLLOWS", "User", "u2", {"since": "2024-01-01 00:00:00"})
+    shop.upsertEdge("User", "u3", "FOLLOWS", "User", "u1", {"since": "2024-02-01 00:00:00"})
+    shop.upsertEdge("User", "u1", "PURCHASED", "Product", "p1", {"amount": 2.5})
+    edges = sorted(shop.getEdgesByType("FOLLOWS"), key=lambda e: e["from_id"])
+    assert edges == [
+        {"e_type": "FOLLOWS", "directed": True, "from_id": "u1", "from_type": "User", "to_id": "u2",
+         "to_type": "User", "attributes": {"since": "2024-01-01 00:00:00"}},
+        {"e_type": "FOLLOWS", "directed": True, "from_id": "u3", "from_type": "User", "to_id": "u1",
+         "to_type": "User", "attributes": {"since": "2024-02-01 00:00:00"}}]
+    assert len(shop.getEdgesByType("FOLLOWS", limit=1)) == 1
+    # PURCHASED is undirected: getEdgesByType's -(:e)-> pattern (GSQL V2 syntax) walks directed edges only.
+    assert shop.getEdgesByType("PURCHASED") == []
+    out = shop.runInterpretedQuery(
+        "INTERPRET QUERY (STRING who, SET<INT> n) FOR GRAPH shop { SumAccum<DOUBLE> @@spent; "
+        "buyers = SELECT s FROM User:s-(PURCHASED:e)-Product:t WHERE s.id == who ACCUM @@spent += e.amount; "
+        "PRINT buyers, @@spent AS spent, n; }", params={"who": "u1", "n": [1, 2]})
+    assert out == [{"buyers": [{"v_id": "u1", "v_type": "User", "attributes": {
+        "id": "u1", "name": "", "age": 0, "score": 0, "active": False, "joined": "1970-01-01 00:00:00", "tags": []}}],
+        "spent": 2.5, "n": [1, 2]}]
+    with pytest.raises(TigerGraphException, match="the query statement \"DELETE\""):
+        shop.runInterpretedQuery("INTERPRET QUERY () FOR GRAPH shop { DELETE s FROM User:s; }")
