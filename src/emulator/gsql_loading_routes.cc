@@ -136,7 +136,7 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
                                   "cloud data sources");
                 }
                 std::string path = src["path"].get<std::string>();
-                if (!root.empty() && !path.empty() && path[0] != '/') path = root + "/" + path;
+                if (!root.empty() && !path.empty() && path[0] != '/') path = fmt::format("{}/{}", root, path);
                 if (path.empty() || path.find_first_of("\"\n") != std::string::npos) {
                   return fail(res, 400, where + ".path: expected a file path");
                 }

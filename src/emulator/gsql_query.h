@@ -18,7 +18,7 @@ namespace icegraph::emulator {
 /// parameter `v` takes its type from `v.type`).
 using QueryParams = std::multimap<std::string, std::string>;
 
-struct QueryOutput {
+struct QueryOutput {       // NOLINT(bugprone-exception-escape): json() is noexcept; clang-tidy 14 looks through it
   std::string graph;       // the graph of FOR GRAPH
   nlohmann::json results;  // one object per PRINT statement
 };

@@ -189,51 +189,54 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
     const std::string plural = edge ? "edges" : "vertices";
     const std::string noun = edge ? "Edges" : "Vertices";
     const std::string keyword = edge ? "EDGE" : "VERTEX";
-    PostRaw(server, "/gsql/v1/schema/" + plural,
-            [this, fail, ok, parse_body, run_change, edge, plural, keyword](
-                const httplib::Request& req, httplib::Response& res, const std::string& body) {
-              if (!Authorize(req, res, true)) return;
-              json doc;
-              if (!parse_body(res, body, &doc)) return;
-              const std::string create_key = edge ? "createEdges" : "createVertices";
-              const std::string add_key = edge ? "addEdges" : "addVertices";
-              std::string text;
-              if (req.get_param_value("gsql") == "true") {
-                for (const std::string& t : StringsAt(doc, "gsql")) text += t + "\n";
-                if (text.empty()) return fail(res, "gsql: expected CREATE " + keyword + " statements");
-              } else if (doc.contains(create_key)) {
-                if (!doc[create_key].is_array() || doc[create_key].empty()) {
-                  return fail(res, create_key + ": expected a non-empty array of types");
-                }
-                for (size_t i = 0; i < doc[create_key].size(); ++i) {
-                  const std::string at = fmt::format("{}[{}]", create_key, i);
-                  auto def = edge ? EdgeDefToGsql(doc[create_key][i], at) : VertexDefToGsql(doc[create_key][i], at);
-                  if (!def.ok()) return fail(res, def.status().message());
-                  text += "CREATE " + *def + "\n";
-                }
-              } else if (doc.contains(add_key)) {
-                const std::string graph = req.get_param_value("graph");
-                if (graph.empty()) return fail(res, "graph: the graph to add the " + plural + " to is required");
-                const std::vector<std::string> names = StringsAt(doc, add_key.c_str());
-                if (names.empty()) return fail(res, add_key + ": expected type names");
-                for (const std::string& n : names) {
-                  if (!IsGsqlName(n)) return fail(res, add_key + ": \"" + n + "\" is not a valid type name");
-                }
-                const GsqlReply r =
-                    run_change("", {fmt::format("ADD {} {} TO GRAPH {};", keyword, fmt::join(names, ", "), graph)});
-                if (r.failed) return fail(res, r.output);
-                return ok(
-                    res,
-                    edge ? fmt::format("Successfully added edges [{}] to graph {}.", fmt::join(names, ", "), graph)
-                         : fmt::format("Successfully add vertices: [{}] on graph {}", fmt::join(names, ", "), graph));
-              } else {
-                return fail(res, "expected ?gsql=true with {\"gsql\": [...]}, {\"" + create_key + "\": [...]} or {\"" +
-                                     add_key + "\": [...]} with ?graph=");
-              }
-              const GsqlReply r = RunGsqlText("", text);
-              if (r.failed) return fail(res, r.output);
-              ok(res, fmt::format("Successfully create {}: [{}]", plural, fmt::join(CreatedNames(text), ", ")));
-            });
+    PostRaw(
+        server, "/gsql/v1/schema/" + plural,
+        [this, fail, ok, parse_body, run_change, edge, plural, keyword](
+            const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          if (!Authorize(req, res, true)) return;
+          json doc;
+          if (!parse_body(res, body, &doc)) return;
+          const std::string create_key = edge ? "createEdges" : "createVertices";
+          const std::string add_key = edge ? "addEdges" : "addVertices";
+          std::string text;
+          if (req.get_param_value("gsql") == "true") {
+            for (const std::string& t : StringsAt(doc, "gsql")) text += t + "\n";
+            if (text.empty()) return fail(res, "gsql: expected CREATE " + keyword + " statements");
+          } else if (doc.contains(create_key)) {
+            if (!doc[create_key].is_array() || doc[create_key].empty()) {
+              return fail(res, create_key + ": expected a non-empty array of types");
+            }
+            for (size_t i = 0; i < doc[create_key].size(); ++i) {
+              const std::string at = fmt::format("{}[{}]", create_key, i);
+              auto def = edge ? EdgeDefToGsql(doc[create_key][i], at) : VertexDefToGsql(doc[create_key][i], at);
+              if (!def.ok()) return fail(res, def.status().message());
+              text += "CREATE " + *def + "\n";
+            }
+          } else if (doc.contains(add_key)) {
+            const std::string graph = req.get_param_value("graph");
+            if (graph.empty()) return fail(res, "graph: the graph to add the " + plural + " to is required");
+            const std::vector<std::string> names = StringsAt(doc, add_key.c_str());
+            if (names.empty()) return fail(res, add_key + ": expected type names");
+            for (const std::string& n : names) {
+              if (!IsGsqlName(n)) return fail(res, fmt::format("{}: \"{}\" is not a valid type name", add_key, n));
+            }
+            const GsqlReply r =
+                run_change("", {fmt::format("ADD {} {} TO GRAPH {};", keyword, fmt::join(names, ", "), graph)});
+            if (r.failed) return fail(res, r.output);
+            return ok(res,
+                      edge ? fmt::format("Successfully added edges [{}] to graph {}.", fmt::join(names, ", "), graph)
+                           : fmt::format("Successfully add vertices: [{}] on graph {}", fmt::join(names, ", "), graph));
+          } else {
+            return fail(
+                res,
+                fmt::format(
+                    "expected ?gsql=true with {{\"gsql\": [...]}}, {{\"{}\": [...]}} or {{\"{}\": [...]}} with ?graph=",
+                    create_key, add_key));
+          }
+          const GsqlReply r = RunGsqlText("", text);
+          if (r.failed) return fail(res, r.output);
+          ok(res, fmt::format("Successfully create {}: [{}]", plural, fmt::join(CreatedNames(text), ", ")));
+        });
     // DELETE /gsql/v1/schema/vertices|edges?vertex|edge=a,b[&graph=g] and DELETE .../{name}[?graph=g]: global types
     // without ?graph=, the graph's local types with it ("all": every such type).
     const auto drop = [this, fail, ok, run_change, edge, noun, keyword](

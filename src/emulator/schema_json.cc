@@ -303,7 +303,7 @@ Result<std::string> VertexDefToGsql(const json& def, const std::string& at) {
   if (Flag(config, "PRIMARY_ID_AS_ATTRIBUTE") || Flag(pid, "PrimaryIdAsAttribute") ||
       (config.is_object() && config.contains("PRIMARY_ID_AS_ATTRIBUTE") &&
        config["PRIMARY_ID_AS_ATTRIBUTE"] == "true")) {
-    with.push_back("PRIMARY_ID_AS_ATTRIBUTE=\"true\"");
+    with.emplace_back("PRIMARY_ID_AS_ATTRIBUTE=\"true\"");
   }
   std::string out = fmt::format("VERTEX {} ({})", name, fmt::join(parts, ", "));
   if (!with.empty()) out += fmt::format(" WITH {}", fmt::join(with, ", "));
@@ -324,7 +324,7 @@ Result<std::string> EdgeDefToGsql(const json& def, const std::string& at) {
       if ((from != "*" && !IsGsqlName(from)) || (to != "*" && !IsGsqlName(to))) {
         return Status::Invalid(where + ": expected vertex type names");
       }
-      pairs.push_back("FROM " + from + ", TO " + to);
+      pairs.push_back(fmt::format("FROM {}, TO {}", from, to));
     }
   } else {
     ICEGRAPH_ASSIGN_OR_RAISE(const std::string from, StringField(def, "FromVertexTypeName", at));
@@ -373,7 +373,8 @@ Result<std::vector<std::string>> AlterTypeToGsql(const json& body, const std::st
 
 Result<std::vector<std::string>> SchemaChangeToGsql(const json& body, bool global) {
   if (!body.is_object()) return Status::Invalid("the body must be a JSON object");
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& item : body.items()) {
+    const std::string& key = item.key();
     if (std::find_if(kChangeKeys.begin(), kChangeKeys.end(), [&](const char* k) { return key == k; }) ==
         kChangeKeys.end()) {
       return Status::Invalid("unknown field \"" + key +
