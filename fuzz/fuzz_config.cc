@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "config/config.h"
 #include "fuzz_targets.h"
-#include "mapping/config.h"
 
 namespace icegraph::fuzz {
 namespace {
@@ -22,9 +22,9 @@ std::optional<std::string> FixedEnv(const std::string& name) {
 int FuzzConfig(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   // An exception escaping here is a bug: every error must come back as a Status.
-  const Result<mapping::Config> r = mapping::ParseConfig(text, "fuzz.yaml", "/etc/icegraph", &FixedEnv);
+  const Result<config::Config> r = config::ParseConfig(text, "fuzz.yaml", "/etc/icegraph", &FixedEnv);
   if (r.ok()) {
-    Check(r->file == "fuzz.yaml", "a parsed config keeps its file name");
+    Check(r->pipeline.model.file == "fuzz.yaml", "a parsed config keeps its file name");
   } else {
     // Every error names the file (and, after it, the line and the field), as config.h promises.
     Check(r.status().message().starts_with("fuzz.yaml:"), "a config error names the file");

@@ -10,7 +10,7 @@
 
 namespace icegraph::fuzz {
 
-/// mapping::ParseConfig on arbitrary text: no crash, no exception, errors are Status naming the file.
+/// config::ParseConfig on arbitrary text: no crash, no exception, errors are Status naming the file.
 int FuzzConfig(const uint8_t* data, size_t size);
 /// The emulator's GSQL lexer and parser, and its loading-job CsvReader.
 int FuzzGsql(const uint8_t* data, size_t size);

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/stop_signals.h"
 #include "common/log.h"
+#include "config/config.h"
 #include "engine/pipeline.h"
 #include "service/service.h"
 
@@ -23,15 +24,25 @@ int RunServe(const ServeArgs& args) {
     for (const auto& r : service::Service::Routes()) std::cout << r.method << " " << r.path << "\n";
     return 0;
   }
+  const auto fail = [](const Status& st) {
+    std::cerr << "icegraph serve: " << st.ToString() << "\n";
+    return st.code() == StatusCode::kInvalid ? 2 : 1;
+  };
   service::ServiceOptions options = args.options;
-  options.config_path = engine::ResolveConfigPath(args.config);
+  const std::string path = engine::ResolveConfigPath(args.config);
+  auto loaded = config::LoadConfig(path);
+  if (!loaded.ok()) return fail(loaded.status());
+  options.settings = std::move(loaded->service);
+  options.pipeline = std::move(loaded->pipeline);
+  // Each sync job reads the file again, so edits to it apply without a restart.
+  options.reload_pipeline = [path]() -> Result<engine::PipelineConfig> {
+    ICEGRAPH_ASSIGN_OR_RAISE(config::Config c, config::LoadConfig(path));
+    return std::move(c.pipeline);
+  };
   // Before Create: the service starts threads, which must inherit the mask.
   const sigset_t set = BlockStopSignals();
   auto server = service::Service::Create(options);
-  if (!server.ok()) {
-    std::cerr << "icegraph serve: " << server.status().ToString() << "\n";
-    return server.status().code() == StatusCode::kInvalid ? 2 : 1;
-  }
+  if (!server.ok()) return fail(server.status());
   if (const Status st = (*server)->Bind(); !st.ok()) {
     std::cerr << "icegraph serve: " << st.ToString() << "\n";
     return 1;

@@ -10,8 +10,8 @@
 
 #include "cli/commands.h"
 #include "cli/pipeline_commands.h"
+#include "config/config.h"
 #include "engine/spark.h"
-#include "mapping/config.h"
 
 namespace icegraph::cli {
 namespace {
@@ -30,9 +30,9 @@ struct SparkArgs {
 // Opens the pipeline; `concurrency` > 0 replaces tigergraph.concurrency (an executor's share of the writes).
 Result<std::unique_ptr<engine::Pipeline>> Open(const SparkArgs& a, int concurrency = 0) {
   if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) return Status::Internal(st.ToString());
-  ICEGRAPH_ASSIGN_OR_RAISE(auto config, mapping::LoadConfig(engine::ResolveConfigPath(a.config)));
-  if (concurrency > 0) config.tigergraph.concurrency = concurrency;
-  return engine::Pipeline::Open(std::move(config));
+  ICEGRAPH_ASSIGN_OR_RAISE(auto config, config::LoadConfig(engine::ResolveConfigPath(a.config)));
+  if (concurrency > 0) config.pipeline.tigergraph.concurrency = concurrency;
+  return engine::Pipeline::Open(std::move(config.pipeline));
 }
 
 int ExitOf(const Status& st) { return st.code() == StatusCode::kInvalid ? kExitConfig : kExitFailed; }

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/pipeline_commands.h"
 #include "common/log.h"
+#include "config/config.h"
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
 #include "engine/validate.h"
@@ -68,10 +69,10 @@ Status WriteParquet(const std::vector<state::DeadLetterRecord>& all, const std::
 }  // namespace
 
 int DeadLetters(const DeadLetterArgs& a) {
-  auto config = mapping::LoadConfig(engine::ResolveConfigPath(a.config));
+  auto config = config::LoadConfig(engine::ResolveConfigPath(a.config));
   if (!config.ok()) return Fail(config.status(), kExitConfig);
   // The state database alone: listing dead letters must work while the catalog or TigerGraph is down.
-  auto p = engine::OpenStateStore(*config);
+  auto p = engine::OpenStateStore(config->pipeline);
   if (!p.ok()) return Fail(p.status(), kExitFailed);
   state::DeadLetterQuery q;
   if (a.run_id > 0) q.run_id = a.run_id;
@@ -162,9 +163,9 @@ int Status_(const std::string& config, bool as_json) {
 }
 
 int History(const std::string& config, int64_t limit, bool as_json) {
-  auto cfg = mapping::LoadConfig(engine::ResolveConfigPath(config));
+  auto cfg = config::LoadConfig(engine::ResolveConfigPath(config));
   if (!cfg.ok()) return Fail(cfg.status(), kExitConfig);
-  auto store = engine::OpenStateStore(*cfg);
+  auto store = engine::OpenStateStore(cfg->pipeline);
   if (!store.ok()) return Fail(store.status(), kExitFailed);
   auto runs = (*store)->ListRuns(limit);
   if (!runs.ok()) return Fail(runs.status(), kExitFailed);

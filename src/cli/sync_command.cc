@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/pipeline_commands.h"
 #include "common/log.h"
+#include "config/config.h"
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
 #include "engine/validate.h"
@@ -45,7 +46,8 @@ Status InitCompute() {
 
 Result<std::unique_ptr<engine::Pipeline>> OpenPipeline(const std::string& config_flag) {
   ICEGRAPH_RETURN_NOT_OK(InitCompute());
-  return engine::Pipeline::Open(engine::ResolveConfigPath(config_flag));
+  ICEGRAPH_ASSIGN_OR_RAISE(config::Config config, config::LoadConfig(engine::ResolveConfigPath(config_flag)));
+  return engine::Pipeline::Open(std::move(config.pipeline));
 }
 
 namespace {

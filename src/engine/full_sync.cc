@@ -371,7 +371,7 @@ Status RunTables(RunContext& ctx) {
     tr.snapshot_id = t.snapshot_id().value_or(0);
     ICEGRAPH_ASSIGN_OR_RAISE(starts[i].checkpoint, ctx.store.GetCheckpoint(p.name(), t.name));
     const auto& cp = starts[i].checkpoint;
-    const std::string fp = MappingFingerprint(p.config(), t.name);
+    const std::string fp = MappingFingerprint(p.config().model, t.name);
     if (!ctx.options.since.empty()) {
       tr.mode = "since";
     } else if (ctx.options.full || !cp) {
@@ -412,7 +412,7 @@ Status RunTables(RunContext& ctx) {
     if (!full[i] || ctx.options.discard || !ctx.options.since.empty() || !t.snapshot_id()) continue;
     failpoint::Pass("sync.checkpoint_before");
     ICEGRAPH_RETURN_NOT_OK(
-        ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config(), t.name),
+        ctx.store.SetCheckpoint({p.name(), t.name, *t.snapshot_id(), MappingFingerprint(p.config().model, t.name),
                                  static_cast<int64_t>(t.binding_schema_id), 0}));
     failpoint::Pass("sync.checkpoint_moved");
   }
@@ -464,10 +464,10 @@ nlohmann::json SyncReport::ToJson() const {
   return j;
 }
 
-std::string MappingFingerprint(const mapping::Config& config, const std::string& table) {
+std::string MappingFingerprint(const mapping::Model& model, const std::string& table) {
   // Everything that decides what a row becomes in the graph; a change in it invalidates the checkpoint.
   std::string text = table;
-  for (const auto& m : config.mappings) {
+  for (const auto& m : model.mappings) {
     if (m.table != table) continue;
     text += "|where=" + m.where.value_or("");
     auto attrs = [&](const std::vector<mapping::AttributeSpec>& list, const std::map<std::string, std::string>& d) {

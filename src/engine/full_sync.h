@@ -90,6 +90,6 @@ struct SyncReport {  // NOLINT(bugprone-exception-escape): json() is noexcept; c
 Result<SyncReport> RunSync(const Pipeline& pipeline, state::StateStore& store, const SyncOptions& options);
 
 /// A stable digest of one table's mappings (types, ids, attributes, where): a change means a resync of the table.
-std::string MappingFingerprint(const mapping::Config& config, const std::string& table);
+std::string MappingFingerprint(const mapping::Model& model, const std::string& table);
 
 }  // namespace icegraph::engine

@@ -222,7 +222,7 @@ Status SetCheckpoint(RunContext& ctx, const SourceTable& t, int64_t snapshot_id)
   if (ctx.options.discard) return Status::OK();
   failpoint::Pass("sync.checkpoint_before");
   ICEGRAPH_RETURN_NOT_OK(ctx.store.SetCheckpoint({ctx.pipeline.name(), t.name, snapshot_id,
-                                                  MappingFingerprint(ctx.pipeline.config(), t.name),
+                                                  MappingFingerprint(ctx.pipeline.config().model, t.name),
                                                   static_cast<int64_t>(t.binding_schema_id), 0}));
   failpoint::Pass("sync.checkpoint_moved");
   return Status::OK();
@@ -244,7 +244,7 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
       if (diff.gap != iceberg::GapKind::kNone) {
         const std::string why = fmt::format("table {}: checkpoint snapshot {} cannot be followed to snapshot {} ({})",
                                             t.name, s.from_snapshot, *t.snapshot_id(), iceberg::GapKindName(diff.gap));
-        if (ctx.pipeline.config().sync.on_gap == mapping::OnGap::kFail) {
+        if (ctx.pipeline.config().sync.on_gap == OnGap::kFail) {
           return Status::Invalid(why + "; sync.on_gap is fail: run `icegraph sync --full` to resync");
         }
         log::Warn("sync_gap_resync", {{"table", t.name}, {"gap", iceberg::GapKindName(diff.gap)}});

@@ -14,42 +14,33 @@ std::string ResolveConfigPath(const std::string& flag) {
   return "icegraph.yaml";
 }
 
-Result<std::unique_ptr<Pipeline>> Pipeline::Open(const std::string& config_path) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto config, mapping::LoadConfig(config_path));
-  return Open(std::move(config));
-}
-
-Result<std::unique_ptr<Pipeline>> Pipeline::Open(mapping::Config config) {
+Result<std::unique_ptr<Pipeline>> Pipeline::Open(PipelineConfig config) {
   std::unique_ptr<Pipeline> p(new Pipeline());
   p->config_ = std::move(config);
-  const mapping::CatalogConfig& c = p->config_.catalog;
-  iceberg::CatalogProperties props(c.properties.begin(), c.properties.end());
-  if (!c.uri.empty()) props["uri"] = c.uri;
-  if (!c.warehouse.empty()) props["warehouse"] = c.warehouse;
-  props["name"] = c.name.empty() ? "default" : c.name;
-  ICEGRAPH_ASSIGN_OR_RAISE(p->catalog_, iceberg::MakeCatalog(c.type, props));
+  ICEGRAPH_ASSIGN_OR_RAISE(p->catalog_, iceberg::MakeCatalog(p->config_.catalog));
 
+  const mapping::Model& model = p->config_.model;
   std::map<std::string, iceberg::Schema> schemas;
-  for (const auto& m : p->config_.mappings) {
+  for (const auto& m : model.mappings) {
     if (schemas.count(m.table) != 0) continue;
     auto id = iceberg::TableIdentifier::Parse(m.table);
-    if (!id.ok()) return p->config_.ErrorAt(m.loc, id.status().message());
+    if (!id.ok()) return model.ErrorAt(m.loc, id.status().message());
     auto metadata = p->catalog_->LoadTable(*id);
-    if (!metadata.ok()) return p->config_.ErrorAt(m.loc, metadata.status().ToString());
+    if (!metadata.ok()) return model.ErrorAt(m.loc, metadata.status().ToString());
     ICEGRAPH_ASSIGN_OR_RAISE(auto io, p->catalog_->TableIO(*id));
     const iceberg::Schema* schema = metadata->CurrentSchema();
-    if (schema == nullptr) return p->config_.ErrorAt(m.loc, "table " + m.table + " has no current schema");
+    if (schema == nullptr) return model.ErrorAt(m.loc, "table " + m.table + " has no current schema");
     schemas.emplace(m.table, *schema);
     const int32_t schema_id = metadata->current_schema_id;
     p->tables_.push_back(SourceTable{m.table, std::move(*metadata), std::move(io), nullptr, schema_id});
   }
-  auto plan = mapping::MappingPlan::Make(p->config_, schemas);
+  auto plan = mapping::MappingPlan::Make(model, schemas);
   if (!plan.ok()) {
     // Columns renamed since the last sync: bind the mapping by the names of the checkpoint's schema, which resolve
     // to the same field ids, so the mapping keeps working until it is updated to the new names.
     auto renamed = p->SchemasAsOfCheckpoints(schemas);
     if (renamed.ok() && *renamed != nullptr) {
-      auto retry = mapping::MappingPlan::Make(p->config_, **renamed);
+      auto retry = mapping::MappingPlan::Make(model, **renamed);
       if (retry.ok()) {
         log::Warn(
             "mapping_follows_renamed_columns",
@@ -81,7 +72,7 @@ iceberg::Field WithOldNames(const iceberg::Field& field, const iceberg::Schema& 
 Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::SchemasAsOfCheckpoints(
     const std::map<std::string, iceberg::Schema>& current) {
   // A SQLite state database not created yet holds no checkpoint: a refused config must not create it.
-  const std::string& url = config_.state.url;
+  const std::string& url = config_.state_url;
   if (url.rfind("sqlite://", 0) == 0 && !std::filesystem::exists(url.substr(9))) {
     return std::unique_ptr<std::map<std::string, iceberg::Schema>>();
   }
@@ -100,28 +91,6 @@ Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> Pipeline::Schema
   }
   if (!changed) return std::unique_ptr<std::map<std::string, iceberg::Schema>>();
   return out;
-}
-
-sink::TigerGraphOptions TigerGraphOptionsFrom(const mapping::TigerGraphConfig& t) {
-  sink::TigerGraphOptions o;
-  o.urls = t.urls;
-  o.graph = t.graph;
-  o.username = t.username;
-  o.password = t.password;
-  o.secret = t.secret;
-  o.token = t.token;
-  o.verify_tls = t.verify_tls;
-  o.ca_bundle = t.ca_bundle;
-  o.request_timeout_ms = int64_t{t.timeout_s} * 1000;
-  o.connect_timeout_ms = int64_t{t.connect_timeout_s} * 1000;
-  o.concurrency = t.concurrency;
-  o.retry.max_attempts = t.retry.max_attempts;
-  o.retry.initial_backoff_ms = t.retry.initial_backoff_ms;
-  o.retry.max_backoff_ms = t.retry.max_backoff_ms;
-  o.retry.request_budget_ms = t.retry.request_budget_s * 1000;
-  o.retry.breaker_after_ms = t.retry.breaker_after_s * 1000;
-  o.retry.adaptive_concurrency = t.retry.adaptive_concurrency;
-  return o;
 }
 
 SnapshotLag LagOf(const SourceTable& t, const std::optional<state::Checkpoint>& checkpoint, int64_t now_ms) {
@@ -146,27 +115,13 @@ Result<std::unique_ptr<sink::TigerGraphClient>> Pipeline::Connect() const {
   if (!config_.tigergraph.verify_tls) {
     log::Warn("tigergraph_tls_unverified", {{"hint", "verify_tls: false accepts any certificate; set ca_bundle"}});
   }
-  return sink::TigerGraphClient::Make(TigerGraphOptionsFrom(config_.tigergraph));
-}
-
-sink::SinkOptions Pipeline::SinkOptions() const {
-  sink::SinkOptions o;
-  switch (config_.sink.mode) {
-    case mapping::SinkMode::kAuto: o.mode = sink::SinkOptions::Mode::kAuto; break;
-    case mapping::SinkMode::kBulk: o.mode = sink::SinkOptions::Mode::kBulk; break;
-    case mapping::SinkMode::kUpsert: o.mode = sink::SinkOptions::Mode::kUpsert; break;
-  }
-  o.bulk_threshold_rows = config_.sink.bulk_threshold_rows;
-  o.chunk_bytes = static_cast<int64_t>(config_.sink.chunk_mb * (1 << 20));
-  o.upsert_batch_bytes = std::min(o.upsert_batch_bytes, o.chunk_bytes);
-  o.vertex_must_exist = config_.sink.vertex_must_exist;
-  return o;
+  return sink::TigerGraphClient::Make(config_.tigergraph);
 }
 
 Result<std::unique_ptr<state::StateStore>> Pipeline::OpenState() const { return OpenStateStore(config_); }
 
-Result<std::unique_ptr<state::StateStore>> OpenStateStore(const mapping::Config& config) {
-  std::string url = config.state.url;
+Result<std::unique_ptr<state::StateStore>> OpenStateStore(const PipelineConfig& config) {
+  std::string url = config.state_url;
   if (url.empty()) {
     url = "sqlite://" +
           (std::filesystem::absolute(config.config_dir.empty() ? "." : config.config_dir) / ".icegraph" / "state.db")

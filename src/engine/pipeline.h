@@ -1,5 +1,5 @@
-// A pipeline opened from icegraph.yaml: the Iceberg tables it reads (iceberg), the mapping plan bound to their
-// schemas (mapping), the TigerGraph client it writes with (sink), and the state database around them.
+// A pipeline opened from its config (pipeline_config.h): the Iceberg tables it reads (iceberg), the mapping plan bound
+// to their schemas (mapping), the TigerGraph client it writes with (sink), and the state database around them.
 #pragma once
 
 #include <map>
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/pipeline_config.h"
 #include "iceberg/catalog.h"
 #include "iceberg/manifest_avro.h"
-#include "mapping/config.h"
 #include "mapping/transform.h"
 #include "sink/sink.h"
 #include "sink/tigergraph_client.h"
@@ -36,12 +36,11 @@ struct SourceTable {
 
 class Pipeline {
  public:
-  /// Loads the config, every mapped table's metadata from the catalog, and binds the mapping plan; refuses a bad
-  /// config (file, line, field) before anything is written.
-  static Result<std::unique_ptr<Pipeline>> Open(const std::string& config_path);
-  static Result<std::unique_ptr<Pipeline>> Open(mapping::Config config);
+  /// Loads every mapped table's metadata from the catalog and binds the mapping plan; refuses a bad config (file,
+  /// line, field) before anything is written.
+  static Result<std::unique_ptr<Pipeline>> Open(PipelineConfig config);
 
-  const mapping::Config& config() const { return config_; }
+  const PipelineConfig& config() const { return config_; }
   const mapping::MappingPlan& plan() const { return plan_; }
   const std::vector<SourceTable>& tables() const { return tables_; }
   /// The pipeline's name in the state database: the graph name.
@@ -50,7 +49,7 @@ class Pipeline {
   /// A TigerGraph client from the `tigergraph:` section.
   Result<std::unique_ptr<sink::TigerGraphClient>> Connect() const;
   /// Sink options from the `sink:` section.
-  sink::SinkOptions SinkOptions() const;
+  sink::SinkOptions SinkOptions() const { return config_.sink; }
   /// The state database from `state:`.
   Result<std::unique_ptr<state::StateStore>> OpenState() const;
 
@@ -60,14 +59,11 @@ class Pipeline {
   /// or nullptr when no table's schema changed since its checkpoint; records the binding schema of each table.
   Result<std::unique_ptr<std::map<std::string, iceberg::Schema>>> SchemasAsOfCheckpoints(
       const std::map<std::string, iceberg::Schema>& current);
-  mapping::Config config_;
+  PipelineConfig config_;
   std::unique_ptr<iceberg::Catalog> catalog_;
   mapping::MappingPlan plan_;
   std::vector<SourceTable> tables_;
 };
-
-/// Client options from a `tigergraph:` section (retry policy included).
-sink::TigerGraphOptions TigerGraphOptionsFrom(const mapping::TigerGraphConfig& config);
 
 /// How far a table's checkpoint is behind its current snapshot.
 struct SnapshotLag {
@@ -78,7 +74,7 @@ struct SnapshotLag {
 SnapshotLag LagOf(const SourceTable& table, const std::optional<state::Checkpoint>& checkpoint, int64_t now_ms);
 
 /// The state database of a config (`state.url`, default sqlite:///<config dir>/.icegraph/state.db).
-Result<std::unique_ptr<state::StateStore>> OpenStateStore(const mapping::Config& config);
+Result<std::unique_ptr<state::StateStore>> OpenStateStore(const PipelineConfig& config);
 
 /// The config file to use: `flag` when set, else $ICEGRAPH_CONFIG, else ./icegraph.yaml.
 std::string ResolveConfigPath(const std::string& flag);

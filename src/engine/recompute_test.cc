@@ -51,9 +51,9 @@ constexpr const char* kMappings = R"yaml(mappings:
 class RecomputeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_ = mapping::test::ParseOk(kMappings);
+    model_ = mapping::test::ParseOk(kMappings);
     auto plan = mapping::MappingPlan::Make(
-        config_, {{"shop.users", Users()}, {"shop.people", People()}, {"shop.knows", Knows()}});
+        model_, {{"shop.users", Users()}, {"shop.people", People()}, {"shop.knows", Knows()}});
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
     plan_ = std::move(*plan);
   }
@@ -88,7 +88,7 @@ class RecomputeTest : public ::testing::Test {
     return v ? v->ToString() : "<unset>";
   }
 
-  mapping::Config config_;
+  mapping::Model model_;
   mapping::MappingPlan plan_;
 };
 

@@ -84,7 +84,7 @@ Status CommitSteps(const Pipeline& p, state::StateStore& store, const json& ledg
       const SourceTable& t = p.tables()[i];
       failpoint::Pass("sync.checkpoint_before");
       ICEGRAPH_RETURN_NOT_OK(store.SetCheckpoint(
-          {p.name(), t.name, snapshot, MappingFingerprint(p.config(), t.name), t.binding_schema_id, 0}));
+          {p.name(), t.name, snapshot, MappingFingerprint(p.config().model, t.name), t.binding_schema_id, 0}));
       failpoint::Pass("sync.checkpoint_moved");
     }
   }
@@ -97,7 +97,7 @@ Status CommitSteps(const Pipeline& p, state::StateStore& store, const json& ledg
     ICEGRAPH_ASSIGN_OR_RAISE(auto cp, store.GetCheckpoint(p.name(), t.name));
     if (!cp) return Status::Invalid("table " + t.name + " lost its checkpoint since the Spark run was planned");
     tr.from_snapshot_id = cp->snapshot_id;
-    if (cp->mapping_fingerprint != MappingFingerprint(p.config(), t.name)) {
+    if (cp->mapping_fingerprint != MappingFingerprint(p.config().model, t.name)) {
       tr.mode = "resync";
       starts.push_back({i, cp->snapshot_id, true});
     } else if (t.snapshot_id() && cp->snapshot_id == *t.snapshot_id()) {

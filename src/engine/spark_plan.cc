@@ -38,7 +38,7 @@ bool Resumable(const json& ledger, const Pipeline& p, const SparkPlanOptions& o)
     return false;
   }
   for (const auto& t : ledger["tables"]) {
-    if (t.value("fingerprint", "") != MappingFingerprint(p.config(), t.value("table", ""))) return false;
+    if (t.value("fingerprint", "") != MappingFingerprint(p.config().model, t.value("table", ""))) return false;
   }
   return ledger["tables"].size() == p.tables().size();
 }
@@ -69,7 +69,7 @@ Result<json> PlanNew(const Pipeline& p, state::StateStore& store, const SparkPla
   for (size_t i = 0; i < p.tables().size(); ++i) {
     const SourceTable& t = p.tables()[i];
     ICEGRAPH_ASSIGN_OR_RAISE(auto cp, store.GetCheckpoint(p.name(), t.name));
-    const std::string fp = MappingFingerprint(p.config(), t.name);
+    const std::string fp = MappingFingerprint(p.config().model, t.name);
     std::string mode = "full";
     if (!o.full && cp) {
       mode = cp->mapping_fingerprint != fp                              ? "resync"

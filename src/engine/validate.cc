@@ -237,7 +237,7 @@ class Validator {
       report->notes.push_back(fmt::format("table {} has no checkpoint (never synced): it adds nothing", t.name));
       return Status::OK();
     }
-    if (cp->mapping_fingerprint != MappingFingerprint(p_.config(), t.name)) {
+    if (cp->mapping_fingerprint != MappingFingerprint(p_.config().model, t.name)) {
       report->notes.push_back(
           fmt::format("the mapping of table {} changed since its checkpoint: the graph follows "
                       "the old mapping until the next sync",

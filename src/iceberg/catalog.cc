@@ -76,6 +76,14 @@ Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const Cata
   return factory(properties);
 }
 
+Result<std::unique_ptr<Catalog>> MakeCatalog(const CatalogOptions& options) {
+  CatalogProperties props(options.properties.begin(), options.properties.end());
+  if (!options.uri.empty()) props["uri"] = options.uri;
+  if (!options.warehouse.empty()) props["warehouse"] = options.warehouse;
+  props["name"] = options.name.empty() ? "default" : options.name;
+  return MakeCatalog(options.type, props);
+}
+
 Result<TableMetadata> ReadMetadataFile(FileIO& io, const std::string& location) {
   ICEGRAPH_ASSIGN_OR_RAISE(const std::string text, io.ReadAll(location));
   return ParseTableMetadata(text, location);

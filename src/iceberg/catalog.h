@@ -52,6 +52,17 @@ void RegisterCatalog(const std::string& type, CatalogFactory factory);
 /// Creates a catalog of `type` (or inferred from `uri` when type is empty, as pyiceberg does).
 Result<std::unique_ptr<Catalog>> MakeCatalog(const std::string& type, const CatalogProperties& properties);
 
+/// The `catalog:` section of icegraph.yaml.
+struct CatalogOptions {
+  std::string type;  // sql | rest | hadoop
+  std::string uri;
+  std::string warehouse;
+  std::string name;                               // "default" when empty
+  std::map<std::string, std::string> properties;  // passed through to the catalog
+};
+/// The catalog of `options`: its properties, with uri, warehouse and name set from their fields.
+Result<std::unique_ptr<Catalog>> MakeCatalog(const CatalogOptions& options);
+
 /// Reads and parses a metadata JSON file.
 Result<TableMetadata> ReadMetadataFile(FileIO& io, const std::string& location);
 

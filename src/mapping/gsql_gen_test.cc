@@ -260,7 +260,7 @@ TEST(GsqlGenTest, CheckSchemaListsEveryDifference) {
 
 TEST(GsqlGenTest, EcommerceExamplePlansAndItsDdlRunsOnTheEmulator) {
   const std::filesystem::path example = std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
-  auto cfg = LoadConfig(example.string());
+  auto cfg = config::LoadConfig(example.string());
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
   iceberg::Schema users;
   users.fields = {Fld(1, "user_id", "long"),   Fld(2, "name", "string"),      Fld(3, "email", "string"),
@@ -277,8 +277,8 @@ TEST(GsqlGenTest, EcommerceExamplePlansAndItsDdlRunsOnTheEmulator) {
                       Fld(3, "product_id", "long"),       Fld(4, "quantity", "int"),
                       Fld(5, "amount", "decimal(12,2)"),  Fld(6, "purchased_at", "timestamptz"),
                       Fld(7, "updated_at", "timestamptz")};
-  auto plan =
-      MappingPlan::Make(*cfg, {{"shop.users", users}, {"shop.products", products}, {"shop.purchases", purchases}});
+  auto plan = MappingPlan::Make(cfg->pipeline.model,
+                                {{"shop.users", users}, {"shop.products", products}, {"shop.purchases", purchases}});
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   const std::string ddl = GenerateSchemaDdl(*plan);
   EXPECT_EQ(ddl,

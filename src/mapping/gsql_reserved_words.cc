@@ -1,11 +1,11 @@
 // GSQL's reserved words and identifier rules, which the config loader checks every vertex, edge and attribute name
-// against (declared in mapping/config.h). Most of this file is the word table, kept apart from the loader's logic.
+// against (declared in mapping/model.h). Most of this file is the word table, kept apart from the loader's logic.
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 
-#include "mapping/config.h"
+#include "mapping/model.h"
 
 namespace icegraph::mapping {
 namespace {

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"  // tests may reach across stages: mappings are written as YAML
 #include "iceberg/arrow_conform.h"
 #include "iceberg/model.h"
-#include "mapping/config.h"
+#include "mapping/model.h"
 
 namespace icegraph::mapping::test {
 
@@ -64,10 +65,11 @@ inline constexpr const char* kConfigHead = R"(catalog: {type: sql, uri: "sqlite:
 tigergraph: {urls: [http://127.0.0.1:14240], graph: shop}
 )";
 
-inline Config ParseOk(const std::string& mappings) {
-  auto r = ParseConfig(std::string(kConfigHead) + mappings, "icegraph.yaml", "/tmp", &NoEnv);
+/// The mapping model of kConfigHead followed by `mappings`.
+inline Model ParseOk(const std::string& mappings) {
+  auto r = config::ParseConfig(std::string(kConfigHead) + mappings, "icegraph.yaml", "/tmp", &NoEnv);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : Config{};
+  return r.ok() ? r->pipeline.model : Model{};
 }
 
 }  // namespace icegraph::mapping::test

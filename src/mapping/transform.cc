@@ -25,46 +25,47 @@ Result<T> FromArrow(arrow::Result<T> r, std::string_view what) {
 
 // ---- plan building ------------------------------------------------------------------------------------------
 
-Result<Expr> BindAt(const Config& cfg, const ConfigLoc& loc, const std::string& text, const iceberg::Schema& schema) {
+Result<Expr> BindAt(const Model& model, const ConfigLoc& loc, const std::string& text, const iceberg::Schema& schema) {
   auto parsed = ParseExpr(text);
-  if (!parsed.ok()) return cfg.ErrorAt(loc, fmt::format("'{}': {}", text, parsed.status().message()));
+  if (!parsed.ok()) return model.ErrorAt(loc, fmt::format("'{}': {}", text, parsed.status().message()));
   Expr e = std::move(parsed).ValueOrDie();
-  if (Status st = BindExpr(&e, schema); !st.ok()) return cfg.ErrorAt(loc, st.message());
+  if (Status st = BindExpr(&e, schema); !st.ok()) return model.ErrorAt(loc, st.message());
   return e;
 }
 
-Result<IdPlan> BindId(const Config& cfg, const IdSpec& spec, const iceberg::Schema& schema) {
+Result<IdPlan> BindId(const Model& model, const IdSpec& spec, const iceberg::Schema& schema) {
   IdPlan id;
   id.separator = spec.separator;
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     const ConfigLoc loc =
         spec.columns.size() == 1 ? spec.loc : ConfigLoc{spec.loc.line, fmt::format("{}.columns[{}]", spec.loc.path, i)};
-    ICEGRAPH_ASSIGN_OR_RAISE(Expr e, BindAt(cfg, loc, spec.columns[i], schema));
+    ICEGRAPH_ASSIGN_OR_RAISE(Expr e, BindAt(model, loc, spec.columns[i], schema));
     const TgKind k = e.type.kind;
     if (k == TgKind::kList || k == TgKind::kSet || k == TgKind::kMap) {
-      return cfg.ErrorAt(loc, fmt::format("'{}' is a collection and cannot be an id", spec.columns[i]));
+      return model.ErrorAt(loc, fmt::format("'{}' is a collection and cannot be an id", spec.columns[i]));
     }
     id.parts.push_back(std::move(e));
   }
   return id;
 }
 
-Result<std::shared_ptr<arrow::Scalar>> DefaultScalar(const Config& cfg, const ConfigLoc& loc, const std::string& text,
+Result<std::shared_ptr<arrow::Scalar>> DefaultScalar(const Model& model, const ConfigLoc& loc, const std::string& text,
                                                      const TgType& type) {
   if (type.kind == TgKind::kList || type.kind == TgKind::kSet || type.kind == TgKind::kMap) {
-    return cfg.ErrorAt(loc, fmt::format("defaults are not supported for {} attributes", type.ToGsql()));
+    return model.ErrorAt(loc, fmt::format("defaults are not supported for {} attributes", type.ToGsql()));
   }
   arrow::StringBuilder b;
   std::shared_ptr<arrow::Array> one;
   if (!b.Append(text).ok() || !b.Finish(&one).ok()) return Status::Internal("building a default");
   ICEGRAPH_ASSIGN_OR_RAISE(Converted c, ConvertToCanonical(one, "string", type));
   if (!c.errors.empty()) {
-    return cfg.ErrorAt(loc, fmt::format("default '{}' is not a valid {}: {}", text, type.ToGsql(), c.errors[0].detail));
+    return model.ErrorAt(loc,
+                         fmt::format("default '{}' is not a valid {}: {}", text, type.ToGsql(), c.errors[0].detail));
   }
   return FromArrow(c.values->GetScalar(0), "default");
 }
 
-Result<std::vector<AttributePlan>> BindAttributes(const Config& cfg, const std::vector<AttributeSpec>& specs,
+Result<std::vector<AttributePlan>> BindAttributes(const Model& model, const std::vector<AttributeSpec>& specs,
                                                   const std::map<std::string, std::string>& defaults,
                                                   const std::map<std::string, ConfigLoc>& default_locs,
                                                   const iceberg::Schema& schema) {
@@ -72,17 +73,17 @@ Result<std::vector<AttributePlan>> BindAttributes(const Config& cfg, const std::
   for (const AttributeSpec& s : specs) {
     AttributePlan a;
     a.name = s.name;
-    ICEGRAPH_ASSIGN_OR_RAISE(a.expr, BindAt(cfg, s.loc, s.expr, schema));
+    ICEGRAPH_ASSIGN_OR_RAISE(a.expr, BindAt(model, s.loc, s.expr, schema));
     if (s.type) {
       ICEGRAPH_ASSIGN_OR_RAISE(a.type, ParseTgType(*s.type));
       if (Status st = CheckConvertible(a.expr.field, a.type); !st.ok()) {
-        return cfg.ErrorAt(s.loc, fmt::format("{} cannot be mapped to {}", ExprToString(a.expr), a.type.ToGsql()));
+        return model.ErrorAt(s.loc, fmt::format("{} cannot be mapped to {}", ExprToString(a.expr), a.type.ToGsql()));
       }
     } else {
       a.type = a.expr.type;
     }
     if (const auto d = defaults.find(s.name); d != defaults.end()) {
-      ICEGRAPH_ASSIGN_OR_RAISE(a.default_value, DefaultScalar(cfg, default_locs.at(s.name), d->second, a.type));
+      ICEGRAPH_ASSIGN_OR_RAISE(a.default_value, DefaultScalar(model, default_locs.at(s.name), d->second, a.type));
     }
     out.push_back(std::move(a));
   }
@@ -90,16 +91,16 @@ Result<std::vector<AttributePlan>> BindAttributes(const Config& cfg, const std::
 }
 
 // Adds a mapping's attributes to a type's definition; the same attribute must map to the same type everywhere.
-Status MergeAttributes(const Config& cfg, const ConfigLoc& loc, const std::string& type,
+Status MergeAttributes(const Model& model, const ConfigLoc& loc, const std::string& type,
                        const std::vector<AttributePlan>& attrs, std::vector<GraphAttribute>* into) {
   for (const AttributePlan& a : attrs) {
     const auto it = std::find_if(into->begin(), into->end(), [&](const GraphAttribute& g) { return g.name == a.name; });
     if (it == into->end()) {
       into->push_back(GraphAttribute{a.name, a.type});
     } else if (!(it->type == a.type)) {
-      return cfg.ErrorAt(loc, fmt::format("attribute '{}' of '{}' is {} here but {} in another mapping; give it the "
-                                          "same type (attributes: {{{}: {{expr: ..., type: ...}}}})",
-                                          a.name, type, a.type.ToGsql(), it->type.ToGsql(), a.name));
+      return model.ErrorAt(loc, fmt::format("attribute '{}' of '{}' is {} here but {} in another mapping; give it the "
+                                            "same type (attributes: {{{}: {{expr: ..., type: ...}}}})",
+                                            a.name, type, a.type.ToGsql(), it->type.ToGsql(), a.name));
     }
   }
   return Status::OK();
@@ -302,15 +303,15 @@ Status DropBad(const std::shared_ptr<arrow::Array>& mask, const std::vector<std:
   return Status::OK();
 }
 
-// Every name gsql_gen.h builds GSQL text from passes the one identifier check (config.h), also for a Config built
+// Every name gsql_gen.h builds GSQL text from passes the one identifier check (model.h), also for a Model built
 // in code rather than loaded.
-Status CheckGsqlNames(const Config& cfg) {
+Status CheckGsqlNames(const Model& model) {
   const auto check = [&](const std::string& name, const ConfigLoc& loc) {
     if (IsValidGsqlIdentifier(name)) return Status::OK();
-    return cfg.ErrorAt(loc, fmt::format("'{}' is not a valid GSQL identifier", name));
+    return model.ErrorAt(loc, fmt::format("'{}' is not a valid GSQL identifier", name));
   };
-  ICEGRAPH_RETURN_NOT_OK(check(cfg.tigergraph.graph, ConfigLoc{0, "tigergraph.graph"}));
-  for (const MappingSpec& m : cfg.mappings) {
+  ICEGRAPH_RETURN_NOT_OK(check(model.graph, ConfigLoc{0, "tigergraph.graph"}));
+  for (const MappingSpec& m : model.mappings) {
     for (const VertexSpec& v : m.vertices) {
       ICEGRAPH_RETURN_NOT_OK(check(v.type, v.loc));
       for (const AttributeSpec& a : v.attributes) ICEGRAPH_RETURN_NOT_OK(check(a.name, a.loc));
@@ -325,23 +326,23 @@ Status CheckGsqlNames(const Config& cfg) {
 
 }  // namespace
 
-Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::string, iceberg::Schema>& schemas) {
-  ICEGRAPH_RETURN_NOT_OK(CheckGsqlNames(cfg));
+Result<MappingPlan> MappingPlan::Make(const Model& model, const std::map<std::string, iceberg::Schema>& schemas) {
+  ICEGRAPH_RETURN_NOT_OK(CheckGsqlNames(model));
   MappingPlan plan;
-  plan.graph_ = cfg.tigergraph.graph;
-  for (const MappingSpec& m : cfg.mappings) {
+  plan.graph_ = model.graph;
+  for (const MappingSpec& m : model.mappings) {
     const auto sit = schemas.find(m.table);
     if (sit == schemas.end()) {
-      return cfg.ErrorAt(ConfigLoc{m.loc.line, m.loc.path + ".table"}, fmt::format("table '{}' not found", m.table));
+      return model.ErrorAt(ConfigLoc{m.loc.line, m.loc.path + ".table"}, fmt::format("table '{}' not found", m.table));
     }
     const iceberg::Schema& schema = sit->second;
     TablePlan t;
     t.table_ = m.table;
     if (m.where) {
       auto cond = ParseCondition(*m.where);
-      if (!cond.ok()) return cfg.ErrorAt(m.where_loc, fmt::format("'{}': {}", *m.where, cond.status().message()));
+      if (!cond.ok()) return model.ErrorAt(m.where_loc, fmt::format("'{}': {}", *m.where, cond.status().message()));
       Condition c = std::move(cond).ValueOrDie();
-      if (Status st = BindCondition(&c, schema); !st.ok()) return cfg.ErrorAt(m.where_loc, st.message());
+      if (Status st = BindCondition(&c, schema); !st.ok()) return model.ErrorAt(m.where_loc, st.message());
       t.pushed_filter_ = PushableFilter(c, schema, &t.where_fully_pushed_);
       CollectFieldIds(c, &t.projection_);
       t.where_ = std::move(c);
@@ -350,8 +351,8 @@ Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::str
       VertexPlan vp;
       vp.type = v.type;
       vp.mapping = fmt::format("{}/vertex:{}", m.table, v.type);
-      ICEGRAPH_ASSIGN_OR_RAISE(vp.id, BindId(cfg, v.id, schema));
-      ICEGRAPH_ASSIGN_OR_RAISE(vp.attributes, BindAttributes(cfg, v.attributes, v.defaults, v.default_locs, schema));
+      ICEGRAPH_ASSIGN_OR_RAISE(vp.id, BindId(model, v.id, schema));
+      ICEGRAPH_ASSIGN_OR_RAISE(vp.attributes, BindAttributes(model, v.attributes, v.defaults, v.default_locs, schema));
       for (const Expr& e : vp.id.parts) CollectFieldIds(e, &t.projection_);
       for (const AttributePlan& a : vp.attributes) CollectFieldIds(a.expr, &t.projection_);
       auto it = std::find_if(plan.vertex_types_.begin(), plan.vertex_types_.end(),
@@ -360,7 +361,7 @@ Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::str
         plan.vertex_types_.push_back(VertexTypeDef{v.type, {}});
         it = plan.vertex_types_.end() - 1;
       }
-      ICEGRAPH_RETURN_NOT_OK(MergeAttributes(cfg, v.loc, v.type, vp.attributes, &it->attributes));
+      ICEGRAPH_RETURN_NOT_OK(MergeAttributes(model, v.loc, v.type, vp.attributes, &it->attributes));
       t.vertices_.push_back(std::move(vp));
     }
     for (const EdgeSpec& e : m.edges) {
@@ -371,9 +372,9 @@ Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::str
       ep.to_type = e.to.type;
       ep.directed = e.directed;
       ep.discriminator = e.discriminator;
-      ICEGRAPH_ASSIGN_OR_RAISE(ep.from, BindId(cfg, e.from.id, schema));
-      ICEGRAPH_ASSIGN_OR_RAISE(ep.to, BindId(cfg, e.to.id, schema));
-      ICEGRAPH_ASSIGN_OR_RAISE(ep.attributes, BindAttributes(cfg, e.attributes, e.defaults, e.default_locs, schema));
+      ICEGRAPH_ASSIGN_OR_RAISE(ep.from, BindId(model, e.from.id, schema));
+      ICEGRAPH_ASSIGN_OR_RAISE(ep.to, BindId(model, e.to.id, schema));
+      ICEGRAPH_ASSIGN_OR_RAISE(ep.attributes, BindAttributes(model, e.attributes, e.defaults, e.default_locs, schema));
       for (const IdPlan* id : {&ep.from, &ep.to}) {
         for (const Expr& x : id->parts) CollectFieldIds(x, &t.projection_);
       }
@@ -386,9 +387,10 @@ Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::str
                                     [&](const AttributePlan& p) { return p.name == name; });
         const TgKind k = a->type.kind;
         if (k != TgKind::kInt && k != TgKind::kUint && k != TgKind::kDatetime && k != TgKind::kString) {
-          return cfg.ErrorAt(ConfigLoc{e.discriminator_loc.line, fmt::format("{}[{}]", e.discriminator_loc.path, i)},
-                             fmt::format("discriminator attribute '{}' is {}; it must be INT, UINT, DATETIME or STRING",
-                                         name, a->type.ToGsql()));
+          return model.ErrorAt(
+              ConfigLoc{e.discriminator_loc.line, fmt::format("{}[{}]", e.discriminator_loc.path, i)},
+              fmt::format("discriminator attribute '{}' is {}; it must be INT, UINT, DATETIME or STRING", name,
+                          a->type.ToGsql()));
         }
         ordered.push_back(*a);
       }
@@ -398,14 +400,14 @@ Result<MappingPlan> MappingPlan::Make(const Config& cfg, const std::map<std::str
         }
       }
       EdgeTypeDef def{e.type, e.from.type, e.to.type, e.directed, {}, e.discriminator};
-      ICEGRAPH_RETURN_NOT_OK(MergeAttributes(cfg, e.loc, e.type, ordered, &def.attributes));
+      ICEGRAPH_RETURN_NOT_OK(MergeAttributes(model, e.loc, e.type, ordered, &def.attributes));
       auto it = std::find_if(plan.edge_types_.begin(), plan.edge_types_.end(),
                              [&](const EdgeTypeDef& d) { return d.name == e.type; });
       if (it == plan.edge_types_.end()) {
         plan.edge_types_.push_back(std::move(def));
       } else if (!(it->attributes == def.attributes)) {
-        return cfg.ErrorAt(e.loc,
-                           fmt::format("edge type '{}' gets different attribute types from two mappings", e.type));
+        return model.ErrorAt(e.loc,
+                             fmt::format("edge type '{}' gets different attribute types from two mappings", e.type));
       }
       t.edges_.push_back(std::move(ep));
     }

@@ -1,6 +1,6 @@
-// The mapping plan: the config bound to each table's Iceberg schema (columns exist, types map, a bad config is
-// refused before anything is written), and the columnar transform of one Arrow batch into vertex and edge batches
-// plus dead letters.
+// The mapping plan: the mapping model (model.h) bound to each table's Iceberg schema (columns exist, types map, a bad
+// config is refused before anything is written), and the columnar transform of one Arrow batch into vertex and edge
+// batches plus dead letters.
 #pragma once
 
 #include <arrow/api.h>
@@ -14,9 +14,9 @@
 #include "common/status.h"
 #include "iceberg/model.h"
 #include "iceberg/scan_filter.h"
-#include "mapping/config.h"
 #include "mapping/expr.h"
 #include "mapping/graph_batch.h"
+#include "mapping/model.h"
 
 namespace icegraph::mapping {
 
@@ -118,8 +118,8 @@ struct EdgeTypeDef {
 
 class MappingPlan {
  public:
-  /// Binds every mapping of `config` to its table's schema (keyed by the mapping's `table`).
-  static Result<MappingPlan> Make(const Config& config, const std::map<std::string, iceberg::Schema>& schemas);
+  /// Binds every mapping of `model` to its table's schema (keyed by the mapping's `table`).
+  static Result<MappingPlan> Make(const Model& model, const std::map<std::string, iceberg::Schema>& schemas);
 
   const std::string& graph() const { return graph_; }
   const std::vector<TablePlan>& tables() const { return tables_; }

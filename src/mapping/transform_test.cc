@@ -20,7 +20,7 @@ using test::TypeOf;
 std::map<std::string, iceberg::Schema> Schemas() { return {{"shop.purchases", PurchasesSchema()}}; }
 
 std::string PlanError(const std::string& mappings) {
-  const Config cfg = ParseOk(mappings);
+  const Model cfg = ParseOk(mappings);
   auto r = MappingPlan::Make(cfg, Schemas());
   return r.ok() ? "ok" : r.status().message();
 }
@@ -61,15 +61,15 @@ TEST(TransformTest, PlanRefusesBadMappings) {
             "icegraph.yaml:6: mappings[0].vertices[0].id: 'tags' is a collection and cannot be an id");
 }
 
-TEST(TransformTest, PlanRefusesGsqlNamesOfAConfigBuiltInCode) {
-  // A Config need not come from YAML (the HTTP service builds one): the plan checks every name GSQL is built from.
-  Config cfg = ParseOk(
+TEST(TransformTest, PlanRefusesGsqlNamesOfAModelBuiltInCode) {
+  // A Model need not come from YAML (the HTTP service builds one): the plan checks every name GSQL is built from.
+  Model cfg = ParseOk(
       "mappings:\n  - table: shop.purchases\n    vertices:\n      - type: A\n        id: order_id\n"
       "        attributes: {q: qty}\n");
   cfg.mappings[0].vertices[0].attributes[0].name = "q) ; DROP ALL";
   EXPECT_EQ(MappingPlan::Make(cfg, Schemas()).status().message(),
             "icegraph.yaml:8: mappings[0].vertices[0].attributes.q: 'q) ; DROP ALL' is not a valid GSQL identifier");
-  cfg.tigergraph.graph = "g; DROP ALL";
+  cfg.graph = "g; DROP ALL";
   EXPECT_EQ(MappingPlan::Make(cfg, Schemas()).status().message(),
             "icegraph.yaml:0: tigergraph.graph: 'g; DROP ALL' is not a valid GSQL identifier");
 }

@@ -54,8 +54,8 @@ const std::vector<ServiceImpl::Route>& ServiceImpl::RouteTable() {
 }
 
 Status ServiceImpl::Init() {
-  ICEGRAPH_ASSIGN_OR_RAISE(store_, engine::OpenStateStore(config_));
-  sink::TigerGraphOptions o = engine::TigerGraphOptionsFrom(config_.tigergraph);
+  ICEGRAPH_ASSIGN_OR_RAISE(store_, engine::OpenStateStore(config()));
+  sink::TigerGraphOptions o = config().tigergraph;
   // This client lives as long as the service and answers HTTP callers: it fails fast and never trips for good
   // (a sync job opens its own client, with the configured policy and breaker).
   o.connect_timeout_ms = std::min<int64_t>(o.connect_timeout_ms, 5000);
@@ -68,7 +68,7 @@ Status ServiceImpl::Init() {
 }
 
 void ServiceImpl::Register() {
-  const size_t threads = static_cast<size_t>(std::max(1, config_.service.threads));
+  const size_t threads = static_cast<size_t>(std::max(1, settings().threads));
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_.set_payload_max_length(size_t{1024} * 1024);
   http_.set_read_timeout(30, 0);
@@ -116,8 +116,8 @@ void ServiceImpl::Register() {
 
 bool ServiceImpl::CorsAllowed(const std::string& origin) const {
   if (origin.empty()) return false;
-  return std::find(config_.service.cors_origins.begin(), config_.service.cors_origins.end(), origin) !=
-         config_.service.cors_origins.end();
+  return std::find(settings().cors_origins.begin(), settings().cors_origins.end(), origin) !=
+         settings().cors_origins.end();
 }
 
 void ServiceImpl::Preflight(const httplib::Request& req, httplib::Response& res) {
@@ -146,7 +146,7 @@ void ServiceImpl::Preflight(const httplib::Request& req, httplib::Response& res)
 
 bool ServiceImpl::Authorize(Access access, const httplib::Request& req, httplib::Response& res) const {
   if (access == Access::kOpen || token_.empty()) return true;
-  if (access == Access::kRead && !config_.service.auth_reads) return true;
+  if (access == Access::kRead && !settings().auth_reads) return true;
   const std::string header = req.get_header_value("Authorization");
   static constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() ||
@@ -225,7 +225,8 @@ void ServiceImpl::JobDone(const Job& job, const engine::SyncReport* report) {
 }
 
 void ServiceImpl::SendConflict(httplib::Response& res, const std::string& job_id) const {
-  SendError(res, 409, fmt::format("a sync of pipeline {} is already running: job {}", config_.tigergraph.graph, job_id),
+  SendError(res, 409,
+            fmt::format("a sync of pipeline {} is already running: job {}", config().tigergraph.graph, job_id),
             {{"job_id", job_id}});
 }
 
@@ -246,7 +247,7 @@ void ServiceImpl::Readyz(const httplib::Request&, httplib::Response& res) {
   record("catalog", p.ok() ? Status::OK() : p.status());
   // A quick ping first so a TigerGraph that is down fails fast instead of through the client's retries.
   Status tg = Status::OK();
-  for (const std::string& url : config_.tigergraph.urls) {
+  for (const std::string& url : config().tigergraph.urls) {
     httplib::Client c(url);
     c.set_connection_timeout(2, 0);
     c.set_read_timeout(5, 0);
@@ -308,8 +309,7 @@ Service::~Service() {
 
 Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) {
   if (const arrow::Status st = arrow::compute::Initialize(); !st.ok()) return Status::Internal(st.ToString());
-  ICEGRAPH_ASSIGN_OR_RAISE(mapping::Config config, mapping::LoadConfig(options.config_path));
-  std::string token = config.service.token;
+  std::string token = options.settings.token;
   if (token.empty()) {
     if (const char* env = std::getenv("ICEGRAPH_SERVICE_TOKEN")) token = env;
   }
@@ -323,7 +323,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceOptions& options) 
     log::Warn("service.no_token", {{"host", options.host},
                                    {"hint", "every endpoint is open; set service.token or $ICEGRAPH_SERVICE_TOKEN"}});
   }
-  auto impl = std::make_unique<ServiceImpl>(options, std::move(config), std::move(token));
+  auto impl = std::make_unique<ServiceImpl>(options, std::move(token));
   ICEGRAPH_RETURN_NOT_OK(impl->Init());
   impl->Register();
   (void)metrics::Std();  // every family renders from the first scrape on
@@ -350,8 +350,8 @@ Status Service::Bind() {
   log::Info("service.listening", {{"host", o.host},
                                   {"port", impl_->port_},
                                   {"auth", impl_->token_.empty() ? "none" : "bearer"},
-                                  {"auth_reads", impl_->config_.service.auth_reads},
-                                  {"threads", impl_->config_.service.threads}});
+                                  {"auth_reads", impl_->settings().auth_reads},
+                                  {"threads", impl_->settings().threads}});
   return Status::OK();
 }
 

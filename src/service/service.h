@@ -2,17 +2,35 @@
 // status API, Prometheus /metrics, health checks and the dashboard, over cpp-httplib.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/status.h"
+#include "engine/pipeline_config.h"
 
 namespace icegraph::service {
 
+/// The `service:` section of icegraph.yaml.
+struct ServiceSettings {
+  std::string token;                      // bearer token; empty: $ICEGRAPH_SERVICE_TOKEN, else none
+  bool auth_reads = true;                 // GETs of /api and /metrics need the token too
+  std::vector<std::string> cors_origins;  // origins allowed cross-site; none by default
+  int64_t sync_wait_s = 30;               // how long the skeleton's sync calls wait before answering 202
+  int64_t page_limit_max = 1000;          // largest `limit` of paged endpoints
+  int threads = 16;                       // HTTP worker threads
+};
+
 struct ServiceOptions {
-  std::string config_path;
+  ServiceSettings settings;
+  /// The pipeline as configured at start: the state database, TigerGraph and mappings the reads use.
+  engine::PipelineConfig pipeline;
+  /// Reads the pipeline's config again, for each sync job, so edits to the config file apply without a restart;
+  /// when unset, jobs use `pipeline`.
+  std::function<Result<engine::PipelineConfig>()> reload_pipeline;
   std::string host = "127.0.0.1";
   int port = 8000;        // 0 picks a free port
   bool insecure = false;  // allow serving without a token on a non-loopback address
@@ -28,7 +46,8 @@ class ServiceImpl;
 
 class Service {
  public:
-  /// Loads the config and the token; refuses (Invalid) to run open on a non-loopback host without `insecure`.
+  /// Opens the state database and the TigerGraph client and resolves the token; refuses (Invalid) to run open on a
+  /// non-loopback host without `insecure`.
   static Result<std::unique_ptr<Service>> Create(const ServiceOptions& options);
   ~Service();
   Service(const Service&) = delete;

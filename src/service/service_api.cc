@@ -12,7 +12,7 @@ void ServiceImpl::SkeletonSync(const std::string& mode, const std::string& since
     if (job.status().code() == StatusCode::kAlreadyExists) return SendConflict(res, job.status().message());
     return SendError(res, HttpStatusOf(job.status()), job.status().message());
   }
-  const auto done = jobs_.Wait(job->id, std::chrono::seconds(config_.service.sync_wait_s));
+  const auto done = jobs_.Wait(job->id, std::chrono::seconds(settings().sync_wait_s));
   const Job& j = done ? *done : *job;
   res.set_header("Location", "/api/v1/syncs/" + j.id);
   if (!j.finished()) {
@@ -45,15 +45,15 @@ void ServiceImpl::SyncMicro(const httplib::Request& req, httplib::Response& res)
 void ServiceImpl::Graph(const httplib::Request& req, httplib::Response& res) {
   const std::string alias = req.matches[1];
   std::string type;
-  for (const auto& [a, t] : config_.aliases) {
+  for (const auto& [a, t] : config().model.aliases) {
     if (a == alias) type = t;
   }
   if (type.empty()) {
     std::string known;
-    for (const auto& [a, t] : config_.aliases) known += (known.empty() ? "" : ", ") + a;
+    for (const auto& [a, t] : config().model.aliases) known += (known.empty() ? "" : ", ") + a;
     return SendError(res, 404, fmt::format("no alias '{}' in the mapping (aliases: {})", alias, known));
   }
-  const int64_t max = config_.service.page_limit_max;
+  const int64_t max = settings().page_limit_max;
   const auto limit = IntParam(req, res, "limit", std::min<int64_t>(max, 1000), 1, max);
   if (!limit) return;
   std::optional<json> cursor;
@@ -64,7 +64,7 @@ void ServiceImpl::Graph(const httplib::Request& req, httplib::Response& res) {
   // The alias names a vertex type or an edge type of the mapping; an edge type is listed from its source type.
   std::string from_type;
   bool is_edge = false;
-  for (const auto& m : config_.mappings) {
+  for (const auto& m : config().model.mappings) {
     for (const auto& e : m.edges) {
       if (e.type == type) {
         is_edge = true;
@@ -200,7 +200,7 @@ void ServiceImpl::Tables(const httplib::Request&, httplib::Response& res) {
   if (!tables.ok()) return SendError(res, HttpStatusOf(tables.status()), tables.status().message());
   const auto active = jobs_.Active();
   SendJson(res, 200,
-           {{"pipeline", config_.tigergraph.graph},
+           {{"pipeline", config().tigergraph.graph},
             {"tables", *tables},
             {"running_job", active ? json(active->ToJson()) : json(nullptr)}});
 }
@@ -217,7 +217,7 @@ json RunJson(const state::RunRecord& r) {
 }
 
 void ServiceImpl::Runs(const httplib::Request& req, httplib::Response& res) {
-  const auto limit = IntParam(req, res, "limit", 20, 1, config_.service.page_limit_max);
+  const auto limit = IntParam(req, res, "limit", 20, 1, settings().page_limit_max);
   if (!limit) return;
   auto runs = store_->ListRuns(*limit);
   if (!runs.ok()) return SendError(res, 503, runs.status().WithContext("reading the state database").message());

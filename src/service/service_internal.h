@@ -26,7 +26,6 @@
 #include "engine/full_sync.h"
 #include "engine/pipeline.h"
 #include "engine/validate.h"
-#include "mapping/config.h"
 #include "mapping/gsql_gen.h"
 #include "service/assets.h"
 #include "service/jobs.h"
@@ -192,9 +191,8 @@ class ServiceImpl {
   };
   static const std::vector<Route>& RouteTable();
 
-  ServiceImpl(ServiceOptions options, mapping::Config config, std::string token)
+  ServiceImpl(ServiceOptions options, std::string token)
       : options_(std::move(options)),
-        config_(std::move(config)),
         token_(std::move(token)),
         jobs_([this](const Job& j) { return RunJob(j); },
               [this](const Job& j, const engine::SyncReport* r) { JobDone(j, r); }) {}
@@ -202,8 +200,9 @@ class ServiceImpl {
   Status Init();
   void Register();
 
-  ServiceOptions options_;
-  const mapping::Config config_;
+  const ServiceOptions options_;  // the pipeline as configured at start, the `service:` settings
+  const engine::PipelineConfig& config() const { return options_.pipeline; }
+  const ServiceSettings& settings() const { return options_.settings; }
   const std::string token_;
   httplib::Server http_;
   std::unique_ptr<state::StateStore> store_;        // reads (runs, dead letters, checkpoints); thread-safe
@@ -227,7 +226,9 @@ class ServiceImpl {
   Result<json> ComputeTables();
   Coalescer tables_;
   Result<std::unique_ptr<engine::Pipeline>> OpenPipeline() const {
-    return engine::Pipeline::Open(options_.config_path);
+    if (!options_.reload_pipeline) return engine::Pipeline::Open(options_.pipeline);
+    ICEGRAPH_ASSIGN_OR_RAISE(engine::PipelineConfig config, options_.reload_pipeline());
+    return engine::Pipeline::Open(std::move(config));
   }
 
   // Skeleton endpoints.

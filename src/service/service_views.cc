@@ -47,8 +47,8 @@ void ReadDeadLetterFilters(const httplib::Request& req, state::DeadLetterQuery& 
 // --- dead letters ---------------------------------------------------------------------------------------------
 
 void ServiceImpl::DeadLetters(const httplib::Request& req, httplib::Response& res) {
-  const auto limit = IntParam(req, res, "limit", std::min<int64_t>(100, config_.service.page_limit_max), 1,
-                              config_.service.page_limit_max);
+  const auto limit =
+      IntParam(req, res, "limit", std::min<int64_t>(100, settings().page_limit_max), 1, settings().page_limit_max);
   if (!limit) return;
   state::DeadLetterQuery q;
   q.limit = *limit;
@@ -106,7 +106,7 @@ void ServiceImpl::DeadLetterReasons(const httplib::Request& req, httplib::Respon
 // --- history --------------------------------------------------------------------------------------------------
 
 void ServiceImpl::History(const httplib::Request& req, httplib::Response& res) {
-  const auto limit = IntParam(req, res, "runs", 20, 1, config_.service.page_limit_max);
+  const auto limit = IntParam(req, res, "runs", 20, 1, settings().page_limit_max);
   if (!limit) return;
   auto h = HistoryJson(*limit);
   if (!h.ok()) return SendError(res, HttpStatusOf(h.status()), h.status().message());
@@ -183,9 +183,9 @@ Result<json> ServiceImpl::HistoryJson(int64_t limit) {
 
 namespace {
 
-json ProducedBy(const mapping::Config& config, const std::string& type, bool is_edge) {
+json ProducedBy(const mapping::Model& model, const std::string& type, bool is_edge) {
   json out = json::array();
-  for (const auto& m : config.mappings) {
+  for (const auto& m : model.mappings) {
     bool found = false;
     if (is_edge) {
       for (const auto& e : m.edges) found = found || e.type == type;
@@ -268,7 +268,7 @@ void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& 
   std::set<std::string> vertex_types;
   std::vector<const mapping::EdgeSpec*> edge_specs;  // one per edge type
   std::set<std::string> edge_types;
-  for (const auto& m : config_.mappings) {
+  for (const auto& m : config().model.mappings) {
     for (const auto& v : m.vertices) vertex_types.insert(v.type);
     for (const auto& e : m.edges) {
       vertex_types.insert(e.from.type);
@@ -314,7 +314,7 @@ void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& 
         truncated = true;  // its other end would pass the vertex limit
         continue;
       }
-      (*e)["produced_by"] = ProducedBy(config_, spec->type, true);
+      (*e)["produced_by"] = ProducedBy(config().model, spec->type, true);
       const std::string key = e->dump();
       edges.emplace(key, std::move(*e));
     }
@@ -336,7 +336,7 @@ void ServiceImpl::Neighbourhood(const httplib::Request& req, httplib::Response& 
                           {"v_id", vid},
                           {"hop", hop_of[{vt, vid}]},
                           {"attributes", a},
-                          {"produced_by", ProducedBy(config_, vt, false)}});
+                          {"produced_by", ProducedBy(config().model, vt, false)}});
     }
   }
   std::sort(vertices.begin(), vertices.end(), [](const json& a, const json& b) {

@@ -1,4 +1,4 @@
-#include "mapping/config.h"
+#include "config/config.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -11,10 +11,11 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
-#include "mapping/config_yaml.h"
+#include "config/config_yaml.h"
 
-namespace icegraph::mapping {
+namespace icegraph::config {
 namespace {
 
 using detail::Index;
@@ -28,14 +29,15 @@ std::optional<std::string> GetEnv(const std::string& name) {
   return std::string(v);
 }
 
-// Reads the settings sections of one parsed YAML document into a Config; the mappings are config_mappings.cc.
+// Reads the settings sections of one parsed YAML document into each stage's options; the mappings are
+// config_mappings.cc.
 class Reader : public detail::YamlReader {
  public:
   using YamlReader::YamlReader;
 
   Status Catalog(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"type", "uri", "warehouse", "name", "properties"}));
-    CatalogConfig& c = cfg_->catalog;
+    iceberg::CatalogOptions& c = cfg_->pipeline.catalog;
     ICEGRAPH_ASSIGN_OR_RAISE(c.type, RequiredStr(n, path, "type"));
     if (c.type != "sql" && c.type != "rest" && c.type != "hadoop") {
       return Err(n["type"], Sub(path, "type"), fmt::format("must be sql, rest or hadoop, got '{}'", c.type));
@@ -69,7 +71,7 @@ class Reader : public detail::YamlReader {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path,
                                     {"urls", "graph", "username", "password", "secret", "token", "verify_tls",
                                      "ca_bundle", "timeout_s", "connect_timeout_s", "concurrency", "retry"}));
-    TigerGraphConfig& t = cfg_->tigergraph;
+    sink::TigerGraphOptions& t = cfg_->pipeline.tigergraph;
     const YAML::Node urls = n["urls"];
     const std::string upath = Sub(path, "urls");
     if (!urls) return Err(n, upath, "required");
@@ -93,6 +95,7 @@ class Reader : public detail::YamlReader {
     }
     ICEGRAPH_ASSIGN_OR_RAISE(t.graph, RequiredStr(n, path, "graph"));
     ICEGRAPH_RETURN_NOT_OK(Identifier(n["graph"], Sub(path, "graph"), t.graph));
+    model().graph = t.graph;
     for (const auto& [key, field] :
          {std::pair{"username", &t.username}, std::pair{"password", &t.password}, std::pair{"secret", &t.secret},
           std::pair{"token", &t.token}, std::pair{"ca_bundle", &t.ca_bundle}}) {
@@ -106,7 +109,7 @@ class Reader : public detail::YamlReader {
     if (!t.ca_bundle.empty()) {
       // Relative to the config file, as the state database is; checked now rather than at the first request.
       std::filesystem::path ca(t.ca_bundle);
-      if (ca.is_relative()) ca = std::filesystem::path(cfg_->config_dir) / ca;
+      if (ca.is_relative()) ca = std::filesystem::path(cfg_->pipeline.config_dir) / ca;
       t.ca_bundle = ca.lexically_normal().string();
       if (!std::ifstream(t.ca_bundle).good()) {
         return Err(n["ca_bundle"], Sub(path, "ca_bundle"), fmt::format("cannot read '{}'", t.ca_bundle));
@@ -114,11 +117,11 @@ class Reader : public detail::YamlReader {
     }
     if (n["timeout_s"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["timeout_s"], Sub(path, "timeout_s"), 1));
-      t.timeout_s = static_cast<int>(std::min<int64_t>(v, int64_t{86400} * 7));
+      t.request_timeout_ms = std::min<int64_t>(v, int64_t{86400} * 7) * 1000;
     }
     if (n["connect_timeout_s"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["connect_timeout_s"], Sub(path, "connect_timeout_s"), 1));
-      t.connect_timeout_s = static_cast<int>(std::min<int64_t>(v, 3600));
+      t.connect_timeout_ms = std::min<int64_t>(v, 3600) * 1000;
     }
     if (n["concurrency"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["concurrency"], Sub(path, "concurrency"), 1));
@@ -132,17 +135,19 @@ class Reader : public detail::YamlReader {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path,
                                     {"max_attempts", "initial_backoff_ms", "max_backoff_ms", "request_budget_s",
                                      "breaker_after_s", "adaptive_concurrency"}));
-    RetryConfig& r = cfg_->tigergraph.retry;
+    http::RetryOptions& r = cfg_->pipeline.tigergraph.retry;
     if (n["max_attempts"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n["max_attempts"], Sub(path, "max_attempts"), 1));
       r.max_attempts = static_cast<int>(std::min<int64_t>(v, 1000));
     }
-    for (const auto& [key, field] :
-         {std::pair{"initial_backoff_ms", &r.initial_backoff_ms}, std::pair{"max_backoff_ms", &r.max_backoff_ms},
-          std::pair{"request_budget_s", &r.request_budget_s}, std::pair{"breaker_after_s", &r.breaker_after_s}}) {
+    // The file gives the budget and the breaker in seconds, the policy holds milliseconds.
+    for (const auto& [key, field, ms] : {std::tuple{"initial_backoff_ms", &r.initial_backoff_ms, 1},
+                                         std::tuple{"max_backoff_ms", &r.max_backoff_ms, 1},
+                                         std::tuple{"request_budget_s", &r.request_budget_ms, 1000},
+                                         std::tuple{"breaker_after_s", &r.breaker_after_ms, 1000}}) {
       if (n[key]) {
         ICEGRAPH_ASSIGN_OR_RAISE(const int64_t v, Int(n[key], Sub(path, key), 1));
-        *field = std::min<int64_t>(v, int64_t{86400} * 1000);
+        *field = std::min<int64_t>(v, int64_t{86400} * 1000) * ms;
       }
     }
     if (r.max_backoff_ms < r.initial_backoff_ms) {
@@ -159,9 +164,9 @@ class Reader : public detail::YamlReader {
   Status State(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"url"}));
     if (n["url"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->state.url, Str(n["url"], Sub(path, "url")));
+      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->pipeline.state_url, Str(n["url"], Sub(path, "url")));
     }
-    const std::string& url = cfg_->state.url;
+    const std::string& url = cfg_->pipeline.state_url;
     if (!url.empty() && url.rfind("sqlite://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
         url.rfind("postgres://", 0) != 0) {
       // The URL is not quoted: it may hold a password.
@@ -177,21 +182,22 @@ class Reader : public detail::YamlReader {
       if (v != "after_sync" && v != "off") {
         return Err(n["validate"], Sub(path, "validate"), fmt::format("must be after_sync or off, got '{}'", v));
       }
-      cfg_->sync.validate_after_sync = v == "after_sync";
+      cfg_->pipeline.sync.validate_after_sync = v == "after_sync";
     }
     if (n["updated_at_column"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.updated_at_column,
+      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->pipeline.sync.updated_at_column,
                                Str(n["updated_at_column"], Sub(path, "updated_at_column")));
     }
     if (n["verify_deletes"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->sync.verify_deletes, Bool(n["verify_deletes"], Sub(path, "verify_deletes")));
+      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->pipeline.sync.verify_deletes,
+                               Bool(n["verify_deletes"], Sub(path, "verify_deletes")));
     }
     if (n["on_gap"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const std::string g, Str(n["on_gap"], Sub(path, "on_gap")));
       if (g == "resync") {
-        cfg_->sync.on_gap = OnGap::kResync;
+        cfg_->pipeline.sync.on_gap = engine::OnGap::kResync;
       } else if (g == "fail") {
-        cfg_->sync.on_gap = OnGap::kFail;
+        cfg_->pipeline.sync.on_gap = engine::OnGap::kFail;
       } else {
         return Err(n["on_gap"], Sub(path, "on_gap"), fmt::format("must be resync or fail, got '{}'", g));
       }
@@ -202,7 +208,7 @@ class Reader : public detail::YamlReader {
   Status Service(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(
         CheckMap(n, path, {"token", "auth_reads", "cors_origins", "sync_wait_s", "page_limit_max", "threads"}));
-    ServiceConfig& s = cfg_->service;
+    service::ServiceSettings& s = cfg_->service;
     if (n["token"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(s.token, Str(n["token"], Sub(path, "token")));
     }
@@ -235,15 +241,15 @@ class Reader : public detail::YamlReader {
 
   Status Sink(const YAML::Node& n, const std::string& path) {
     ICEGRAPH_RETURN_NOT_OK(CheckMap(n, path, {"mode", "bulk_threshold_rows", "chunk_mb", "vertex_must_exist"}));
-    SinkConfig& s = cfg_->sink;
+    sink::SinkOptions& s = cfg_->pipeline.sink;
     if (n["mode"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const std::string m, Str(n["mode"], Sub(path, "mode")));
       if (m == "auto") {
-        s.mode = SinkMode::kAuto;
+        s.mode = sink::SinkOptions::Mode::kAuto;
       } else if (m == "bulk") {
-        s.mode = SinkMode::kBulk;
+        s.mode = sink::SinkOptions::Mode::kBulk;
       } else if (m == "upsert") {
-        s.mode = SinkMode::kUpsert;
+        s.mode = sink::SinkOptions::Mode::kUpsert;
       } else {
         return Err(n["mode"], Sub(path, "mode"), fmt::format("must be auto, bulk or upsert, got '{}'", m));
       }
@@ -260,7 +266,9 @@ class Reader : public detail::YamlReader {
         return Err(n["chunk_mb"], Sub(path, "chunk_mb"),
                    fmt::format("expected a number from 0.01 to 1024, got '{}'", v));
       }
-      s.chunk_mb = mb;
+      s.chunk_bytes = static_cast<int64_t>(mb * (1 << 20));
+      // An upsert request is no larger than a chunk either (a small chunk_mb makes small requests of both kinds).
+      s.upsert_batch_bytes = std::min(s.upsert_batch_bytes, s.chunk_bytes);
     }
     if (n["vertex_must_exist"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(s.vertex_must_exist, Bool(n["vertex_must_exist"], Sub(path, "vertex_must_exist")));
@@ -277,8 +285,9 @@ class Reader : public detail::YamlReader {
     ICEGRAPH_RETURN_NOT_OK(Catalog(root["catalog"], "catalog"));
     ICEGRAPH_RETURN_NOT_OK(TigerGraph(root["tigergraph"], "tigergraph"));
     if (root["state"]) ICEGRAPH_RETURN_NOT_OK(State(root["state"], "state"));
-    if (cfg_->state.url.empty()) {
-      cfg_->state.url = "sqlite://" + (std::filesystem::path(cfg_->config_dir) / ".icegraph" / "state.db").string();
+    if (cfg_->pipeline.state_url.empty()) {
+      cfg_->pipeline.state_url =
+          "sqlite://" + (std::filesystem::path(cfg_->pipeline.config_dir) / ".icegraph" / "state.db").string();
     }
     if (root["sink"]) ICEGRAPH_RETURN_NOT_OK(Sink(root["sink"], "sink"));
     if (root["sync"]) ICEGRAPH_RETURN_NOT_OK(Sync(root["sync"], "sync"));
@@ -288,10 +297,6 @@ class Reader : public detail::YamlReader {
 };
 
 }  // namespace
-
-Status Config::ErrorAt(const ConfigLoc& loc, std::string_view message) const {
-  return Status::Invalid(fmt::format("{}:{}: {}: {}", file, loc.line, loc.path, message));
-}
 
 Result<std::string> InterpolateEnv(std::string_view value, EnvLookup env) {
   if (env == nullptr) env = &GetEnv;
@@ -334,8 +339,8 @@ Result<std::string> InterpolateEnv(std::string_view value, EnvLookup env) {
 Result<Config> ParseConfig(std::string_view text, const std::string& file, const std::string& config_dir,
                            EnvLookup env) {
   Config cfg;
-  cfg.file = file;
-  cfg.config_dir = config_dir;
+  cfg.pipeline.model.file = file;
+  cfg.pipeline.config_dir = config_dir;
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -361,4 +366,4 @@ Result<Config> LoadConfig(const std::string& path) {
   return ParseConfig(buf.str(), path, dir);
 }
 
-}  // namespace icegraph::mapping
+}  // namespace icegraph::config

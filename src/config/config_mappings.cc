@@ -4,11 +4,21 @@
 #include <vector>
 
 #include "common/log.h"
-#include "mapping/config_yaml.h"
+#include "config/config_yaml.h"
+#include "mapping/gsql_gen.h"
 #include "mapping/type_matrix.h"
 
-namespace icegraph::mapping::detail {
+namespace icegraph::config::detail {
 namespace {
+
+using mapping::AttributeSpec;
+using mapping::EdgeSpec;
+using mapping::EndpointSpec;
+using mapping::IdSpec;
+using mapping::LoadingJobName;
+using mapping::MappingSpec;
+using mapping::ParseTgType;
+using mapping::VertexSpec;
 
 class MappingsReader : public YamlReader {
  public:
@@ -175,7 +185,7 @@ class MappingsReader : public YamlReader {
       MappingSpec spec;
       spec.loc = Loc(m, mpath);
       ICEGRAPH_ASSIGN_OR_RAISE(spec.table, RequiredStr(m, mpath, "table"));
-      for (const MappingSpec& prev : cfg_->mappings) {
+      for (const MappingSpec& prev : model().mappings) {
         if (prev.table == spec.table) {
           return Err(m["table"], Sub(mpath, "table"),
                      fmt::format("table '{}' is mapped twice (first at line {}); put both in one mapping", spec.table,
@@ -203,7 +213,7 @@ class MappingsReader : public YamlReader {
         }
       }
       if (spec.vertices.empty() && spec.edges.empty()) return Err(m, mpath, "maps no vertices and no edges");
-      cfg_->mappings.push_back(std::move(spec));
+      model().mappings.push_back(std::move(spec));
     }
     return Status::OK();
   }
@@ -220,7 +230,7 @@ class MappingsReader : public YamlReader {
       if (!valid) return Err(kv.first, apath, fmt::format("'{}' is not a valid alias ([A-Za-z0-9_-]+)", alias));
       ICEGRAPH_ASSIGN_OR_RAISE(std::string type, Str(kv.second, apath));
       alias_nodes_.push_back(kv.second);
-      cfg_->aliases.emplace_back(alias, std::move(type));
+      model().aliases.emplace_back(alias, std::move(type));
     }
     return Status::OK();
   }
@@ -229,15 +239,15 @@ class MappingsReader : public YamlReader {
   Status CrossCheck() const {
     std::map<std::string, const VertexSpec*> vertices;
     std::map<std::string, const EdgeSpec*> edges;
-    for (const MappingSpec& m : cfg_->mappings) {
+    for (const MappingSpec& m : model().mappings) {
       for (const VertexSpec& v : m.vertices) vertices.emplace(v.type, &v);
     }
-    for (const MappingSpec& m : cfg_->mappings) {
+    for (const MappingSpec& m : model().mappings) {
       for (const EdgeSpec& e : m.edges) {
         const std::string tpath = Sub(e.loc.path, "type");
         if (vertices.count(e.type) > 0) {
-          return cfg_->ErrorAt(e.loc, fmt::format("'{}' is mapped as a vertex type (line {}) and as an edge type",
-                                                  e.type, vertices[e.type]->loc.line));
+          return model().ErrorAt(e.loc, fmt::format("'{}' is mapped as a vertex type (line {}) and as an edge type",
+                                                    e.type, vertices[e.type]->loc.line));
         }
         const auto [it, inserted] = edges.emplace(e.type, &e);
         if (!inserted) {
@@ -248,21 +258,21 @@ class MappingsReader : public YamlReader {
           for (const AttributeSpec& a : e.attributes) ea.push_back(a.name);
           if (p.from.type != e.from.type || p.to.type != e.to.type || p.directed != e.directed ||
               p.discriminator != e.discriminator || pa != ea) {
-            return cfg_->ErrorAt(e.loc, fmt::format("edge type '{}' is defined differently at line {} (from/to, "
-                                                    "directed, attributes and discriminator must match)",
-                                                    e.type, p.loc.line));
+            return model().ErrorAt(e.loc, fmt::format("edge type '{}' is defined differently at line {} (from/to, "
+                                                      "directed, attributes and discriminator must match)",
+                                                      e.type, p.loc.line));
           }
         }
         for (const EndpointSpec* ep : {&e.from, &e.to}) {
           if (vertices.count(ep->type) == 0) {
-            return cfg_->ErrorAt(ConfigLoc{ep->loc.line, Sub(ep->loc.path, "type")},
-                                 fmt::format("vertex type '{}' is not mapped by any table", ep->type));
+            return model().ErrorAt(ConfigLoc{ep->loc.line, Sub(ep->loc.path, "type")},
+                                   fmt::format("vertex type '{}' is not mapped by any table", ep->type));
           }
         }
       }
     }
-    for (size_t i = 0; i < cfg_->aliases.size(); ++i) {
-      const auto& [alias, type] = cfg_->aliases[i];
+    for (size_t i = 0; i < model().aliases.size(); ++i) {
+      const auto& [alias, type] = model().aliases[i];
       if (vertices.count(type) == 0 && edges.count(type) == 0) {
         return Err(alias_nodes_[i], Sub("aliases", alias),
                    fmt::format("'{}' is not a mapped vertex or edge type", type));
@@ -274,12 +284,12 @@ class MappingsReader : public YamlReader {
     }
     // Loading-job names are the table names with other characters as '_': two tables must not share one.
     std::map<std::string, const MappingSpec*> jobs;
-    for (const MappingSpec& m : cfg_->mappings) {
+    for (const MappingSpec& m : model().mappings) {
       const auto [it, inserted] = jobs.emplace(LoadingJobName(m.table), &m);
       if (!inserted) {
-        return cfg_->ErrorAt(ConfigLoc{m.loc.line, Sub(m.loc.path, "table")},
-                             fmt::format("tables '{}' (line {}) and '{}' both get the loading job name {}",
-                                         it->second->table, it->second->loc.line, m.table, it->first));
+        return model().ErrorAt(ConfigLoc{m.loc.line, Sub(m.loc.path, "table")},
+                               fmt::format("tables '{}' (line {}) and '{}' both get the loading job name {}",
+                                           it->second->table, it->second->loc.line, m.table, it->first));
       }
     }
     return Status::OK();
@@ -298,4 +308,4 @@ Status ReadMappings(Config* cfg, EnvLookup env, const YAML::Node& root) {
   return reader.CrossCheck();
 }
 
-}  // namespace icegraph::mapping::detail
+}  // namespace icegraph::config::detail

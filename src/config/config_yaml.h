@@ -12,10 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "mapping/config.h"
-#include "mapping/gsql_gen.h"
+#include "config/config.h"
+#include "mapping/model.h"
 
-namespace icegraph::mapping::detail {
+namespace icegraph::config::detail {
+
+using mapping::ConfigLoc;
 
 using Strings = std::vector<std::string>;
 
@@ -36,7 +38,7 @@ class YamlReader {
   YamlReader(Config* cfg, EnvLookup env) : cfg_(cfg), env_(env) {}
 
   Status Err(const YAML::Node& n, const std::string& path, std::string_view msg) const {
-    return cfg_->ErrorAt(Loc(n, path), msg);
+    return model().ErrorAt(Loc(n, path), msg);
   }
   static ConfigLoc Loc(const YAML::Node& n, const std::string& path) {
     return ConfigLoc{n.Mark().line >= 0 ? n.Mark().line + 1 : 0, path};
@@ -143,18 +145,20 @@ class YamlReader {
   }
 
   Status Identifier(const YAML::Node& n, const std::string& path, const std::string& name) const {
-    if (IsValidGsqlIdentifier(name)) return Status::OK();
-    if (IsGsqlReservedWord(name)) return Err(n, path, fmt::format("'{}' is a GSQL reserved word", name));
+    if (mapping::IsValidGsqlIdentifier(name)) return Status::OK();
+    if (mapping::IsGsqlReservedWord(name)) return Err(n, path, fmt::format("'{}' is a GSQL reserved word", name));
     return Err(n, path, fmt::format("'{}' is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)", name));
   }
 
  protected:
+  mapping::Model& model() const { return cfg_->pipeline.model; }
+
   Config* cfg_;
   EnvLookup env_;
 };
 
-/// Reads `mappings` and `aliases` of the root into cfg->mappings and cfg->aliases, then checks across them
+/// Reads `mappings` and `aliases` of the root into the mapping model (cfg->pipeline.model), then checks across them
 /// (config_mappings.cc).
 Status ReadMappings(Config* cfg, EnvLookup env, const YAML::Node& root);
 
-}  // namespace icegraph::mapping::detail
+}  // namespace icegraph::config::detail

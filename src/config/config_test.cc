@@ -1,5 +1,5 @@
 // Config loading: shape, defaults, ${ENV} interpolation, and exact file:line: path: message errors.
-#include "mapping/config.h"
+#include "config/config.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,12 @@
 #include <fstream>
 #include <string>
 
-namespace icegraph::mapping {
+namespace icegraph::config {
 namespace {
+
+using mapping::IsGsqlReservedWord;
+using mapping::IsValidGsqlIdentifier;
+using mapping::MappingSpec;
 
 std::optional<std::string> FakeEnv(const std::string& name) {
   if (name == "TG_PASSWORD") return std::string("s3cret");
@@ -55,19 +59,21 @@ TEST(ConfigTest, ParsesAFullConfig) {
   const auto r = Parse(std::string(kShop) + "sink: {mode: bulk, bulk_threshold_rows: 10, chunk_mb: 8}\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Config& c = *r;
-  EXPECT_EQ(c.catalog.type, "sql");
-  EXPECT_EQ(c.catalog.warehouse, "/tmp/wh");
-  EXPECT_EQ(c.tigergraph.urls, std::vector<std::string>{"http://127.0.0.1:14240"});
-  EXPECT_EQ(c.tigergraph.password, "s3cret");
-  EXPECT_EQ(c.tigergraph.timeout_s, 600);
-  EXPECT_EQ(c.tigergraph.concurrency, 4);
-  EXPECT_TRUE(c.tigergraph.verify_tls);
-  EXPECT_EQ(c.state.url, "sqlite:///etc/icegraph/.icegraph/state.db");
-  EXPECT_EQ(c.sink.mode, SinkMode::kBulk);
-  EXPECT_EQ(c.sink.bulk_threshold_rows, 10);
-  EXPECT_EQ(c.sink.chunk_mb, 8);
-  ASSERT_EQ(c.mappings.size(), 1u);
-  const MappingSpec& m = c.mappings[0];
+  EXPECT_EQ(c.pipeline.catalog.type, "sql");
+  EXPECT_EQ(c.pipeline.catalog.warehouse, "/tmp/wh");
+  EXPECT_EQ(c.pipeline.tigergraph.urls, std::vector<std::string>{"http://127.0.0.1:14240"});
+  EXPECT_EQ(c.pipeline.tigergraph.password, "s3cret");
+  EXPECT_EQ(c.pipeline.tigergraph.request_timeout_ms, 600000);
+  EXPECT_EQ(c.pipeline.tigergraph.concurrency, 4);
+  EXPECT_TRUE(c.pipeline.tigergraph.verify_tls);
+  EXPECT_EQ(c.pipeline.state_url, "sqlite:///etc/icegraph/.icegraph/state.db");
+  EXPECT_EQ(c.pipeline.model.graph, "shop");
+  EXPECT_EQ(c.pipeline.sink.mode, sink::SinkOptions::Mode::kBulk);
+  EXPECT_EQ(c.pipeline.sink.bulk_threshold_rows, 10);
+  EXPECT_EQ(c.pipeline.sink.chunk_bytes, int64_t{8} << 20);
+  EXPECT_EQ(c.pipeline.sink.upsert_batch_bytes, int64_t{2} << 20);
+  ASSERT_EQ(c.pipeline.model.mappings.size(), 1u);
+  const MappingSpec& m = c.pipeline.model.mappings[0];
   EXPECT_EQ(m.table, "shop.purchases");
   EXPECT_EQ(m.where, "amount > 0");
   ASSERT_EQ(m.vertices.size(), 2u);
@@ -84,8 +90,28 @@ TEST(ConfigTest, ParsesAFullConfig) {
   EXPECT_FALSE(m.edges[0].directed);
   EXPECT_EQ(m.edges[0].discriminator, std::vector<std::string>{"at"});
   EXPECT_EQ(m.edges[0].attributes[1].type, "STRING");
-  EXPECT_EQ(c.aliases.size(), 2u);
-  EXPECT_EQ(c.aliases[1], (std::pair<std::string, std::string>{"placed", "PLACED"}));
+  EXPECT_EQ(c.pipeline.model.aliases.size(), 2u);
+  EXPECT_EQ(c.pipeline.model.aliases[1], (std::pair<std::string, std::string>{"placed", "PLACED"}));
+}
+
+TEST(ConfigTest, SecondsAndMegabytesBecomeTheStagesUnits) {
+  const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
+  const auto r = ParseConfig(
+      "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: g, timeout_s: 30, connect_timeout_s: 2, "
+      "retry: {request_budget_s: 40, breaker_after_s: 50, max_backoff_ms: 900}}\nsink: {chunk_mb: 0.5}\n" +
+          v,
+      "cfg.yaml", "/", &FakeEnv);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const sink::TigerGraphOptions& t = r->pipeline.tigergraph;
+  EXPECT_EQ(t.request_timeout_ms, 30000);
+  EXPECT_EQ(t.connect_timeout_ms, 2000);
+  EXPECT_EQ(t.retry.request_budget_ms, 40000);
+  EXPECT_EQ(t.retry.breaker_after_ms, 50000);
+  EXPECT_EQ(t.retry.max_backoff_ms, 900);
+  EXPECT_EQ(t.retry.initial_backoff_ms, 250);
+  // A chunk below the upsert request size lowers that too.
+  EXPECT_EQ(r->pipeline.sink.chunk_bytes, int64_t{512} << 10);
+  EXPECT_EQ(r->pipeline.sink.upsert_batch_bytes, int64_t{512} << 10);
 }
 
 TEST(ConfigTest, EnvInterpolation) {
@@ -263,9 +289,9 @@ TEST(ConfigTest, DuplicateNamesAreRefused) {
 
 TEST(ConfigTest, SyncValidate) {
   const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
-  EXPECT_FALSE(Parse(v)->sync.validate_after_sync);
-  EXPECT_TRUE(Parse("sync: {validate: after_sync}\n" + v)->sync.validate_after_sync);
-  EXPECT_FALSE(Parse("sync: {validate: \"off\"}\n" + v)->sync.validate_after_sync);
+  EXPECT_FALSE(Parse(v)->pipeline.sync.validate_after_sync);
+  EXPECT_TRUE(Parse("sync: {validate: after_sync}\n" + v)->pipeline.sync.validate_after_sync);
+  EXPECT_FALSE(Parse("sync: {validate: \"off\"}\n" + v)->pipeline.sync.validate_after_sync);
   ExpectError("sync: {validate: always}\n" + v,
               "icegraph.yaml:3: sync.validate: must be after_sync or off, got 'always'");
 }
@@ -298,8 +324,8 @@ TEST(ConfigTest, CaBundleIsRelativeToTheConfigAndMustBeReadable) {
   const std::string tail = "}\nmappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
   const auto ok = ParseConfig(body + "ca.pem" + tail, "cfg.yaml", dir.string(), &FakeEnv);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->tigergraph.ca_bundle, (dir / "ca.pem").string());
-  EXPECT_TRUE(ok->tigergraph.verify_tls);
+  EXPECT_EQ(ok->pipeline.tigergraph.ca_bundle, (dir / "ca.pem").string());
+  EXPECT_TRUE(ok->pipeline.tigergraph.verify_tls);
   const auto missing = ParseConfig(body + "nope.pem" + tail, "cfg.yaml", dir.string(), &FakeEnv);
   EXPECT_EQ(missing.status().message(),
             "cfg.yaml:2: tigergraph.ca_bundle: cannot read '" + (dir / "nope.pem").string() + "'");
@@ -337,9 +363,9 @@ TEST(ConfigTest, LoadsTheEcommerceExample) {
   const std::filesystem::path example = std::filesystem::path(ICEGRAPH_SOURCE_DIR) / "examples/ecommerce/icegraph.yaml";
   const auto r = LoadConfig(example.string());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->mappings.size(), 3u);
-  EXPECT_EQ(r->aliases.size(), 3u);
+  EXPECT_EQ(r->pipeline.model.mappings.size(), 3u);
+  EXPECT_EQ(r->pipeline.model.aliases.size(), 3u);
 }
 
 }  // namespace
-}  // namespace icegraph::mapping
+}  // namespace icegraph::config

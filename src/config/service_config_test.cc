@@ -1,9 +1,9 @@
 // The `service:` section of icegraph.yaml (icegraph serve): defaults, ${ENV} tokens and exact errors.
 #include <gtest/gtest.h>
 
-#include "mapping/config.h"
+#include "config/config.h"
 
-namespace icegraph::mapping {
+namespace icegraph::config {
 namespace {
 
 std::optional<std::string> Env(const std::string& name) {
@@ -73,4 +73,4 @@ TEST(ServiceConfigTest, ExactErrors) {
 }
 
 }  // namespace
-}  // namespace icegraph::mapping
+}  // namespace icegraph::config
