@@ -24,7 +24,6 @@ namespace icegraph::engine {
 namespace {
 
 using json = nlohmann::json;
-using mapping::TgKind;
 using mapping::TgType;
 
 constexpr size_t kMaxExamples = 10;
