@@ -13,6 +13,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/log.h"
 #include "config/config_yaml.h"
 
 namespace icegraph::config {
@@ -188,9 +189,13 @@ class Reader : public detail::YamlReader {
       ICEGRAPH_ASSIGN_OR_RAISE(cfg_->pipeline.sync.updated_at_column,
                                Str(n["updated_at_column"], Sub(path, "updated_at_column")));
     }
+    // Accepted so existing files keep loading, but every delete is checked against the table's other rows
+    // (docs/exactness.md): the key has no effect, and the log says so.
     if (n["verify_deletes"]) {
-      ICEGRAPH_ASSIGN_OR_RAISE(cfg_->pipeline.sync.verify_deletes,
-                               Bool(n["verify_deletes"], Sub(path, "verify_deletes")));
+      ICEGRAPH_RETURN_NOT_OK(Bool(n["verify_deletes"], Sub(path, "verify_deletes")).status());
+      log::Warn("config_key_ignored",
+                {{"key", "sync.verify_deletes"},
+                 {"why", "every delete is checked against the table's other rows; remove the key"}});
     }
     if (n["on_gap"]) {
       ICEGRAPH_ASSIGN_OR_RAISE(const std::string g, Str(n["on_gap"], Sub(path, "on_gap")));

@@ -296,6 +296,15 @@ TEST(ConfigTest, SyncValidate) {
               "icegraph.yaml:3: sync.validate: must be after_sync or off, got 'always'");
 }
 
+// sync.verify_deletes has no effect (every delete is checked against the table's other rows): older files that set
+// it still load, and a value of the wrong type is still refused by name.
+TEST(ConfigTest, VerifyDeletesIsAcceptedAndIgnored) {
+  const std::string v = "mappings:\n  - table: t\n    vertices: [{type: A, id: a}]\n";
+  EXPECT_TRUE(Parse("sync: {verify_deletes: false}\n" + v).ok());
+  ExpectError("sync: {verify_deletes: sometimes}\n" + v,
+              "icegraph.yaml:3: sync.verify_deletes: expected true or false, got 'sometimes'");
+}
+
 TEST(ConfigTest, SecretsAreNeverQuotedInErrors) {
   const auto pw = ParseConfig(
       "catalog: {type: sql, uri: u}\ntigergraph: {urls: http://h, graph: g, password: "

@@ -17,9 +17,6 @@ enum class OnGap { kResync, kFail };
 /// The `sync:` section: how every run of the pipeline syncs (per-run choices are SyncOptions, full_sync.h).
 struct SyncSettings {
   OnGap on_gap = OnGap::kResync;
-  // Before deleting a key whose row went away, check no other row of the table still maps to it (keys that are not
-  // unique in the table); costs a scan of the table per snapshot that deletes. Off when keys are unique.
-  bool verify_deletes = true;
   std::string updated_at_column = "updated_at";  // `sync --since`: the column telling when a row last changed
   // `validate: after_sync`: reconcile the graph with the tables after every successful sync (engine/validate.h).
   bool validate_after_sync = false;
