@@ -416,9 +416,8 @@ void Emulator::RegisterGsql(httplib::Server& server) {
           SendJson(res, 400, {{"error", true}, {"message", r.output}});
           return;
         }
-        SendJson(
-            res, 200,
-            {{"error", false}, {"message", "Successfully dropped jobs on the graph '" + graph + "': [" + name + "]."}});
+        // The endpoint's documented answer (gsql-endpoints "Drop a loading job"), not the GSQL console's line.
+        SendJson(res, 200, {{"error", false}, {"message", fmt::format("Successfully drop loading job '{}'.", name)}});
       });
 
   // Answers a GSQL text run for an endpoint: the console output as the message, 400 when it failed.
