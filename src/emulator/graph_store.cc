@@ -165,6 +165,12 @@ GraphStore::Handle GraphStore::FindHandle(std::string_view type, std::string_vie
 
 Attrs& GraphStore::UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created, const VertexType* from_type,
                               const VertexType* to_type) {
+  Attrs copy = initial;
+  return UpsertEdge(key, std::move(copy), created, from_type, to_type);
+}
+
+Attrs& GraphStore::UpsertEdge(const EdgeKey& key, Attrs&& initial, bool* created, const VertexType* from_type,
+                              const VertexType* to_type) {
   const uint32_t et = InternEdgeType(key.type);
   const auto endpoint = [this](const VertexRef& v, const VertexType* type) {
     const uint32_t t = InternVertexType(v.type);
@@ -198,7 +204,7 @@ Attrs& GraphStore::UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* cr
   r.from = from;
   r.to = to;
   r.disc = key.discriminator;
-  r.attrs = initial;
+  r.attrs = std::move(initial);
   r.alive = true;
   table.index.emplace(EdgeTable::Probe{probe.from, probe.to, r.disc}, slot);
   const uint64_t ref = Pack(et, slot);

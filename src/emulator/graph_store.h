@@ -126,6 +126,9 @@ class GraphStore {
   /// defaults of `from_type`/`to_type` (as TigerGraph does), or with no attributes when those are null.
   Attrs& UpsertEdge(const EdgeKey& key, const Attrs& initial, bool* created, const VertexType* from_type = nullptr,
                     const VertexType* to_type = nullptr);
+  /// As above; `initial` is moved into a new edge and left as it was when the edge exists.
+  Attrs& UpsertEdge(const EdgeKey& key, Attrs&& initial, bool* created, const VertexType* from_type = nullptr,
+                    const VertexType* to_type = nullptr);
   const Attrs* FindEdge(const EdgeKey& key) const;
   /// Makes room for `n` more edges of a type (bulk loads), so its index is not rehashed as it grows.
   void ReserveEdges(const std::string& type, size_t n);

@@ -303,24 +303,27 @@ class JobRun {
       ++ts.valid_object;
       return;
     }
+    // The converted values move into the new edge (or onto the existing one); nothing reads attrs_ after this line
+    // until ConvertAttrs fills it again.
     Attrs full = DefaultAttrs(et->attributes);
     for (size_t i = 0; i < set_.size(); ++i) {
-      if (set_[i]) full[i] = attrs_[i];
+      if (set_[i]) full[i] = std::move(attrs_[i]);
     }
     const std::string disc = EncodeDiscriminator(*et, full);
     bool created = false;
     // Loading an edge creates missing endpoints with default attributes, as TigerGraph does.
-    Attrs& stored =
-        db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc), full, &created, fv, tv);
-    if (!created) {
+    Attrs& stored = db_.store.UpsertEdge(MakeEdgeKey(*et, {from_type, *from_id}, {to_type, *to_id}, disc),
+                                         std::move(full), &created, fv, tv);
+    if (!created) {  // `full` was left as it was: the new values replace the loaded ones
       for (size_t i = 0; i < set_.size(); ++i) {
-        if (set_[i]) stored[i] = attrs_[i];
+        if (set_[i]) stored[i] = std::move(full[i]);
       }
     }
     if (const EdgeType* rev = db_.catalog.FindEdge(et->reverse_edge)) {
+      bool rev_created = false;
       Attrs& rstored =
-          db_.store.UpsertEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, disc), full, &created);
-      rstored = stored;
+          db_.store.UpsertEdge(MakeEdgeKey(*rev, {to_type, *to_id}, {from_type, *from_id}, disc), stored, &rev_created);
+      if (!rev_created) rstored = stored;
     }
     ++ts.valid_object;
   }
