@@ -316,6 +316,7 @@ class JobRun {
                                          std::move(full), &created, fv, tv);
     if (!created) {  // `full` was left as it was: the new values replace the loaded ones
       for (size_t i = 0; i < set_.size(); ++i) {
+        // NOLINTNEXTLINE(bugprone-use-after-move): UpsertEdge moves `full` only into a new edge
         if (set_[i]) stored[i] = std::move(full[i]);
       }
     }
