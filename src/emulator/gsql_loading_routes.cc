@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "emulator/emulator.h"
 #include "emulator/restpp_ops.h"
@@ -27,6 +28,20 @@ int64_t NowMs() {
 // The job-level statistics of a finished run: "fileLevel" line counters and "objectLevel" per-type counters with
 // the non-zero ones kept (gsql-endpoints "Get loading job run status" sample; load-from-spark-dataframe's status).
 json RunStatistics(const std::vector<LoadStats>& loads) {
+  // Every per-type counter, so a run of several files reports what one request would.
+  const auto add_types = [](std::map<std::string, TypeStats>& into, const std::map<std::string, TypeStats>& from) {
+    for (const auto& [k, v] : from) {
+      TypeStats& t = into[k];
+      t.valid_object += v.valid_object;
+      t.no_id_found += v.no_id_found;
+      t.invalid_attribute += v.invalid_attribute;
+      t.invalid_primary_id += v.invalid_primary_id;
+      t.invalid_secondary_id += v.invalid_secondary_id;
+      t.incorrect_fixed_binary_length += v.incorrect_fixed_binary_length;
+      t.passed_condition += v.passed_condition;
+      t.failed_condition += v.failed_condition;
+    }
+  };
   LoadStats total;
   for (const LoadStats& s : loads) {
     total.valid_line += s.valid_line;
@@ -35,22 +50,8 @@ json RunStatistics(const std::vector<LoadStats>& loads) {
     total.oversize_token += s.oversize_token;
     total.failed_condition_line += s.failed_condition_line;
     total.invalid_json += s.invalid_json;
-    for (const auto& [k, v] : s.vertex) {
-      TypeStats& t = total.vertex[k];
-      t.valid_object += v.valid_object;
-      t.no_id_found += v.no_id_found;
-      t.invalid_attribute += v.invalid_attribute;
-      t.invalid_primary_id += v.invalid_primary_id;
-      t.failed_condition += v.failed_condition;
-    }
-    for (const auto& [k, v] : s.edge) {
-      TypeStats& t = total.edge[k];
-      t.valid_object += v.valid_object;
-      t.no_id_found += v.no_id_found;
-      t.invalid_attribute += v.invalid_attribute;
-      t.invalid_primary_id += v.invalid_primary_id;
-      t.failed_condition += v.failed_condition;
-    }
+    add_types(total.vertex, s.vertex);
+    add_types(total.edge, s.edge);
     for (const auto& [k, v] : s.delete_vertex) total.delete_vertex[k] += v;
     for (const auto& [k, v] : s.delete_edge) total.delete_edge[k] += v;
   }
