@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <atomic>
+#include <optional>
 
 #include "emulator/emulator.h"
 #include "emulator/schema_json.h"
@@ -47,6 +48,17 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
                              "\nDROP JOB " + name;
     return RunGsqlText(graph, text);
   };
+  // Runs the existing schema change job `name` (its RUN statement depends on whether it is global); none if absent.
+  const auto run_job = [this](const std::string& name, const std::string& graph) -> std::optional<GsqlReply> {
+    bool global = false;
+    {
+      const std::shared_lock<std::shared_mutex> lock(db_.mu);
+      const auto it = db_.schema_change_jobs.find(name);
+      if (it == db_.schema_change_jobs.end()) return std::nullopt;
+      global = it->second.global;
+    }
+    return RunGsqlText(graph, (global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name);
+  };
   const auto parse_body = [fail](httplib::Response& res, const std::string& body, json* out) {
     *out = json::parse(body, nullptr, false);
     if (out->is_discarded() || !out->is_object()) {
@@ -61,21 +73,15 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
   // (addVertexTypes, ...; "graphs" for a global job) creates from JSON, local with ?graph=, global without; no body
   // runs the existing job ("run an existing schema change job").
   PostRaw(server, R"(/gsql/v1/schema/jobs/([^/]+))",
-          [this, fail, ok, parse_body](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          [this, fail, ok, parse_body, run_job](const httplib::Request& req, httplib::Response& res,
+                                                const std::string& body) {
             if (!Authorize(req, res, true)) return;
             const std::string name = req.matches[1];
             const std::string graph = req.get_param_value("graph");
             if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-              bool global = false;
-              {
-                const std::shared_lock<std::shared_mutex> lock(db_.mu);
-                const auto it = db_.schema_change_jobs.find(name);
-                if (it == db_.schema_change_jobs.end()) return fail(res, "The job " + name + " does not exist!");
-                global = it->second.global;
-              }
-              const GsqlReply r =
-                  RunGsqlText(graph, (global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name);
-              return r.failed ? fail(res, r.output) : ok(res, "Schema change job run successfully!");
+              const std::optional<GsqlReply> r = run_job(name, graph);
+              if (!r) return fail(res, "The job " + name + " does not exist!");
+              return r->failed ? fail(res, r->output) : ok(res, "Schema change job run successfully!");
             }
             json doc;
             if (!parse_body(res, body, &doc)) return;
@@ -97,22 +103,15 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
             ok(res, fmt::format("Successfully created {}schema change job: [{}].", global ? "global " : "", name));
           });
   // PUT /gsql/v1/schema/jobs/{job}[?graph=g]: runs the job (pyTigerGraph runSchemaChangeJob).
-  server.Put(R"(/gsql/v1/schema/jobs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  server.Put(R"(/gsql/v1/schema/jobs/([^/]+))", [this, run_job](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::string name = req.matches[1];
-    bool global = false;
-    {
-      const std::shared_lock<std::shared_mutex> lock(db_.mu);
-      const auto it = db_.schema_change_jobs.find(name);
-      if (it == db_.schema_change_jobs.end()) {
-        SendJson(res, 404, {{"error", true}, {"message", "The job " + name + " does not exist!"}});
-        return;
-      }
-      global = it->second.global;
+    const std::optional<GsqlReply> r = run_job(name, req.get_param_value("graph"));
+    if (!r) {
+      SendJson(res, 404, {{"error", true}, {"message", "The job " + name + " does not exist!"}});
+      return;
     }
-    const GsqlReply r = RunGsqlText(req.get_param_value("graph"),
-                                    (global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name);
-    SendJson(res, r.failed ? 400 : 200, {{"error", r.failed}, {"message", r.output}});
+    SendJson(res, r->failed ? 400 : 200, {{"error", r->failed}, {"message", r->output}});
   });
   // GET /gsql/v1/schema/jobs[?graph=g][&json=true]: the graph's local jobs (global ones without ?graph=), each
   // {name: GSQL text} or, with json=true, {name: job JSON}; GET /gsql/v1/schema/jobs/{job}: one of them.
