@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "emulator/database.h"
 
@@ -28,7 +29,7 @@ void ReserveFor(Map& map, size_t n) {
 
 }  // namespace
 
-// One edge type: records in a deque (stable addresses), an index from (from, to, discriminator) to the slot.
+// One edge type: records in chunks (stable addresses), an index from (from, to, discriminator) to the slot.
 struct GraphStore::EdgeTable {
   struct Record {
     Handle from{};
@@ -53,7 +54,7 @@ struct GraphStore::EdgeTable {
   explicit EdgeTable(std::string n) : name(std::move(n)) {}
 
   std::string name;
-  std::deque<Record> records;
+  ChunkedVector<Record> records;
   std::vector<uint32_t> free;
   absl::flat_hash_map<Probe, uint32_t> index;  // disc views the record's string
 };
@@ -89,6 +90,7 @@ uint32_t VertexTable::SlotFor(std::string_view id, bool* created) {
   if (free_.empty()) {
     slot = static_cast<uint32_t>(records_.size());
     records_.emplace_back();
+    adj_.emplace_back();
   } else {
     slot = free_.back();
     free_.pop_back();
@@ -107,11 +109,13 @@ void VertexTable::Erase(uint32_t slot) {
   r.alive = false;
   r.id.clear();
   Attrs().swap(r.attrs);
-  std::vector<uint64_t>().swap(r.adj);
+  Adjacency().swap(adj_[slot]);
   free_.push_back(slot);
 }
 
 void VertexTable::Reserve(size_t n) { ReserveFor(index_, n); }
+
+void VertexTable::PrefetchIndex(std::string_view id) const { index_.prefetch(absl::string_view(id.data(), id.size())); }
 
 GraphStore::GraphStore() = default;
 GraphStore::~GraphStore() = default;
@@ -208,11 +212,11 @@ Attrs& GraphStore::UpsertEdge(const EdgeKey& key, Attrs&& initial, bool* created
   r.alive = true;
   table.index.emplace(EdgeTable::Probe{probe.from, probe.to, r.disc}, slot);
   const uint64_t ref = Pack(et, slot);
-  auto& from_adj = vtables_[from.type]->records_[from.slot].adj;
+  auto& from_adj = vtables_[from.type]->adj_[from.slot];
   r.from_pos = static_cast<uint32_t>(from_adj.size());
   from_adj.push_back(ref);
   if (from.type != to.type || from.slot != to.slot) {
-    auto& to_adj = vtables_[to.type]->records_[to.slot].adj;
+    auto& to_adj = vtables_[to.type]->adj_[to.slot];
     r.to_pos = static_cast<uint32_t>(to_adj.size());
     to_adj.push_back(ref);
   }
@@ -244,12 +248,52 @@ void GraphStore::ReserveEdges(const std::string& type, size_t n) {
   ReserveFor(etables_[InternEdgeType(type)]->index, n);
 }
 
+void GraphStore::PrefetchVertexId(uint32_t vtype, std::string_view id) const {
+  if (vtype < vtables_.size()) vtables_[vtype]->PrefetchIndex(id);
+}
+
+void GraphStore::PrefetchEdge(uint32_t etype, bool probe_edge, uint32_t from_vtype, std::string_view from_id,
+                              uint32_t to_vtype, std::string_view to_id, int64_t* from_slot, int64_t* to_slot) const {
+  *from_slot = -1;
+  *to_slot = -1;
+  if (etype >= etables_.size() || from_vtype >= vtables_.size() || to_vtype >= vtables_.size()) return;
+  const VertexTable& ft = *vtables_[from_vtype];
+  const VertexTable& tt = *vtables_[to_vtype];
+  const int64_t from = ft.SlotOf(from_id);
+  const int64_t to = tt.SlotOf(to_id);
+  *from_slot = from;
+  *to_slot = to;
+  // Adding an edge to existing vertices reads only their adjacency lists' headers (which may straddle two lines);
+  // the lists' contents are fetched through them in the last stage.
+  const auto fetch_list = [](const VertexTable& t, int64_t slot) {
+    if (slot < 0) return;
+    const char* p = reinterpret_cast<const char*>(&t.adj_[static_cast<size_t>(slot)]);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(VertexTable::Adjacency) - 1);
+  };
+  fetch_list(ft, from);
+  fetch_list(tt, to);
+  if (!probe_edge || from < 0 || to < 0) return;
+  etables_[etype]->index.prefetch(EdgeTable::Probe{Pack(from_vtype, static_cast<uint32_t>(from)),
+                                                   Pack(to_vtype, static_cast<uint32_t>(to)), std::string_view()});
+}
+
+void GraphStore::PrefetchAdjacency(uint32_t vtype, int64_t slot) const {
+  if (vtype >= vtables_.size() || slot < 0) return;
+  const auto& lists = vtables_[vtype]->adj_;
+  if (static_cast<size_t>(slot) >= lists.size()) return;
+  const VertexTable::Adjacency& adj = lists[static_cast<size_t>(slot)];
+  if (adj.empty()) return;
+  __builtin_prefetch(adj.data());
+  __builtin_prefetch(adj.data() + adj.size() - 1);
+}
+
 void GraphStore::EraseEdge(uint32_t etype, uint32_t slot, const Handle* skip) {
   EdgeTable& table = *etables_[etype];
   EdgeTable::Record& r = table.records[slot];
   // Removes the edge from v's adjacency by moving the last entry into its place, and tells that entry's edge.
   const auto unlink = [this](const Handle& v, uint32_t pos) {
-    auto& adj = vtables_[v.type]->records_[v.slot].adj;
+    auto& adj = vtables_[v.type]->adj_[v.slot];
     const uint64_t last = adj.back();
     adj[pos] = last;
     adj.pop_back();
@@ -287,7 +331,7 @@ int64_t GraphStore::DeleteVertex(const std::string& type, std::string_view id) {
   if (h.type == kNone) return -1;
   VertexTable& table = *vtables_[h.type];
   // Taken out first: each edge is unlinked from its other end only, this vertex's list goes as a whole.
-  const std::vector<uint64_t> touching = std::move(table.records_[h.slot].adj);
+  const std::vector<uint64_t> touching = std::move(table.adj_[h.slot]);
   for (const uint64_t ref : touching) EraseEdge(Hi(ref), Lo(ref), &h);
   table.Erase(h.slot);
   return static_cast<int64_t>(touching.size());
@@ -308,7 +352,7 @@ std::vector<EdgeView> GraphStore::EdgesOf(std::string_view type, std::string_vie
   std::vector<EdgeView> out;
   const Handle h = FindHandle(type, id);
   if (h.type == kNone) return out;
-  const auto& adj = vtables_[h.type]->records_[h.slot].adj;
+  const auto& adj = vtables_[h.type]->adj_[h.slot];
   out.reserve(adj.size());
   for (const uint64_t ref : adj) out.push_back(MakeView(ref, h));
   return out;
@@ -327,25 +371,25 @@ int64_t GraphStore::EdgeCount(const std::string& type) const {
 void GraphStore::ForEachVertexAttrs(const std::string& type, const std::function<void(Attrs&)>& fn) {
   const int64_t t = VertexTypeIndex(type);
   if (t < 0) return;
-  for (VertexTable::Record& r : vtables_[static_cast<size_t>(t)]->records_) {
+  vtables_[static_cast<size_t>(t)]->records_.ForEach([&](VertexTable::Record& r) {
     if (r.alive) fn(r.attrs);
-  }
+  });
 }
 
 void GraphStore::ForEachEdgeAttrs(const std::string& type, const std::function<void(Attrs&)>& fn) {
   const int64_t et = EdgeTypeIndex(type);
   if (et < 0) return;
-  for (EdgeTable::Record& r : etables_[static_cast<size_t>(et)]->records) {
+  etables_[static_cast<size_t>(et)]->records.ForEach([&](EdgeTable::Record& r) {
     if (r.alive) fn(r.attrs);
-  }
+  });
 }
 
 void GraphStore::ForEachEdgeAttrs(const std::string& type, const std::function<void(const Attrs&)>& fn) const {
   const int64_t et = EdgeTypeIndex(type);
   if (et < 0) return;
-  for (const EdgeTable::Record& r : etables_[static_cast<size_t>(et)]->records) {
+  std::as_const(*etables_[static_cast<size_t>(et)]).records.ForEach([&](const EdgeTable::Record& r) {
     if (r.alive) fn(r.attrs);
-  }
+  });
 }
 
 void GraphStore::DropVertexType(const std::string& type) {
@@ -355,11 +399,12 @@ void GraphStore::DropVertexType(const std::string& type) {
   for (uint32_t slot = 0; slot < table.records_.size(); ++slot) {
     if (!table.records_[slot].alive) continue;
     const Handle h{static_cast<uint32_t>(t), slot};
-    const std::vector<uint64_t> touching = std::move(table.records_[slot].adj);
+    const std::vector<uint64_t> touching = std::move(table.adj_[slot]);
     for (const uint64_t ref : touching) EraseEdge(Hi(ref), Lo(ref), &h);
   }
   table.index_.clear();
   table.records_.clear();
+  table.adj_.clear();
   table.free_.clear();
 }
 
@@ -383,14 +428,15 @@ std::string GraphStore::Inconsistency() const {
     size_t alive = 0;
     for (uint32_t slot = 0; slot < vt.records_.size(); ++slot) {
       const VertexTable::Record& r = vt.records_[slot];
+      const VertexTable::Adjacency& adj = vt.adj_[slot];
       if (!r.alive) {
-        if (!r.adj.empty()) return "dead vertex " + at(vt.name(), slot) + " has edges";
+        if (!adj.empty()) return "dead vertex " + at(vt.name(), slot) + " has edges";
         continue;
       }
       ++alive;
       if (vt.SlotOf(r.id) != slot) return "vertex " + at(vt.name(), slot) + " is not indexed under its id";
-      for (uint32_t pos = 0; pos < r.adj.size(); ++pos) {
-        const uint64_t ref = r.adj[pos];
+      for (uint32_t pos = 0; pos < adj.size(); ++pos) {
+        const uint64_t ref = adj[pos];
         if (Hi(ref) >= etables_.size() || Lo(ref) >= etables_[Hi(ref)]->records.size()) {
           return "vertex " + at(vt.name(), slot) + " lists an edge out of range";
         }
@@ -402,7 +448,7 @@ std::string GraphStore::Inconsistency() const {
                  " that does not point back to it";
         }
       }
-      adj_entries += r.adj.size();
+      adj_entries += adj.size();
     }
     if (alive != vt.index_.size()) return "vertex type " + vt.name() + ": index and records disagree";
   }
@@ -416,8 +462,9 @@ std::string GraphStore::Inconsistency() const {
       ++alive;
       const auto listed = [&](const Handle& v, uint32_t pos) {
         if (v.type >= vtables_.size() || v.slot >= vtables_[v.type]->records_.size()) return false;
-        const VertexTable::Record& r = vtables_[v.type]->records_[v.slot];
-        return r.alive && pos < r.adj.size() && r.adj[pos] == Pack(static_cast<uint32_t>(et), slot);
+        const VertexTable& vt = *vtables_[v.type];
+        const VertexTable::Adjacency& adj = vt.adj_[v.slot];
+        return vt.records_[v.slot].alive && pos < adj.size() && adj[pos] == Pack(static_cast<uint32_t>(et), slot);
       };
       const bool loop = e.from.type == e.to.type && e.from.slot == e.to.slot;
       if (!listed(e.from, e.from_pos) || (!loop && !listed(e.to, e.to_pos))) {

@@ -5,7 +5,6 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "emulator/chunked_vector.h"
 #include "emulator/schema.h"
 
 namespace icegraph::emulator {
@@ -57,7 +57,7 @@ struct EdgeView {
   EdgeKey Key() const;
 };
 
-/// The vertices of one type: ids interned once, records in a deque (references stay valid as it grows), slots
+/// The vertices of one type: ids interned once, records in chunks (references stay valid as it grows), slots
 /// of deleted vertices reused.
 class VertexTable {
  public:
@@ -79,13 +79,15 @@ class VertexTable {
   }
   /// Makes room for `n` more vertices.
   void Reserve(size_t n);
+  /// Bulk-load hint, no effect on contents: starts fetching the index entry of `id` into the cache.
+  void PrefetchIndex(std::string_view id) const;
 
   /// Calls fn(id, attrs) for every vertex, in slot order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (const Record& r : records_) {
+    records_.ForEach([&](const Record& r) {
       if (r.alive) fn(r.id, r.attrs);
-    }
+    });
   }
 
  private:
@@ -93,16 +95,18 @@ class VertexTable {
   struct Record {
     std::string id;
     Attrs attrs;
-    std::vector<uint64_t> adj;  // packed edge references (edge type << 32 | slot)
     bool alive = false;
   };
+  using Adjacency = std::vector<uint64_t>;  // packed edge references (edge type << 32 | slot)
   // Slot of `id`, added (with empty attributes) when absent.
   uint32_t SlotFor(std::string_view id, bool* created);
   int64_t SlotOf(std::string_view id) const;
   void Erase(uint32_t slot);
 
   std::string name_;
-  std::deque<Record> records_;
+  ChunkedVector<Record> records_;
+  // Beside the records, not in them: adding an edge touches only its endpoints' lists (one cache line each).
+  ChunkedVector<Adjacency> adj_;
   std::vector<uint32_t> free_;
   // Owned keys: short ids sit inline in the index, so a lookup compares without touching the record.
   absl::flat_hash_map<std::string, uint32_t> index_;
@@ -132,6 +136,21 @@ class GraphStore {
   const Attrs* FindEdge(const EdgeKey& key) const;
   /// Makes room for `n` more edges of a type (bulk loads), so its index is not rehashed as it grows.
   void ReserveEdges(const std::string& type, size_t n);
+
+  /// Bulk-load hints, no effect on contents. A load looks ahead: the index entries of a line's vertex ids are
+  /// fetched some lines before it is applied (PrefetchVertexId), then, once they are cached, the vertices' lists
+  /// and the edge's index entry (PrefetchEdge), so the random reads of many lines overlap instead of each line
+  /// waiting for its own. Type handles come from VertexTypeHandle / EdgeTypeHandle (interned, stable).
+  uint32_t VertexTypeHandle(const std::string& type) { return InternVertexType(type); }
+  uint32_t EdgeTypeHandle(const std::string& type) { return InternEdgeType(type); }
+  void PrefetchVertexId(uint32_t vtype, std::string_view id) const;
+  /// The endpoints come in the stored order (MakeEdgeKey's); the edge's index entry is fetched when `probe_edge`
+  /// (a type without a discriminator). Sets the endpoints' slots (-1 when absent) for PrefetchAdjacency.
+  void PrefetchEdge(uint32_t etype, bool probe_edge, uint32_t from_vtype, std::string_view from_id, uint32_t to_vtype,
+                    std::string_view to_id, int64_t* from_slot, int64_t* to_slot) const;
+  /// Last stage, once the list header is cached: the end of the vertex's adjacency list, where the edge is appended
+  /// (and its start, copied when the list grows). A stale slot only fetches the wrong memory.
+  void PrefetchAdjacency(uint32_t vtype, int64_t slot) const;
 
   /// Removes a vertex and every edge touching it; returns the number of edges removed, -1 if absent.
   int64_t DeleteVertex(const std::string& type, std::string_view id);

@@ -139,9 +139,45 @@ class JobRun {
     for (const LoadStatement& s : job.statements) {
       if (s.filename_var == var) statements_.push_back(&s);
     }
+    for (const LoadStatement* s : statements_) PlanLookahead(*s);
   }
 
   const std::vector<const LoadStatement*>& statements() const { return statements_; }
+
+  /// Look-ahead, first stage (some lines before a line is applied): fetch the index entries of its vertex ids.
+  void PrefetchIds(const std::vector<std::string_view>& fields) const {
+    for (const Lookahead& l : lookahead_) {
+      if (const std::string_view* id = Field(fields, l.from_col)) db_.store.PrefetchVertexId(l.from_vtype, *id);
+      if (const std::string_view* id = Field(fields, l.to_col)) db_.store.PrefetchVertexId(l.to_vtype, *id);
+    }
+  }
+
+  /// Second stage (fewer lines before): with the index entries cached, fetch the records and the edge's entry;
+  /// `ends` keeps the endpoints (type handle, slot) for the last stage.
+  void PrefetchEdges(const std::vector<std::string_view>& fields,
+                     std::vector<std::pair<uint32_t, int64_t>>* ends) const {
+    ends->clear();
+    for (const Lookahead& l : lookahead_) {
+      if (l.to_col < 0) continue;
+      const std::string_view* from = Field(fields, l.from_col);
+      const std::string_view* to = Field(fields, l.to_col);
+      if (from == nullptr || to == nullptr) continue;
+      std::pair<uint32_t, std::string_view> a{l.from_vtype, *from};
+      std::pair<uint32_t, std::string_view> b{l.to_vtype, *to};
+      // The order MakeEdgeKey stores an undirected edge in: by type name, then by id.
+      if (l.undirected && (l.swap_types || (l.from_vtype == l.to_vtype && b.second < a.second))) std::swap(a, b);
+      int64_t from_slot = -1;
+      int64_t to_slot = -1;
+      db_.store.PrefetchEdge(l.etype, l.probe_edge, a.first, a.second, b.first, b.second, &from_slot, &to_slot);
+      ends->emplace_back(a.first, from_slot);
+      ends->emplace_back(b.first, to_slot);
+    }
+  }
+
+  /// Last stage (a few lines before): with the records cached, the ends of their adjacency lists.
+  void PrefetchAdjacency(const std::vector<std::pair<uint32_t, int64_t>>& ends) const {
+    for (const auto& [vtype, slot] : ends) db_.store.PrefetchAdjacency(vtype, slot);
+  }
 
   void Line(const std::vector<std::string_view>& fields, const std::vector<std::string>& header, int64_t line_no) {
     ctx_.fields = &fields;
@@ -329,9 +365,56 @@ class JobRun {
     ++ts.valid_object;
   }
 
+  // What the look-ahead fetches for one statement whose ids are plain columns ($N): the columns and type handles.
+  struct Lookahead {
+    int from_col = -1;  // the vertex id of a vertex statement, the source of an edge statement
+    int to_col = -1;
+    uint32_t from_vtype = 0;
+    uint32_t to_vtype = 0;
+    uint32_t etype = 0;
+    bool probe_edge = false;  // the edge's index entry can be fetched too (no discriminator)
+    bool undirected = false;
+    bool swap_types = false;  // undirected between two types, stored from the type whose name sorts first
+  };
+
+  static const std::string_view* Field(const std::vector<std::string_view>& fields, int col) {
+    return col >= 0 && static_cast<size_t>(col) < fields.size() ? &fields[static_cast<size_t>(col)] : nullptr;
+  }
+
+  void PlanLookahead(const LoadStatement& s) {
+    using T = LoadStatement::Target;
+    const auto column = [&](size_t i) {
+      return i < s.values.size() && s.values[i].kind == TokenExpr::Kind::kColumnIndex ? s.values[i].index : -1;
+    };
+    Lookahead l;
+    if (s.target == T::kVertex) {
+      const VertexType* vt = db_.catalog.FindVertex(s.type_name);
+      if (vt == nullptr || !vt->composite_key.empty() || column(0) < 0) return;
+      l.from_col = column(0);
+      l.from_vtype = db_.store.VertexTypeHandle(s.type_name);
+    } else if (s.target == T::kEdge) {
+      const EdgeType* et = db_.catalog.FindEdge(s.type_name);
+      if (et == nullptr || et->pairs.size() != 1 || s.from_type || s.to_type || column(0) < 0 || column(1) < 0) return;
+      const EdgePair& pair = et->pairs[0];
+      if (pair.from == "*" || pair.to == "*") return;
+      l.from_col = column(0);
+      l.to_col = column(1);
+      l.from_vtype = db_.store.VertexTypeHandle(pair.from);
+      l.to_vtype = db_.store.VertexTypeHandle(pair.to);
+      l.etype = db_.store.EdgeTypeHandle(s.type_name);
+      l.probe_edge = et->discriminator.empty();
+      l.undirected = !et->directed;
+      l.swap_types = pair.to < pair.from;
+    } else {
+      return;
+    }
+    lookahead_.push_back(l);
+  }
+
   Database& db_;
   LoadStats* stats_;
   std::vector<const LoadStatement*> statements_;
+  std::vector<Lookahead> lookahead_;
   LineCtx ctx_;
   Attrs attrs_;
   std::vector<bool> set_;
@@ -369,18 +452,45 @@ Result<LoadStats> RunLoad(Database& db, const LoadingJob& job, const std::string
     }
   }
   CsvReader reader(data, options);
-  std::vector<std::string_view> fields;
   std::vector<std::string> header;
-  bool first = true;
-  while (reader.Next(&fields)) {
-    if (first && options.header) {
-      first = false;
-      header.assign(fields.begin(), fields.end());
-      continue;
+  if (options.header) {
+    std::vector<std::string_view> fields;
+    if (reader.Next(&fields)) header.assign(fields.begin(), fields.end());
+  }
+  // Lines are read kWindow ahead of the one applied: each line's ids are prefetched when read, its records and edge
+  // entry kNear lines before it is applied, its adjacency ends kLast lines before. Fields are views into `data`, so
+  // the ring holds no copies.
+  constexpr size_t kWindow = 16;
+  constexpr size_t kNear = 8;
+  constexpr size_t kLast = 4;
+  struct Ahead {
+    std::vector<std::string_view> fields;
+    std::vector<std::pair<uint32_t, int64_t>> ends;  // endpoints of its edges: (type handle, slot)
+    int64_t line_no = 0;
+  };
+  std::vector<Ahead> ring(kWindow);
+  size_t read = 0;
+  size_t done = 0;
+  bool more = true;
+  while (true) {
+    while (more && read - done < kWindow) {
+      Ahead& a = ring[read % kWindow];
+      more = reader.Next(&a.fields);
+      if (!more) break;
+      a.line_no = reader.line_number();
+      run.PrefetchIds(a.fields);
+      ++read;
     }
-    first = false;
+    if (done == read) break;
+    if (done + kNear < read) {
+      Ahead& near = ring[(done + kNear) % kWindow];
+      run.PrefetchEdges(near.fields, &near.ends);
+    }
+    if (done + kLast < read) run.PrefetchAdjacency(ring[(done + kLast) % kWindow].ends);
+    const Ahead& a = ring[done % kWindow];
     ++stats.lines;
-    run.Line(fields, header, reader.line_number());
+    run.Line(a.fields, header, a.line_no);
+    ++done;
   }
   return stats;
 }
