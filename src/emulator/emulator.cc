@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -103,10 +104,16 @@ bool Emulator::InjectFault(const httplib::Request& req, httplib::Response& res, 
   return false;
 }
 
-void Emulator::PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler) {
-  server.Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                                      const httplib::ContentReader& reader) {
+void Emulator::PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler) const {
+  const size_t max_body = static_cast<size_t>(options_.max_body_mb) * 1024 * 1024;
+  server.Post(pattern, [handler = std::move(handler), max_body](const httplib::Request& req, httplib::Response& res,
+                                                                const httplib::ContentReader& reader) {
     std::string body;
+    // Sized once from Content-Length (bounded by the body limit), not regrown and copied as a 100 MB body arrives.
+    if (const size_t length = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+        length <= max_body) {
+      body.reserve(length);
+    }
     const bool complete = reader([&](const char* data, size_t len) {
       body.append(data, len);
       return true;

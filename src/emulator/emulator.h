@@ -61,7 +61,7 @@ class Emulator {
   /// A POST route whose body is read raw: httplib would otherwise parse form-urlencoded bodies (pyTigerGraph sends
   /// loading data with that content type) into parameters and refuse those over 8 KB.
   using BodyHandler = std::function<void(const httplib::Request&, httplib::Response&, const std::string& body)>;
-  static void PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler);
+  void PostRaw(httplib::Server& server, const std::string& pattern, BodyHandler handler) const;
 
  private:
   void RegisterRestpp(httplib::Server& server);

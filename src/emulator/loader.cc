@@ -246,8 +246,13 @@ class JobRun {
   void Upsert(const std::string& type, const std::string& id, const std::vector<Attribute>& attrs, Attrs& values,
               const std::vector<bool>& set) {
     bool created = false;
+    const bool all_set = std::all_of(set.begin(), set.end(), [](bool b) { return b; });
     Attrs& stored = db_.store.Vertices(type).FindOrInsert(
-        id, [&] { return DefaultAttrs(attrs); }, &created);
+        id, [&] { return all_set ? Attrs() : DefaultAttrs(attrs); }, &created);
+    if (created && all_set) {  // a new vertex with every value given takes the converted list whole
+      stored = std::move(values);
+      return;
+    }
     for (size_t i = 0; i < set.size(); ++i) {
       if (set[i]) stored[i] = std::move(values[i]);
     }
@@ -341,9 +346,14 @@ class JobRun {
     }
     // The converted values move into the new edge (or onto the existing one); nothing reads attrs_ after this line
     // until ConvertAttrs fills it again.
-    Attrs full = DefaultAttrs(et->attributes);
-    for (size_t i = 0; i < set_.size(); ++i) {
-      if (set_[i]) full[i] = std::move(attrs_[i]);
+    Attrs full;
+    if (std::all_of(set_.begin(), set_.end(), [](bool b) { return b; })) {
+      full = std::move(attrs_);  // ConvertAttrs sizes attrs_ again for the next line
+    } else {
+      full = DefaultAttrs(et->attributes);
+      for (size_t i = 0; i < set_.size(); ++i) {
+        if (set_[i]) full[i] = std::move(attrs_[i]);
+      }
     }
     const std::string disc = EncodeDiscriminator(*et, full);
     bool created = false;
