@@ -1,8 +1,11 @@
 #include "sink/csv_writer.h"
 
+#include <arrow/util/bit_util.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace icegraph::sink {
@@ -72,6 +75,7 @@ Result<CsvWriter> CsvWriter::ForVertices(const mapping::VertexBatch& batch) {
   w.keys_.push_back(std::move(id));
   ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
   w.may_need_json_ = w.AnyMayNeedJson();
+  w.ResolveRaw();
   return w;
 }
 
@@ -84,6 +88,7 @@ Result<CsvWriter> CsvWriter::ForEdges(const mapping::EdgeBatch& batch) {
   w.keys_.push_back(std::move(to));
   ICEGRAPH_RETURN_NOT_OK(CheckAttributes(batch.attributes, batch.length(), &w.attrs_));
   w.may_need_json_ = w.AnyMayNeedJson();
+  w.ResolveRaw();
   return w;
 }
 
@@ -135,18 +140,115 @@ bool CsvWriter::NeedsJson(int64_t row) const {
   return false;
 }
 
+void CsvWriter::ResolveRaw() {
+  fixed_bound_ = keys_.size() + attrs_.size();  // a separator or the EOL after each cell
+  const auto resolve = [this](const ColumnView& v) {
+    RawColumn c;
+    c.kind = v.kind;
+    c.array = v.array;
+    if (v.array->null_count() != 0) {
+      c.validity = v.array->null_bitmap_data();
+      c.offset = v.array->offset();
+    }
+    const arrow::ArrayData& d = *v.array->data();
+    using mapping::TgKind;
+    switch (v.kind) {
+      case TgKind::kString:
+        c.values = d.GetValues<int32_t>(1);
+        c.data = d.buffers[2] == nullptr ? nullptr : d.buffers[2]->data();
+        break;
+      case TgKind::kInt:
+      case TgKind::kUint:
+      case TgKind::kDatetime:
+        c.values = d.GetValues<int64_t>(1);
+        fixed_bound_ += v.kind == TgKind::kDatetime ? kMaxDatetimeChars : 20;
+        break;
+      case TgKind::kDouble:
+        c.values = d.GetValues<double>(1);
+        fixed_bound_ += 24;  // the longest shortest-round-trip text of a double
+        break;
+      case TgKind::kFloat:
+        c.values = d.GetValues<float>(1);
+        fixed_bound_ += 16;
+        break;
+      case TgKind::kBool: fixed_bound_ += 5; break;
+      case TgKind::kList:
+      case TgKind::kSet:
+      case TgKind::kMap: break;  // refused by CheckAttributes
+    }
+    raw_.push_back(c);
+  };
+  for (const ColumnView& k : keys_) resolve(k);
+  for (const ColumnView& a : attrs_) resolve(a);
+}
+
+size_t CsvWriter::LineBound(int64_t row) const {
+  size_t bound = fixed_bound_;
+  for (const RawColumn& c : raw_) {
+    if (c.kind == mapping::TgKind::kString) {
+      const auto* offsets = static_cast<const int32_t*>(c.values);
+      bound += static_cast<size_t>(offsets[row + 1] - offsets[row]);
+    }
+  }
+  return bound;
+}
+
+char* CsvWriter::WriteLine(int64_t row, char* p) const {
+  using mapping::TgKind;
+  for (size_t i = 0; i < raw_.size(); ++i) {
+    const RawColumn& c = raw_[i];
+    if (i > 0) *p++ = kCsvSeparator;
+    // A null attribute is an empty token: TigerGraph's loader leaves the value unchanged (ids are never null here).
+    if (c.validity != nullptr && !arrow::bit_util::GetBit(c.validity, c.offset + row)) continue;
+    switch (c.kind) {
+      case TgKind::kString: {
+        const auto* offsets = static_cast<const int32_t*>(c.values);
+        const auto length = static_cast<size_t>(offsets[row + 1] - offsets[row]);
+        if (length > 0) std::memcpy(p, c.data + offsets[row], length);
+        p += length;
+        break;
+      }
+      case TgKind::kInt: p = std::to_chars(p, p + 20, static_cast<const int64_t*>(c.values)[row]).ptr; break;
+      case TgKind::kUint: p = std::to_chars(p, p + 20, static_cast<const uint64_t*>(c.values)[row]).ptr; break;
+      case TgKind::kDatetime: p = WriteDatetime(static_cast<const int64_t*>(c.values)[row], p); break;
+      case TgKind::kDouble: {
+        const double v = static_cast<const double*>(c.values)[row];
+        if (std::isfinite(v)) p = std::to_chars(p, p + 24, v).ptr;  // NaN and infinities: an empty token
+        break;
+      }
+      case TgKind::kFloat: {
+        const float v = static_cast<const float*>(c.values)[row];
+        if (std::isfinite(v)) p = std::to_chars(p, p + 16, v).ptr;
+        break;
+      }
+      case TgKind::kBool: {
+        const bool v = static_cast<const arrow::BooleanArray*>(c.array)->Value(row);
+        std::memcpy(p, v ? "true" : "false", v ? 4 : 5);
+        p += v ? 4 : 5;
+        break;
+      }
+      case TgKind::kList:
+      case TgKind::kSet:
+      case TgKind::kMap: break;
+    }
+  }
+  *p++ = kCsvEol;
+  return p;
+}
+
 void CsvWriter::AppendRow(int64_t row, std::string* out) const {
-  bool first = true;
-  for (const ColumnView& k : keys_) {
-    if (!first) out->push_back(kCsvSeparator);
-    first = false;
-    out->append(k.StringAt(row));
+  // Most lines fit a stack buffer and reach `out` in one append; a longer one is written in place after a resize.
+  char line[2048];
+  const size_t bound = LineBound(row);
+  if (bound <= sizeof(line)) {
+    const char* end = WriteLine(row, line);
+    out->append(line, static_cast<size_t>(end - line));
+    return;
   }
-  for (const ColumnView& c : attrs_) {
-    out->push_back(kCsvSeparator);
-    if (HasValue(c, row)) AppendScalarText(c, row, out);  // else an empty token: the value is left unchanged
-  }
-  out->push_back(kCsvEol);
+  const size_t start = out->size();
+  out->resize(start + bound);
+  const char* end = WriteLine(row, out->data() + start);
+  out->resize(static_cast<size_t>(end - out->data()));
 }
 
 void CsvWriter::AppendRows(std::span<const int64_t> rows, std::string* out) const {

@@ -61,9 +61,26 @@ class CsvWriter {
   // Whether any row may need JSON, from one pass over each string column's bytes, nulls and offsets.
   bool AnyMayNeedJson() const;
 
+  // A column resolved to its raw buffers once per batch, so a line is written with inline loads and stores instead
+  // of a call, a type switch and a string append per cell.
+  struct RawColumn {
+    mapping::TgKind kind = mapping::TgKind::kString;
+    const uint8_t* validity = nullptr;  // null when the column has no nulls
+    int64_t offset = 0;                 // of the validity bitmap
+    const void* values = nullptr;       // fixed-width values (offset applied); strings: value offsets
+    const uint8_t* data = nullptr;      // string bytes
+    const arrow::Array* array = nullptr;
+  };
+  // Writes one line into `buf` (at least LineBound(row) bytes); returns its end.
+  char* WriteLine(int64_t row, char* buf) const;
+  size_t LineBound(int64_t row) const;
+  void ResolveRaw();
+
   std::vector<ColumnView> keys_;  // id, or from and to
   std::vector<ColumnView> attrs_;
-  bool may_need_json_ = true;  // false: NeedsJson is false for every row
+  std::vector<RawColumn> raw_;  // keys_ then attrs_
+  size_t fixed_bound_ = 0;      // separators, EOL and the widest text of every fixed-width cell
+  bool may_need_json_ = true;   // false: NeedsJson is false for every row
 };
 
 }  // namespace icegraph::sink

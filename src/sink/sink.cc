@@ -211,6 +211,13 @@ Status GraphSink::Write(const std::shared_ptr<Batch>& b) {
     }
     if (!csv_rows.empty()) {
       Job job{shared, true, {}, {}};
+      {
+        const std::lock_guard<std::mutex> lock(mu_);
+        if (!spare_bodies_.empty()) {
+          job.body = std::move(spare_bodies_.back());
+          spare_bodies_.pop_back();
+        }
+      }
       b->csv->AppendRows(csv_rows, &job.body);
       {
         const std::lock_guard<std::mutex> lock(mu_);
@@ -276,6 +283,10 @@ void GraphSink::Worker() {
         }
       }
       --active_;
+      if (job.bulk && spare_bodies_.size() < capacity_ + workers_.size()) {
+        job.body.clear();  // keeps its capacity
+        spare_bodies_.push_back(std::move(job.body));
+      }
       if (!error_.ok()) {
         queue_.clear();  // nothing more is sent once a request failed for good
         not_full_.notify_all();

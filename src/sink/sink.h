@@ -112,6 +112,9 @@ class GraphSink {
   std::condition_variable not_full_;
   std::condition_variable idle_;
   std::deque<Job> queue_;
+  // Bodies of bulk requests already sent, kept for the next ones: a fresh multi-megabyte string each time costs page
+  // faults and zeroing as it is first written. At most as many as can be in flight, so memory stays as bounded.
+  std::vector<std::string> spare_bodies_;
   int active_ = 0;
   bool stop_ = false;
   Status error_;

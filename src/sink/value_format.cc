@@ -138,7 +138,7 @@ struct DateCache {
 
 }  // namespace
 
-void AppendDatetime(int64_t t, std::string* out) {
+char* WriteDatetime(int64_t t, char* p) {
   // Days and seconds of day with floor division.
   int64_t days = t / 86400;
   int64_t secs = t % 86400;
@@ -154,9 +154,8 @@ void AppendDatetime(int64_t t, std::string* out) {
     slot.length = static_cast<uint8_t>(end - slot.text);
     slot.days = days;
   }
-  char buf[40];
-  std::memcpy(buf, slot.text, slot.length);
-  char* p = buf + slot.length;
+  std::memcpy(p, slot.text, slot.length);
+  p += slot.length;
   const auto two = [&p](char sep, int64_t v) {
     *p++ = sep;
     *p++ = static_cast<char>('0' + v / 10);
@@ -165,7 +164,13 @@ void AppendDatetime(int64_t t, std::string* out) {
   two(' ', secs / 3600);
   two(':', secs % 3600 / 60);
   two(':', secs % 60);
-  out->append(buf, static_cast<size_t>(p - buf));
+  return p;
+}
+
+void AppendDatetime(int64_t t, std::string* out) {
+  char buf[kMaxDatetimeChars];
+  const char* end = WriteDatetime(t, buf);
+  out->append(buf, static_cast<size_t>(end - buf));
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {

@@ -39,6 +39,9 @@ void AppendDouble(double v, std::string* out);
 void AppendFloat(float v, std::string* out);
 /// "YYYY-MM-DD HH:MM:SS" in UTC, as TigerGraph parses and prints DATETIME.
 void AppendDatetime(int64_t epoch_seconds, std::string* out);
+/// The same text written at `p` (at most kMaxDatetimeChars bytes); returns its end.
+inline constexpr size_t kMaxDatetimeChars = 40;
+char* WriteDatetime(int64_t epoch_seconds, char* p);
 /// A JSON string literal: quotes, backslash and control characters escaped; other bytes (UTF-8) copied.
 void AppendJsonString(std::string_view s, std::string* out);
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <limits>
+#include <vector>
 
 #include "sink/csv_writer.h"
 #include "sink/json_writer.h"
@@ -56,6 +58,43 @@ TEST(CsvWriterTest, ExactBytesWithSeparatorsAndEmptyTokensForNulls) {
             "2023-11-14 22:13:20\x1E");
   EXPECT_FALSE(w->NeedsJson(0));
   EXPECT_FALSE(w->NeedsJson(1));
+}
+
+// Lines are written from the arrays' raw buffers: a slice (offsets into values and validity), nulls in every kind,
+// non-finite doubles, extreme integers, a bool and a line longer than the stack buffer all come out byte for byte.
+TEST(CsvWriterTest, SlicesNullsAndLongLinesFromRawBuffers) {
+  const std::string long_text(5000, 'L');
+  mapping::VertexBatch b;
+  b.type = "P";
+  b.ids = Strs({"skip", "a", "b", "c", "d"})->Slice(1);
+  b.attributes = {Col("i", TgKind::kInt, Ints({9, INT64_MIN, std::nullopt, -1, 0})->Slice(1)),
+                  Col("d", TgKind::kDouble,
+                      Doubles({9, std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::infinity(),
+                               std::nullopt, 1e-300})
+                          ->Slice(1)),
+                  Col("b", TgKind::kBool, Bools({true, std::nullopt, true, false, true})->Slice(1)),
+                  Col("s", TgKind::kString, Strs({"x", "s1", long_text, "s3", "s4"})->Slice(1)),
+                  Col("t", TgKind::kDatetime, Times({1, std::nullopt, -1, 86399, 0})->Slice(1))};
+  auto w = CsvWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  std::string out = "prefix|";
+  const std::vector<int64_t> rows = {3, 1, 0, 2};
+  w->AppendRows(rows, &out);
+  EXPECT_EQ(out,
+            "prefix|d\x1F"
+            "0\x1F"
+            "1e-300\x1Ftrue\x1Fs4\x1F"
+            "1970-01-01 00:00:00\x1E"
+            "b\x1F\x1F\x1Ftrue\x1F" +
+                long_text +
+                "\x1F"
+                "1969-12-31 23:59:59\x1E"
+                "a\x1F"
+                "-9223372036854775808\x1F\x1F\x1Fs1\x1F\x1E"
+                "c\x1F"
+                "-1\x1F\x1F"
+                "false\x1Fs3\x1F"
+                "1970-01-01 23:59:59\x1E");
 }
 
 TEST(CsvWriterTest, RoutesRowsCsvCannotCarryToJson) {
