@@ -165,7 +165,7 @@ void CsvWriter::ResolveRaw() {
         break;
       case TgKind::kDouble:
         c.values = d.GetValues<double>(1);
-        fixed_bound_ += 24;  // the longest shortest-round-trip text of a double
+        fixed_bound_ += kMaxDoubleChars;
         break;
       case TgKind::kFloat:
         c.values = d.GetValues<float>(1);
@@ -213,7 +213,7 @@ char* CsvWriter::WriteLine(int64_t row, char* p) const {
       case TgKind::kDatetime: p = WriteDatetime(static_cast<const int64_t*>(c.values)[row], p); break;
       case TgKind::kDouble: {
         const double v = static_cast<const double*>(c.values)[row];
-        if (std::isfinite(v)) p = std::to_chars(p, p + 24, v).ptr;  // NaN and infinities: an empty token
+        if (std::isfinite(v)) p = WriteDouble(v, p);  // NaN and infinities: an empty token
         break;
       }
       case TgKind::kFloat: {

@@ -36,6 +36,9 @@ void AppendInt(int64_t v, std::string* out);
 void AppendUint(uint64_t v, std::string* out);
 /// Shortest text that reads back to the same value (std::to_chars); the caller has checked it is finite.
 void AppendDouble(double v, std::string* out);
+/// The same text written at `p` (at most kMaxDoubleChars bytes); returns its end.
+inline constexpr size_t kMaxDoubleChars = 24;
+char* WriteDouble(double v, char* p);
 void AppendFloat(float v, std::string* out);
 /// "YYYY-MM-DD HH:MM:SS" in UTC, as TigerGraph parses and prints DATETIME.
 void AppendDatetime(int64_t epoch_seconds, std::string* out);

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "sink/csv_writer.h"
@@ -149,6 +153,35 @@ TEST(CsvWriterTest, DatetimeAndDoubleFormats) {
   out += '|';
   AppendDouble(0.30000000000000004, &out);
   EXPECT_EQ(out, "1582-10-15 00:00:00|9999-12-31 23:59:59|2000-02-29 00:00:00|1e+21|-2.5|0.30000000000000004");
+}
+
+// The decimal fast path of WriteDouble against std::to_chars (the shortest round-trip text, fixed or scientific):
+// decimals of 0-7 fractional digits at every magnitude around the fast path's limits, their neighbours one ulp away,
+// and random bit patterns.
+TEST(CsvWriterTest, DoublesAreWrittenAsStdToCharsWritesThem) {
+  std::mt19937_64 rng(11);
+  std::vector<double> values = {
+      0.0,    -0.0,     1e8, 1e9,     123456789.0, 1073741823.5, 1073741824.0,        1e15, 1e-5, 1e-6, 1e-7,
+      0.0001, 0.000123, 100, 1000000, 10000000,    0.1,          0.30000000000000004, -2.5};
+  for (int i = 0; i < 300'000; ++i) {
+    const int k = static_cast<int>(rng() % 8);
+    const double scale = std::pow(10.0, static_cast<int>(rng() % 19) - 9);
+    const double d =
+        static_cast<double>(static_cast<int64_t>(rng() % 2'000'000'001) - 1'000'000'000) * scale / std::pow(10.0, k);
+    values.push_back(d);
+    values.push_back(std::nextafter(d, 1e300));
+    uint64_t bits = rng();
+    double any = 0;
+    std::memcpy(&any, &bits, sizeof(any));
+    if (std::isfinite(any)) values.push_back(any);
+  }
+  for (const double v : values) {
+    char expected[64];
+    const char* end = std::to_chars(expected, expected + sizeof(expected), v).ptr;
+    std::string out;
+    AppendDouble(v, &out);
+    ASSERT_EQ(out, std::string(expected, static_cast<size_t>(end - expected))) << std::hexfloat << v;
+  }
 }
 
 // Dates come from a per-thread cache keyed by day: days that share a slot (1024 apart), times before the epoch and
