@@ -2,7 +2,9 @@
 then --edges edge lines posted in 4 MB loading-job requests (the sink's default chunk) as the graph grows; the rate of
 the last tenth of them shows whether loading slows down with the graph's size.
 
-The emulator runs with one worker thread pinned to core 0; curl sends the bodies from core 1.
+The emulator runs with one worker thread pinned to core 0; curl sends the bodies from core 1. The whole run is
+repeated (--repeat, default 3) into fresh emulators and each figure is the median: this machine's single runs vary
+by 20 % and more.
 """
 import argparse
 import json
@@ -47,7 +49,21 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--objects", type=int, default=200_000)
     ap.add_argument("--edges", type=int, default=int(os.environ.get("BENCH_HTTP_EDGES", 10_000_000)))
+    ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_HTTP_REPEAT", 3)),
+                    help="whole runs, each into a fresh emulator; every figure is the median of them")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]  # a shared machine's other work shows in every figure: recorded beside them
+    all_runs = [run_once(args) for _ in range(args.repeat)]
+    runs = []
+    for i, first in enumerate(all_runs[0]):
+        seconds = sorted(r[i]["seconds"] for r in all_runs)
+        runs.append(dict(first, seconds=seconds[len(seconds) // 2], all_seconds=[r[i]["seconds"] for r in all_runs]))
+    json.dump({"runs": runs, "repeat": args.repeat, "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+               "cpus": os.cpu_count()}, open(args.out, "w"), indent=2)
+
+
+def run_once(args) -> list:
+    """One whole run into a fresh emulator: the timed runs, in order."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -57,7 +73,6 @@ def main() -> None:
                             stderr=subprocess.DEVNULL)
     os.sched_setaffinity(0, {1})
     runs = []
-    load_before = os.getloadavg()[0]  # a shared machine's other work shows in every figure: recorded beside them
     try:
         for _ in range(100):
             try:
@@ -102,8 +117,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=300)  # freeing a graph of millions of edges takes a while
-    json.dump({"runs": runs, "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-               "cpus": os.cpu_count()}, open(args.out, "w"), indent=2)
+    return runs
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ def http_section(http):
     if "load_avg" in http:
         lines += [f"Load average {http['load_avg'][0]} at the start, {http['load_avg'][1]} at the end, on "
                   f"{http.get('cpus', '?')} CPUs (other work on the machine slows every figure in proportion).", ""]
+    if http.get("repeat", 1) > 1:
+        lines += [f"Each figure is the median of {http['repeat']} whole runs, each into a fresh emulator.", ""]
     lines += ["| run | items | seconds | rate |", "|---|---|---|---|"]
     for r in http["runs"]:
         lines.append(f"| {r['name']} | {r['items']:,} | {r['seconds']:.3f} | {r['items'] / r['seconds'] / 1e6:.2f} M/s |")

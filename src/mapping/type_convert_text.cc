@@ -2,6 +2,7 @@
 #include <arrow/util/utf8.h>
 #include <fmt/format.h>
 
+#include <cstring>
 #include <iterator>
 #include <optional>
 
@@ -102,9 +103,15 @@ Result<Converted> ToDatetime(const std::shared_ptr<arrow::Array>& in, const std:
 // names) skips validating each value by itself.
 namespace {
 bool AllAscii(const uint8_t* data, size_t size) {
-  uint8_t any = 0;
-  for (size_t i = 0; i < size; ++i) any |= data[i];
-  return (any & 0x80) == 0;
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {  // eight bytes at a time, whatever the compiler's vectoriser does
+    uint64_t word = 0;
+    std::memcpy(&word, data + i, sizeof(word));
+    any |= word;
+  }
+  for (; i < size; ++i) any |= data[i];
+  return (any & 0x8080808080808080ULL) == 0;
 }
 }  // namespace
 

@@ -115,15 +115,19 @@ char* WriteDouble(double v, char* p) {
   // Most values in tables are decimals with a few fractional digits (prices, amounts, scores): for those, the
   // shortest round-trip text is the decimal itself, found with a multiply and a divide instead of std::to_chars's
   // general search, which took a sixth of a full sync's CPU. Below 2^30, doubles are closer together than 1e-6, so
-  // at most one decimal of k <= 6 fractional digits reads back as v, and v * 10^k is within 0.2 of it: the first k
-  // whose rounded multiple divides back to v exactly gives the digits std::to_chars would choose.
-  constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  // at most one decimal of six fractional digits reads back as v, and v * 1e6 is within 0.2 of it: when that rounded
+  // multiple divides back to v exactly, it is that decimal, and its trailing zeros give the fewest digits, which
+  // std::to_chars would choose.
   const double a = std::fabs(v);
   if (a < 1073741824.0 && a != 0) {
-    for (int k = 0; k <= 6; ++k) {
-      const double scaled = std::nearbyint(a * kPow10[k]);
-      if (scaled / kPow10[k] != a) continue;
-      const auto r = static_cast<uint64_t>(scaled);
+    // Rounded by truncating x + 0.5 (x < 2^51, so the sum is exact): std::nearbyint is a library call here.
+    uint64_t r = static_cast<uint64_t>(a * 1e6 + 0.5);
+    if (r != 0 && static_cast<double>(r) / 1e6 == a) {
+      int k = 6;
+      while (k > 0 && r % 10 == 0) {
+        r /= 10;
+        --k;
+      }
       const int digits = DecimalDigits(r);
       // std::to_chars picks fixed or scientific notation, whichever is shorter (fixed on a tie).
       uint64_t significant = r;
@@ -137,26 +141,28 @@ char* WriteDouble(double v, char* p) {
       const int exp_digits = std::abs(exponent) >= 100 ? 3 : 2;
       const int scientific = s_digits + (s_digits > 1 ? 1 : 0) + 2 + exp_digits;
       const int fixed = k == 0 ? digits : std::max(digits, k + 1) + 1;
-      if (fixed > scientific) break;  // the general path writes it
-      if (std::signbit(v)) *p++ = '-';
-      if (k == 0) return std::to_chars(p, p + 20, r).ptr;
-      char text[24];
-      const int width = std::max(digits, k + 1);  // leading zeros for values below 1
-      uint64_t rest = r;
-      for (int i = width - 1; i >= 0; --i) {
-        text[i] = static_cast<char>('0' + rest % 10);
-        rest /= 10;
+      if (fixed <= scientific) {
+        if (std::signbit(v)) *p++ = '-';
+        if (k == 0) return std::to_chars(p, p + 20, r).ptr;
+        char text[24];
+        const int width = std::max(digits, k + 1);  // leading zeros for values below 1
+        uint64_t rest = r;
+        for (int i = width - 1; i >= 0; --i) {
+          text[i] = static_cast<char>('0' + rest % 10);
+          rest /= 10;
+        }
+        const int whole = width - k;
+        std::memcpy(p, text, static_cast<size_t>(whole));
+        p += whole;
+        *p++ = '.';
+        std::memcpy(p, text + whole, static_cast<size_t>(k));
+        return p + k;
       }
-      const int whole = width - k;
-      std::memcpy(p, text, static_cast<size_t>(whole));
-      p += whole;
-      *p++ = '.';
-      std::memcpy(p, text + whole, static_cast<size_t>(k));
-      return p + k;
     }
   }
   return std::to_chars(p, p + kMaxDoubleChars, v).ptr;
 }
+
 void AppendFloat(float v, std::string* out) { AppendChars(v, out); }
 
 namespace {
