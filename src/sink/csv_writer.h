@@ -50,6 +50,8 @@ class CsvWriter {
 
   /// True when row `row` cannot be written as a CSV line and must be upserted as JSON.
   bool NeedsJson(int64_t row) const;
+  /// False when NeedsJson is false for every row of the batch (checked once, over whole columns).
+  bool MayNeedJson() const { return may_need_json_; }
   /// Appends one line per row, in the given order.
   void AppendRows(std::span<const int64_t> rows, std::string* out) const;
   /// Appends rows [begin, end).

@@ -199,12 +199,16 @@ Status GraphSink::Write(const std::shared_ptr<Batch>& b) {
     if (b->bulk) {
       // A key with any row CSV cannot carry goes to JSON with all its rows, so its rows stay in order.
       std::unordered_set<Key, KeyHash> json_keys;
-      for (const int64_t r : rows) {
-        if (b->csv->NeedsJson(r)) json_keys.insert(b->KeyOf(r));
+      if (b->csv->MayNeedJson()) {
+        for (const int64_t r : rows) {
+          if (b->csv->NeedsJson(r)) json_keys.insert(b->KeyOf(r));
+        }
       }
-      csv_rows.reserve(rows.size());
-      for (const int64_t r : rows) {
-        (!json_keys.empty() && json_keys.count(b->KeyOf(r)) > 0 ? json_rows : csv_rows).push_back(r);
+      if (json_keys.empty()) {
+        csv_rows.assign(rows.begin(), rows.end());
+      } else {
+        csv_rows.reserve(rows.size());
+        for (const int64_t r : rows) (json_keys.count(b->KeyOf(r)) > 0 ? json_rows : csv_rows).push_back(r);
       }
     } else {
       json_rows.assign(rows.begin(), rows.end());
