@@ -2,6 +2,7 @@
 // what a load does. Checked against a model of the loaded graph, across the store's chunk boundaries.
 #include "emulator/loader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -70,7 +71,7 @@ TEST(LoaderTest, ManyLinesLoadExactlyWhatAModelOfTheLinesHolds) {
     const std::string a = "u" + std::to_string(rng() % 2500);
     const std::string b = i % 7 == 0 ? a : "u" + std::to_string(rng() % 2500);  // some self loops
     const std::string tag = rng() % 3 == 0 ? "v" : "t" + std::to_string(rng() % 2);
-    csv += a + "," + b + "," + std::to_string(i) + "," + tag + "\n";
+    csv += fmt::format("{},{},{},{}\n", a, b, i, tag);
     ++lines;
     if (tag == "v") age[a] = i;
     vertices.insert(a);

@@ -120,8 +120,9 @@ char* WriteDouble(double v, char* p) {
   // std::to_chars would choose.
   const double a = std::fabs(v);
   if (a < 1073741824.0 && a != 0) {
-    // Rounded by truncating x + 0.5 (x < 2^51, so the sum is exact): std::nearbyint is a library call here.
-    uint64_t r = static_cast<uint64_t>(a * 1e6 + 0.5);
+    // Rounded by truncating x + 0.5 (std::nearbyint and std::llround are library calls here); where the sum itself
+    // rounds, the result is off and the exact check below sends v to std::to_chars.
+    uint64_t r = static_cast<uint64_t>(a * 1e6 + 0.5);  // NOLINT(bugprone-incorrect-roundings): checked just below
     if (r != 0 && static_cast<double>(r) / 1e6 == a) {
       int k = 6;
       while (k > 0 && r % 10 == 0) {
