@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -100,13 +101,52 @@ void AppendDouble(double v, std::string* out) {
 
 namespace {
 
+constexpr uint64_t kPow10u[] = {1ULL,
+                                10ULL,
+                                100ULL,
+                                1000ULL,
+                                10000ULL,
+                                100000ULL,
+                                1000000ULL,
+                                10000000ULL,
+                                100000000ULL,
+                                1000000000ULL,
+                                10000000000ULL,
+                                100000000000ULL,
+                                1000000000000ULL,
+                                10000000000000ULL,
+                                100000000000000ULL,
+                                1000000000000000ULL,
+                                10000000000000000ULL,
+                                100000000000000000ULL,
+                                1000000000000000000ULL,
+                                10000000000000000000ULL};
+
+// Digits of v > 0 without a division per digit: log10 estimated from the bit width, corrected by one comparison.
 int DecimalDigits(uint64_t v) {
-  int n = 1;
-  while (v >= 10) {
-    v /= 10;
-    ++n;
+  const int t = (std::bit_width(v) * 1233) >> 12;  // 1233 / 4096 ~ log10(2): t or t + 1 digits
+  return t + 1 - (v < kPow10u[t] ? 1 : 0);
+}
+
+// "00".."99": two digits per table read instead of a divide and a remainder per digit.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; ++i) {
+    t[static_cast<size_t>(2 * i)] = static_cast<char>('0' + i / 10);
+    t[static_cast<size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
   }
-  return n;
+  return t;
+}();
+
+// Writes the `width` low decimal digits of v (leading zeros included) ending at `end`.
+void WriteDigits(uint64_t v, int width, char* end) {
+  while (width >= 2) {
+    end -= 2;
+    std::memcpy(end, &kDigitPairs[static_cast<size_t>(2 * (v % 100))], 2);
+    v /= 100;
+    width -= 2;
+  }
+  if (width == 1) *--end = static_cast<char>('0' + v % 10);
 }
 
 }  // namespace
@@ -130,12 +170,11 @@ char* WriteDouble(double v, char* p) {
         --k;
       }
       const int digits = DecimalDigits(r);
-      // std::to_chars picks fixed or scientific notation, whichever is shorter (fixed on a tie).
-      uint64_t significant = r;
+      // std::to_chars picks fixed or scientific notation, whichever is shorter (fixed on a tie). Trailing zeros are
+      // left only in a whole number (k == 0): the loop above stripped them otherwise.
       int trailing = 0;
-      while (significant % 10 == 0) {
-        significant /= 10;
-        ++trailing;
+      if (k == 0) {
+        for (uint64_t significant = r; significant % 10 == 0; significant /= 10) ++trailing;
       }
       const int s_digits = digits - trailing;
       const int exponent = digits - 1 - k;
@@ -147,11 +186,7 @@ char* WriteDouble(double v, char* p) {
         if (k == 0) return std::to_chars(p, p + 20, r).ptr;
         char text[24];
         const int width = std::max(digits, k + 1);  // leading zeros for values below 1
-        uint64_t rest = r;
-        for (int i = width - 1; i >= 0; --i) {
-          text[i] = static_cast<char>('0' + rest % 10);
-          rest /= 10;
-        }
+        WriteDigits(r, width, text + width);
         const int whole = width - k;
         std::memcpy(p, text, static_cast<size_t>(whole));
         p += whole;
@@ -231,8 +266,8 @@ char* WriteDatetime(int64_t t, char* p) {
   p += slot.length;
   const auto two = [&p](char sep, int64_t v) {
     *p++ = sep;
-    *p++ = static_cast<char>('0' + v / 10);
-    *p++ = static_cast<char>('0' + v % 10);
+    std::memcpy(p, &kDigitPairs[static_cast<size_t>(2 * v)], 2);
+    p += 2;
   };
   two(' ', secs / 3600);
   two(':', secs % 3600 / 60);

@@ -163,6 +163,11 @@ TEST(CsvWriterTest, DoublesAreWrittenAsStdToCharsWritesThem) {
   std::vector<double> values = {
       0.0,    -0.0,     1e8, 1e9,     123456789.0, 1073741823.5, 1073741824.0,        1e15, 1e-5, 1e-6, 1e-7,
       0.0001, 0.000123, 100, 1000000, 10000000,    0.1,          0.30000000000000004, -2.5};
+  for (int i = 1; i <= 100'000; ++i) {  // every digit count and carry of small whole numbers and their tenths
+    values.push_back(i);
+    values.push_back(i / 10.0);
+    values.push_back(-i / 1000.0);
+  }
   for (int i = 0; i < 300'000; ++i) {
     const int k = static_cast<int>(rng() % 8);
     const double scale = std::pow(10.0, static_cast<int>(rng() % 19) - 9);
