@@ -1,8 +1,10 @@
 // The numeric and boolean targets of the type matrix (INT, UINT, FLOAT, DOUBLE, BOOL; type_matrix.h).
 #include <fmt/format.h>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -54,9 +56,12 @@ int SignificantDigits(arrow::Decimal128 v) {
 
 // The double nearest to the decimal. Arrow's ToDouble is not correctly rounded (0.008611 came back as
 // 0.008610999999999999), which breaks "every decimal(p <= 15) round-trips through a double".
+// Powers of ten that are exact doubles.
+constexpr double kPow10Exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 double DecimalToDouble(const arrow::Decimal128& v, int32_t scale) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const auto& kPow10 = kPow10Exact;
   constexpr int64_t kExact = int64_t{1} << 53;
   const auto small = v.ToInteger<int64_t>();
   if (small.ok() && *small > -kExact && *small < kExact && scale >= 0 && scale <= 22) {
@@ -249,10 +254,24 @@ Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std:
     const auto& a = static_cast<const arrow::Decimal128Array&>(*in);
     const int32_t scale = static_cast<const arrow::Decimal128Type&>(*in->type()).scale();
     const int max_digits = kFloat ? 6 : kDoubleExactDigits;
+    constexpr int64_t kExact = int64_t{1} << 53;
+    const bool small_scale = scale >= 0 && scale <= 22;
     for (int64_t i = 0; i < a.length(); ++i) {
       if (a.IsNull(i)) {
         out.Null();
         continue;
+      }
+      if constexpr (std::endian::native == std::endian::little) {
+        // The common case read straight from the two 64-bit words (low word first): an unscaled value within
+        // +-2^53 is an exact double, so dividing by the exact power of ten rounds once (as DecimalToDouble does).
+        int64_t words[2];
+        std::memcpy(words, a.GetValue(i), sizeof(words));
+        const bool fits = (words[1] == 0 && words[0] >= 0 && words[0] < kExact) ||
+                          (words[1] == -1 && words[0] < 0 && words[0] > -kExact);
+        if (fits && small_scale && !check_decimal_digits) {
+          put(i, static_cast<double>(words[0]) / kPow10Exact[scale]);
+          continue;
+        }
       }
       const arrow::Decimal128 v(a.GetValue(i));
       if (check_decimal_digits && SignificantDigits(v) > max_digits) {
