@@ -131,9 +131,9 @@ int DecimalDigits(uint64_t v) {
 // "00".."99": two digits per table read instead of a divide and a remainder per digit.
 constexpr std::array<char, 200> kDigitPairs = [] {
   std::array<char, 200> t{};
-  for (int i = 0; i < 100; ++i) {
-    t[static_cast<size_t>(2 * i)] = static_cast<char>('0' + i / 10);
-    t[static_cast<size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  for (size_t i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
   return t;
 }();
