@@ -216,6 +216,37 @@ Result<Converted> ToInteger(const std::shared_ptr<arrow::Array>& in, const std::
   return Status::TypeError(fmt::format("cannot convert {} to {}", in->type()->ToString(), kind));
 }
 
+// The common decimal column, every slot's unscaled value within +-2^53 (an exact double, so dividing by the exact
+// power of ten rounds once, as DecimalToDouble does): one pass into a new values buffer, the input's validity bitmap
+// shared. nullopt sends the column to the per-value path.
+template <typename OutT>
+Result<std::optional<Converted>> SmallDecimalsToFloating(const arrow::Decimal128Array& a,
+                                                         const std::shared_ptr<arrow::DataType>& out_type) {
+  const int32_t scale = static_cast<const arrow::Decimal128Type&>(*a.type()).scale();
+  if constexpr (std::endian::native != std::endian::little) return std::optional<Converted>();
+  if (scale < 0 || scale > 22 || (a.offset() != 0 && a.null_count() != 0)) return std::optional<Converted>();
+  const int64_t n = a.length();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> values,
+                           FromArrow(arrow::AllocateBuffer(n * static_cast<int64_t>(sizeof(OutT))), "reserve"));
+  auto* dst = reinterpret_cast<OutT*>(values->mutable_data());
+  const uint8_t* src = a.raw_values();
+  const double divisor = kPow10Exact[scale];
+  constexpr int64_t kExact = int64_t{1} << 53;
+  bool fits = true;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t words[2];  // low word first
+    std::memcpy(words, src + 16 * i, sizeof(words));
+    fits &=
+        (words[1] == 0 && words[0] >= 0 && words[0] < kExact) || (words[1] == -1 && words[0] < 0 && words[0] > -kExact);
+    dst[i] = static_cast<OutT>(static_cast<double>(words[0]) / divisor);
+  }
+  if (!fits) return std::optional<Converted>();
+  const int64_t nulls = a.null_count();
+  std::shared_ptr<arrow::Buffer> validity = nulls == 0 ? nullptr : a.data()->buffers[0];
+  return std::optional<Converted>(Converted{
+      arrow::MakeArray(arrow::ArrayData::Make(out_type, n, {std::move(validity), std::move(values)}, nulls)), {}});
+}
+
 template <typename OutT>
 Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std::shared_ptr<arrow::DataType>& out_type,
                              bool check_decimal_digits) {
@@ -226,6 +257,11 @@ Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std:
   if (IsIntegerType(id) || id == arrow::Type::BOOL) {
     ICEGRAPH_ASSIGN_OR_RAISE(auto cast, Cast(in, out_type, false));
     return Converted{cast, {}};
+  }
+  if (id == arrow::Type::DECIMAL128 && !check_decimal_digits) {
+    ICEGRAPH_ASSIGN_OR_RAISE(std::optional<Converted> fast,
+                             SmallDecimalsToFloating<OutT>(static_cast<const arrow::Decimal128Array&>(*in), out_type));
+    if (fast) return std::move(*fast);
   }
   Out<Builder> out(*in, out_type);
   ICEGRAPH_RETURN_NOT_OK(out.Reserve());

@@ -28,6 +28,43 @@ void AppendCivil(std::string* out, int64_t seconds, int64_t micros) {
 
 bool InDatetimeRange(int64_t s) { return s >= kTgMinDatetime && s <= kTgMaxDatetime; }
 
+// Seconds of each timestamp of kPer units per second into `dst`, with a constant divisor (the compiler multiplies);
+// false when any slot, null ones included, falls outside TigerGraph's range.
+template <int64_t kPer>
+bool TimestampSeconds(const int64_t* src, int64_t n, int64_t* dst) {
+  bool in_range = true;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t s = FloorDiv(src[i], kPer);
+    dst[i] = s;
+    in_range &= InDatetimeRange(s);
+  }
+  return in_range;
+}
+
+// The common case of a timestamp column, every slot in range: one pass into a new values buffer, the input's
+// validity bitmap shared. nullopt sends the column to the per-value path, which reports each bad row.
+Result<std::optional<Converted>> TimestampsInRange(const arrow::TimestampArray& a,
+                                                   const std::shared_ptr<arrow::DataType>& type) {
+  const int64_t n = a.length();
+  if (a.offset() != 0 && a.null_count() != 0) return std::optional<Converted>();
+  ICEGRAPH_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> values,
+                           FromArrow(arrow::AllocateBuffer(n * static_cast<int64_t>(sizeof(int64_t))), "reserve"));
+  auto* dst = reinterpret_cast<int64_t*>(values->mutable_data());
+  const int64_t* src = a.raw_values();
+  bool in_range = false;
+  switch (static_cast<const arrow::TimestampType&>(*a.type()).unit()) {
+    case arrow::TimeUnit::SECOND: in_range = TimestampSeconds<1>(src, n, dst); break;
+    case arrow::TimeUnit::MILLI: in_range = TimestampSeconds<1000>(src, n, dst); break;
+    case arrow::TimeUnit::MICRO: in_range = TimestampSeconds<1000000>(src, n, dst); break;
+    case arrow::TimeUnit::NANO: in_range = TimestampSeconds<1000000000>(src, n, dst); break;
+  }
+  if (!in_range) return std::optional<Converted>();
+  const int64_t nulls = a.null_count();
+  std::shared_ptr<arrow::Buffer> validity = nulls == 0 ? nullptr : a.data()->buffers[0];
+  return std::optional<Converted>(Converted{
+      arrow::MakeArray(arrow::ArrayData::Make(type, n, {std::move(validity), std::move(values)}, nulls)), {}});
+}
+
 void AppendHex(std::string* out, std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   for (const char c : bytes) {
@@ -41,6 +78,11 @@ void AppendHex(std::string* out, std::string_view bytes) {
 
 Result<Converted> ToDatetime(const std::shared_ptr<arrow::Array>& in, const std::shared_ptr<arrow::DataType>& type) {
   const arrow::Type::type id = in->type_id();
+  if (id == arrow::Type::TIMESTAMP) {
+    ICEGRAPH_ASSIGN_OR_RAISE(std::optional<Converted> fast,
+                             TimestampsInRange(static_cast<const arrow::TimestampArray&>(*in), type));
+    if (fast) return std::move(*fast);
+  }
   Out<arrow::TimestampBuilder> out(*in, type);
   ICEGRAPH_RETURN_NOT_OK(out.Reserve());
   const auto put = [&](int64_t i, int64_t seconds) {

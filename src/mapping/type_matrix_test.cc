@@ -216,6 +216,42 @@ TEST(MappingTypeMatrixTest, DatesAndTimestamps) {
   EXPECT_EQ(FormatDatetime(kTgMaxDatetime), "9999-12-31 23:59:59");
 }
 
+// Whole timestamp and small-decimal columns convert in one pass sharing the input's validity; slices, nulls over
+// values that would not convert, and one bad row among good ones give what the per-value path gives.
+TEST(MappingTypeMatrixTest, ColumnPassesMatchThePerValuePath) {
+  const auto ts_type = arrow::timestamp(arrow::TimeUnit::MILLI, "UTC");
+  const auto ts = A(ts_type, "[1000, 1709164800999, -1500, null, 2000]");
+  ExpectValues(Convert(ts->Slice(1, 2), F("timestamptz"), kDatetime), kDatetime, "[1709164800, -2]");
+  ExpectValues(Convert(ts->Slice(2), F("timestamptz"), kDatetime), kDatetime, "[-2, null, 2]");
+  // A null slot holding a value outside TigerGraph's range is still just a null, with no error.
+  arrow::TimestampBuilder b(ts_type, arrow::default_memory_pool());
+  ASSERT_TRUE(b.Append(5000).ok());
+  ASSERT_TRUE(b.Append(std::numeric_limits<int64_t>::max()).ok());
+  ASSERT_TRUE(b.Append(-12219292801000).ok());  // 1582-10-14 23:59:59
+  std::shared_ptr<arrow::Array> raw;
+  ASSERT_TRUE(b.Finish(&raw).ok());
+  std::vector<uint8_t> validity = {0b101};
+  const auto masked = arrow::MakeArray(arrow::ArrayData::Make(
+      ts_type, 3, {std::make_shared<arrow::Buffer>(validity.data(), 1), raw->data()->buffers[1]}, 1));
+  const auto m = Convert(masked, F("timestamptz"), kDatetime);
+  ExpectValues(m, kDatetime, "[5, null, null]");
+  EXPECT_EQ(Errors(m),
+            "2:out_of_range:1582-10-14 23:59:59.000Z:outside TigerGraph's DATETIME range 1582-10-15 .. 9999-12-31;");
+
+  const auto dec = A(arrow::decimal128(12, 2), R"(["12.30", null, "-0.07", "9999999999.99", "0.00"])");
+  ExpectValues(Convert(dec, F("decimal(12,2)"), kDouble), kDouble, "[12.3, null, -0.07, 9999999999.99, 0]");
+  ExpectValues(Convert(dec->Slice(2), F("decimal(12,2)"), kDouble), kDouble, "[-0.07, 9999999999.99, 0]");
+  ExpectValues(Convert(dec->Slice(1, 2), F("decimal(12,2)"), kDouble), kDouble, "[null, -0.07]");
+  // FLOAT: twelve digits may not fit, so each value is checked (the column pass is for decimals of six or fewer).
+  ExpectValues(Convert(dec, F("decimal(12,2)"), kFloat), kFloat, "[12.3, null, -0.07, null, 0]");
+  ExpectValues(Convert(A(arrow::decimal128(6, 2), R"(["12.30", null, "-0.07"])"), F("decimal(6,2)"), kFloat), kFloat,
+               "[12.3, null, -0.07]");
+  // An unscaled value beyond 2^53 among small ones (a file wider than its table's type): the column takes the
+  // per-value path, each value rounded once.
+  const auto mixed = A(arrow::decimal128(38, 0), R"(["1", "9007199254740993", "-3"])");
+  ExpectValues(Convert(mixed, F("decimal(15,0)"), kDouble), kDouble, "[1, 9007199254740992, -3]");
+}
+
 TEST(MappingTypeMatrixTest, TimeAndTimestampAsString) {
   const auto t =
       Convert(A(arrow::time64(arrow::TimeUnit::MICRO), "[0, 45296000000, 45296000123, null]"), F("time"), kString);
