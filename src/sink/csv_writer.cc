@@ -156,6 +156,7 @@ void CsvWriter::ResolveRaw() {
       case TgKind::kString:
         c.values = d.GetValues<int32_t>(1);
         c.data = d.buffers[2] == nullptr ? nullptr : d.buffers[2]->data();
+        c.data_size = d.buffers[2] == nullptr ? 0 : d.buffers[2]->size();
         break;
       case TgKind::kInt:
       case TgKind::kUint:
@@ -203,8 +204,14 @@ char* CsvWriter::WriteLine(int64_t row, char* p) const {
     switch (c.kind) {
       case TgKind::kString: {
         const auto* offsets = static_cast<const int32_t*>(c.values);
-        const auto length = static_cast<size_t>(offsets[row + 1] - offsets[row]);
-        if (length > 0) std::memcpy(p, c.data + offsets[row], length);
+        const int32_t start = offsets[row];
+        const auto length = static_cast<size_t>(offsets[row + 1] - start);
+        // Ids and codes are short: one fixed 16-byte move (the line has kLineSlack to spare) instead of a call.
+        if (length <= 16 && start + 16 <= c.data_size) {
+          std::memcpy(p, c.data + start, 16);
+        } else if (length > 0) {
+          std::memcpy(p, c.data + start, length);
+        }
         p += length;
         break;
       }
@@ -239,7 +246,7 @@ char* CsvWriter::WriteLine(int64_t row, char* p) const {
 void CsvWriter::AppendRow(int64_t row, std::string* out) const {
   // Most lines fit a stack buffer and reach `out` in one append; a longer one is written in place after a resize.
   char line[2048];
-  const size_t bound = LineBound(row);
+  const size_t bound = LineBound(row) + kLineSlack;
   if (bound <= sizeof(line)) {
     const char* end = WriteLine(row, line);
     out->append(line, static_cast<size_t>(end - line));

@@ -71,12 +71,16 @@ class CsvWriter {
     int64_t offset = 0;                 // of the validity bitmap
     const void* values = nullptr;       // fixed-width values (offset applied); strings: value offsets
     const uint8_t* data = nullptr;      // string bytes
+    int64_t data_size = 0;              // of the string bytes' buffer, past which no copy may read
     const arrow::Array* array = nullptr;
   };
-  // Writes one line into `buf` (at least LineBound(row) bytes); returns its end.
+  // Writes one line into `buf` (at least LineBound(row) + kLineSlack bytes); returns its end.
   char* WriteLine(int64_t row, char* buf) const;
   size_t LineBound(int64_t row) const;
   void ResolveRaw();
+
+  // Short strings are copied 16 bytes at a time, which may write this far past a line's end.
+  static constexpr size_t kLineSlack = 16;
 
   std::vector<ColumnView> keys_;  // id, or from and to
   std::vector<ColumnView> attrs_;

@@ -166,6 +166,24 @@ char* WriteDouble(double v, char* p) {
   // std::to_chars would choose.
   const double a = std::fabs(v);
   if (a < 1073741824.0 && a != 0) {
+    // Cents first (amounts and prices): below 2^30 a decimal of one or two fractional digits that reads back as v is
+    // the only one, so its digits are the shortest text, and fixed notation is the shorter for it.
+    const auto c = static_cast<uint64_t>(a * 100 + 0.5);  // NOLINT(bugprone-incorrect-roundings): checked next
+    if (c % 100 != 0 && static_cast<double>(c) / 100 == a) {
+      if (std::signbit(v)) *p++ = '-';
+      uint64_t whole = c / 100;
+      const uint64_t cents = c % 100;
+      const int whole_digits = whole == 0 ? 1 : DecimalDigits(whole);
+      char* const dot = p + whole_digits;
+      WriteDigitsBack(&whole, whole_digits, dot);
+      *dot = '.';
+      if (cents % 10 == 0) {
+        dot[1] = static_cast<char>('0' + cents / 10);
+        return dot + 2;
+      }
+      std::memcpy(dot + 1, &kDigitPairs[static_cast<size_t>(2 * cents)], 2);
+      return dot + 3;
+    }
     // Rounded by truncating x + 0.5 (std::nearbyint and std::llround are library calls here); where the sum itself
     // rounds, the result is off and the exact check below sends v to std::to_chars.
     uint64_t r = static_cast<uint64_t>(a * 1e6 + 0.5);  // NOLINT(bugprone-incorrect-roundings): checked just below

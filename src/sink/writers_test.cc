@@ -101,6 +101,34 @@ TEST(CsvWriterTest, SlicesNullsAndLongLinesFromRawBuffers) {
                 "1970-01-01 23:59:59\x1E");
 }
 
+// Strings of every length from 1 to 40, the last ones ending at their buffer's end (where the 16-byte copy would
+// read past it), each line followed by cents, tenths and whole amounts.
+TEST(CsvWriterTest, StringsOfEveryLengthAndAmountsAreWrittenExactly) {
+  std::vector<std::optional<std::string>> ids;
+  std::vector<std::optional<double>> amounts;
+  std::string want;
+  for (int n = 1; n <= 40; ++n) {
+    std::string id;
+    for (int i = 0; i < n; ++i) id += static_cast<char>('a' + (n + i) % 26);
+    ids.emplace_back(id);
+    const double amount = n % 3 == 0 ? n * 100 + 0.05 : n % 3 == 1 ? -n / 10.0 : n * 1000.0;
+    amounts.emplace_back(amount);
+    char text[64];
+    want += id + "\x1F" + std::string(text, std::to_chars(text, text + sizeof(text), amount).ptr) + "\x1E";
+  }
+  mapping::VertexBatch b;
+  b.type = "P";
+  b.ids = Strs(ids);
+  b.attributes = {Col("amount", TgKind::kDouble, Doubles(amounts))};
+  ASSERT_EQ(static_cast<const arrow::StringArray&>(*b.ids).value_data()->size(),
+            static_cast<const arrow::StringArray&>(*b.ids).total_values_length());
+  auto w = CsvWriter::ForVertices(b);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  std::string out;
+  w->AppendRange(0, 40, &out);
+  EXPECT_EQ(out, want);
+}
+
 TEST(CsvWriterTest, RoutesRowsCsvCannotCarryToJson) {
   mapping::VertexBatch b;
   b.type = "P";
