@@ -132,7 +132,8 @@ def full_sync_section(r):
              f"{r['parquet_bytes'] / 1e6:.0f} MB of Parquet. (a) scan, map and serialise with the sink discarding; "
              "(b) the floor, pyarrow reading the same columns of the same files (the purchases' six mapped columns "
              "and the id columns of the users and products tables, which the sync loads as vertices); each on all "
-             "cores and pinned to one (median of three runs; whole commands, so icegraph's time includes its "
+             "cores and pinned to one (five runs of each, the two sides in turns, and the median of each; the tenth: "
+             "median of three; whole commands, so icegraph's time includes its "
              "start, the catalog and the state database, and pyarrow's its interpreter and imports); (c) into the emulator; (d) pyTigerGraph's DataFrame paths on a slice, scaled to "
              "the table.", "",
              "| run | seconds | CPU seconds | peak RSS | vs the floor |", "|---|---|---|---|---|",

@@ -159,21 +159,36 @@ def main():
         results = sorted((run_rss(make_cmd()) for _ in range(runs)), key=lambda r: r[0])
         return results[len(results) // 2]
 
-    one_core = ["taskset", "-c", "0"]
-    # (b) the floor: on all cores (pyarrow's threads decode columns in parallel) and on one core
-    for key, pin, mode in (("b_pyarrow_floor", [], "threads"), ("b_pyarrow_floor_one_core", one_core, "one")):
-        s, rss, cpu, out = median_run(lambda: pin + [py, "-c", FLOOR, str(wh), json.dumps(FLOOR_COLUMNS), mode])
-        result[key] = {"seconds": s, "rss_mb": rss, "cpu_seconds": cpu, "rows": int(out)}
-    # (a) icegraph without the network: on all cores, on one core (--threads 1) and on a tenth of the table
-    for key, w, pin, threads in (("a_icegraph_discard", wh, [], []),
-                                 ("a_icegraph_discard_one_core", wh, one_core, ["--threads", "1"]),
-                                 ("a_icegraph_discard_tenth", small, [], [])):
-        s, rss, cpu, out = median_run(lambda: pin + [args.bin, "--log-level", "warn", "sync", "--full", "--discard",
-                                                     "--json", *threads, "--config",
-                                                     config(w, "http://127.0.0.1:9", "discard")])
+    def median_pair(floor_cmd, icegraph_cmd, runs=5):
+        """The floor and icegraph run in turns, `runs` of each, and the median of each: on a shared machine a slow
+        spell then falls on both sides instead of on whichever ran during it."""
+        floors, ours = [], []
+        for _ in range(runs):
+            floors.append(run_rss(floor_cmd()))
+            ours.append(run_rss(icegraph_cmd()))
+        return (sorted(floors, key=lambda r: r[0])[runs // 2], sorted(ours, key=lambda r: r[0])[runs // 2])
+
+    def icegraph_discard(w, pin, threads):
+        return lambda: pin + [args.bin, "--log-level", "warn", "sync", "--full", "--discard", "--json", *threads,
+                              "--config", config(w, "http://127.0.0.1:9", "discard")]
+
+    def discard_result(run):
+        s, rss, cpu, out = run
         report = json.loads(out)
-        result[key] = {"seconds": s, "rss_mb": rss, "cpu_seconds": cpu, "payload_bytes": report["bytes"],
-                       "rows": sum(t["rows_read"] for t in report["tables"])}
+        return {"seconds": s, "rss_mb": rss, "cpu_seconds": cpu, "payload_bytes": report["bytes"],
+                "rows": sum(t["rows_read"] for t in report["tables"])}
+
+    one_core = ["taskset", "-c", "0"]
+    # (b) the floor and (a) icegraph without the network, in turns: on all cores (pyarrow's threads decode columns in
+    # parallel) and pinned to one core (icegraph --threads 1, pyarrow use_threads=False)
+    for suffix, pin, mode, threads in (("", [], "threads", []), ("_one_core", one_core, "one", ["--threads", "1"])):
+        floor, ours = median_pair(lambda: pin + [py, "-c", FLOOR, str(wh), json.dumps(FLOOR_COLUMNS), mode],
+                                  icegraph_discard(wh, pin, threads))
+        s, rss, cpu, out = floor
+        result["b_pyarrow_floor" + suffix] = {"seconds": s, "rss_mb": rss, "cpu_seconds": cpu, "rows": int(out)}
+        result["a_icegraph_discard" + suffix] = discard_result(ours)
+    # (a) on a tenth of the table
+    result["a_icegraph_discard_tenth"] = discard_result(median_run(icegraph_discard(small, [], [])))
     a = result["a_icegraph_discard"]
     a["payload_mb_per_cpu_second"] = a["payload_bytes"] / 1e6 / a["cpu_seconds"]
     result["ratio_a_over_b"] = a["seconds"] / result["b_pyarrow_floor"]["seconds"]
