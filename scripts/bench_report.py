@@ -75,9 +75,9 @@ def scan_section(scan):
 def incremental_section(r):
     lines = [f"## Incremental sync: a 1 % change of a {r['rows']:,}-row table into the emulator "
              f"({r['date'][:10]}, {r['machine']['cpus']} CPUs)", "",
-             "`icegraph sync --full` into an empty graph, then `icegraph sync` after each change, on the graph the "
-             "previous sync left (scripts/bench_incremental.py): the median of three runs of that sync, the state "
-             "database put back between them. The table is clustered on its key in files of ~1 % of the rows, and the "
+             "`icegraph sync --full` into an empty graph (the median of three, each into a fresh emulator), then "
+             "`icegraph sync` after each change, on the graph the previous sync left (scripts/bench_incremental.py): "
+             "the median of five runs of that sync, the state database put back between them. The table is clustered on its key in files of ~1 % of the rows, and the "
              "change's key range straddles two files, so a copy-on-write update rewrites two files: the run reads both "
              "files as they were and as rewritten, plus the appended rows (4 % of the table: the floor for carry-over "
              "detection, which needs both versions of a rewritten file), and its key lookups read the appended file's "
