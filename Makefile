@@ -86,8 +86,8 @@ serve: build
 bench: build
 	@ICEGRAPH_BIN=$(BIN) PY=$(PY) scripts/bench.sh
 
-bench-spark: build  # the Spark engine alone (BENCH_SPARK_ROWS, default 2 M): section "Spark engine" of bench/results.md
-	@$(PY) scripts/bench_spark.py --bin $(BIN) --rows $${BENCH_SPARK_ROWS:-2000000}
+bench-spark: build  # the Spark engine alone (BENCH_SPARK_ROWS, default 10 M): section "Spark engine" of bench/results.md
+	@$(PY) scripts/bench_spark.py --bin $(BIN) --rows $${BENCH_SPARK_ROWS:-10000000}
 
 # The whole reliability suite (crash harness, fault suite with both sink paths and three seeds), then its table.
 reliability: build

@@ -237,6 +237,8 @@ def main():
     ap.add_argument("--build", required=True, help="build/bench")
     ap.add_argument("--jsonl", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--docs", default=str(Path(__file__).resolve().parent.parent / "docs" / "performance.md"),
+                    help="a page whose anchors block (between ANCHORS_BEGIN and ANCHORS_END) gets the same table")
     args = ap.parse_args()
     build = Path(args.build)
     micro = load(build / "micro.json")
@@ -280,6 +282,24 @@ def main():
             lines += section + [""]
     Path(args.out).write_text("\n".join(lines))
     print("\n".join(lines))
+    update_docs_anchors(Path(args.docs), fresh["## Against the anchors"])
+
+
+ANCHORS_BEGIN = "<!-- anchors table: written by scripts/bench_report.py (make bench) -->"
+ANCHORS_END = "<!-- end of anchors table -->"
+
+
+def update_docs_anchors(page, section):
+    """Puts the anchors table (the section without its heading) between the page's markers, so the performance page
+    and bench/results.md show the same figures; a page without the markers is left alone."""
+    if not page.exists():
+        return
+    text = page.read_text()
+    begin, end = text.find(ANCHORS_BEGIN), text.find(ANCHORS_END)
+    if begin < 0 or end < begin:
+        return
+    body = "\n".join(line for line in section[1:]).strip("\n")
+    page.write_text(text[:begin + len(ANCHORS_BEGIN)] + "\n" + body + "\n" + text[end:])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ files of 250,000 rows, synced in full by the one-machine engine and by the Spark
 (`local[1]`, `local[2]`), with the sink discarding (icegraph alone) and into the emulator. Writes the section
 "Spark engine" of bench/results.md (replacing an earlier one) and appends one JSON line to bench/results.jsonl.
 
-    python scripts/bench_spark.py --bin build/release/bin/icegraph [--rows 2000000]
+    python scripts/bench_spark.py --bin build/release/bin/icegraph [--rows 10000000]
 
 Spark's overhead per task = (wall time of the Spark run on one core - the seconds the tasks' icegraph processes
 measured themselves - the driver's plan and commit) / tasks: scheduling, the Python worker, starting the icegraph
@@ -87,7 +87,7 @@ def write_section(results, lines):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=str(ROOT / "build" / "release" / "bin" / "icegraph"))
-    ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/icegraph/bench"))
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
