@@ -29,6 +29,12 @@ def wait_for_graph(emu, shop, what, timeout=5.0):
         time.sleep(0.1)
 
 
+def thp_enabled(pid):
+    """The kernel's THP_enabled flag of a process (0 after prctl(PR_SET_THP_DISABLE))."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(line.split()[1] for line in f if line.startswith("THP_enabled:"))
+
+
 def history(config):
     out = run_icegraph("history", "--json", "--limit", "100", config=config).stdout
     text = out.strip()
@@ -56,6 +62,9 @@ def test_watch_applies_new_snapshots_and_stops_on_sigterm(emulator, tmp_path):
         # u00's row is gone but purchases still name it: as a reload, it stays with default values and its edges.
         assert u["u00"] == {"age": 0, "name": ""} and any(k[0] == "u00" for k in e)
         assert proc.poll() is None, (tmp_path / "watch.log").read_text()
+        # Syncs fault their short-lived buffers in 4 kB pages; the emulator keeps transparent huge pages.
+        assert thp_enabled(proc.pid) == "0"
+        assert thp_enabled(emulator.proc.pid) == "1"
         t0 = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(timeout=10)
