@@ -190,30 +190,18 @@ char* WriteDouble(double v, char* p) {
     if (r != 0 && static_cast<double>(r) / 1e6 == a) {
       // Strips up to six trailing zeros in at most three steps (four, two, one) instead of one division each.
       int k = 6;
-      if (r % 10000 == 0) {
-        r /= 10000;
-        k = 2;
-        if (r % 100 == 0) {
-          r /= 100;
-          k = 0;
-        } else if (r % 10 == 0) {
-          r /= 10;
-          k = 1;
+      const auto strip = [&r, &k](int step) {
+        if (k >= step && r % kPow10u[step] == 0) {
+          r /= kPow10u[step];
+          k -= step;
         }
-      } else if (r % 100 == 0) {
-        r /= 100;
-        k = 4;
-        if (r % 10 == 0) {
-          r /= 10;
-          k = 3;
-        }
-      } else if (r % 10 == 0) {
-        r /= 10;
-        k = 5;
-      }
+      };
+      strip(4);
+      strip(2);
+      strip(1);
       const int digits = DecimalDigits(r);
       // std::to_chars picks fixed or scientific notation, whichever is shorter (fixed on a tie). Trailing zeros are
-      // left only in a whole number (k == 0): the loop above stripped them otherwise.
+      // left only in a whole number (k == 0): the steps above stripped them otherwise.
       int trailing = 0;
       if (k == 0) {
         for (uint64_t significant = r; significant % 10 == 0; significant /= 10) ++trailing;
