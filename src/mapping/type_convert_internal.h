@@ -53,6 +53,17 @@ bool IsStringType(arrow::Type::type t);
 /// The exact decimal text with `scale` fraction digits (type_convert_numeric.cc).
 std::string PlainDecimal(const arrow::Decimal128& v, int32_t scale);
 
+// A column converted in one pass into a new values buffer can keep the input's validity bitmap as it is when the
+// input starts at offset 0 or has no nulls; ColumnOfValues then makes the output column from the two.
+inline bool CanShareValidity(const arrow::Array& in) { return in.offset() == 0 || in.null_count() == 0; }
+inline Converted ColumnOfValues(const arrow::Array& in, const std::shared_ptr<arrow::DataType>& type,
+                                std::shared_ptr<arrow::Buffer> values) {
+  const int64_t nulls = in.null_count();
+  std::shared_ptr<arrow::Buffer> validity = nulls == 0 ? nullptr : in.data()->buffers[0];
+  return Converted{
+      arrow::MakeArray(arrow::ArrayData::Make(type, in.length(), {std::move(validity), std::move(values)}, nulls)), {}};
+}
+
 // Collects converted values and errors for one output column.
 template <typename Builder>
 class Out {

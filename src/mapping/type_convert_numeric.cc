@@ -60,6 +60,19 @@ int SignificantDigits(arrow::Decimal128 v) {
 constexpr double kPow10Exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+// The unscaled value of a decimal128 slot (two 64-bit words, low word first) when it is within +-2^53, where it is an
+// exact double, so dividing it by an exact power of ten rounds once (as DecimalToDouble does); nullopt otherwise.
+std::optional<int64_t> SmallUnscaled(const uint8_t* slot) {
+  if constexpr (std::endian::native != std::endian::little) return std::nullopt;
+  int64_t words[2];
+  std::memcpy(words, slot, sizeof(words));
+  constexpr int64_t kExact = int64_t{1} << 53;
+  if ((words[1] == 0 && words[0] >= 0 && words[0] < kExact) || (words[1] == -1 && words[0] < 0 && words[0] > -kExact)) {
+    return words[0];
+  }
+  return std::nullopt;
+}
+
 double DecimalToDouble(const arrow::Decimal128& v, int32_t scale) {
   const auto& kPow10 = kPow10Exact;
   constexpr int64_t kExact = int64_t{1} << 53;
@@ -216,35 +229,27 @@ Result<Converted> ToInteger(const std::shared_ptr<arrow::Array>& in, const std::
   return Status::TypeError(fmt::format("cannot convert {} to {}", in->type()->ToString(), kind));
 }
 
-// The common decimal column, every slot's unscaled value within +-2^53 (an exact double, so dividing by the exact
-// power of ten rounds once, as DecimalToDouble does): one pass into a new values buffer, the input's validity bitmap
-// shared. nullopt sends the column to the per-value path.
+// The common decimal column, every slot's unscaled value small (SmallUnscaled): one pass into a new values buffer, the
+// input's validity bitmap shared. nullopt sends the column to the per-value path.
 template <typename OutT>
 Result<std::optional<Converted>> SmallDecimalsToFloating(const arrow::Decimal128Array& a,
                                                          const std::shared_ptr<arrow::DataType>& out_type) {
   const int32_t scale = static_cast<const arrow::Decimal128Type&>(*a.type()).scale();
-  if constexpr (std::endian::native != std::endian::little) return std::optional<Converted>();
-  if (scale < 0 || scale > 22 || (a.offset() != 0 && a.null_count() != 0)) return std::optional<Converted>();
+  if (scale < 0 || scale > 22 || !CanShareValidity(a)) return std::optional<Converted>();
   const int64_t n = a.length();
   ICEGRAPH_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> values,
                            FromArrow(arrow::AllocateBuffer(n * static_cast<int64_t>(sizeof(OutT))), "reserve"));
   auto* dst = reinterpret_cast<OutT*>(values->mutable_data());
   const uint8_t* src = a.raw_values();
   const double divisor = kPow10Exact[scale];
-  constexpr int64_t kExact = int64_t{1} << 53;
   bool fits = true;
   for (int64_t i = 0; i < n; ++i) {
-    int64_t words[2];  // low word first
-    std::memcpy(words, src + 16 * i, sizeof(words));
-    fits &=
-        (words[1] == 0 && words[0] >= 0 && words[0] < kExact) || (words[1] == -1 && words[0] < 0 && words[0] > -kExact);
-    dst[i] = static_cast<OutT>(static_cast<double>(words[0]) / divisor);
+    const std::optional<int64_t> unscaled = SmallUnscaled(src + 16 * i);
+    fits &= unscaled.has_value();
+    dst[i] = static_cast<OutT>(static_cast<double>(unscaled.value_or(0)) / divisor);
   }
   if (!fits) return std::optional<Converted>();
-  const int64_t nulls = a.null_count();
-  std::shared_ptr<arrow::Buffer> validity = nulls == 0 ? nullptr : a.data()->buffers[0];
-  return std::optional<Converted>(Converted{
-      arrow::MakeArray(arrow::ArrayData::Make(out_type, n, {std::move(validity), std::move(values)}, nulls)), {}});
+  return std::optional<Converted>(ColumnOfValues(a, out_type, std::move(values)));
 }
 
 template <typename OutT>
@@ -290,22 +295,15 @@ Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std:
     const auto& a = static_cast<const arrow::Decimal128Array&>(*in);
     const int32_t scale = static_cast<const arrow::Decimal128Type&>(*in->type()).scale();
     const int max_digits = kFloat ? 6 : kDoubleExactDigits;
-    constexpr int64_t kExact = int64_t{1} << 53;
     const bool small_scale = scale >= 0 && scale <= 22;
     for (int64_t i = 0; i < a.length(); ++i) {
       if (a.IsNull(i)) {
         out.Null();
         continue;
       }
-      if constexpr (std::endian::native == std::endian::little) {
-        // The common case read straight from the two 64-bit words (low word first): an unscaled value within
-        // +-2^53 is an exact double, so dividing by the exact power of ten rounds once (as DecimalToDouble does).
-        int64_t words[2];
-        std::memcpy(words, a.GetValue(i), sizeof(words));
-        const bool fits = (words[1] == 0 && words[0] >= 0 && words[0] < kExact) ||
-                          (words[1] == -1 && words[0] < 0 && words[0] > -kExact);
-        if (fits && small_scale && !check_decimal_digits) {
-          put(i, static_cast<double>(words[0]) / kPow10Exact[scale]);
+      if (small_scale && !check_decimal_digits) {
+        if (const std::optional<int64_t> unscaled = SmallUnscaled(a.GetValue(i))) {
+          put(i, static_cast<double>(*unscaled) / kPow10Exact[scale]);
           continue;
         }
       }

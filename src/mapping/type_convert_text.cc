@@ -46,7 +46,7 @@ bool TimestampSeconds(const int64_t* src, int64_t n, int64_t* dst) {
 Result<std::optional<Converted>> TimestampsInRange(const arrow::TimestampArray& a,
                                                    const std::shared_ptr<arrow::DataType>& type) {
   const int64_t n = a.length();
-  if (a.offset() != 0 && a.null_count() != 0) return std::optional<Converted>();
+  if (!CanShareValidity(a)) return std::optional<Converted>();
   ICEGRAPH_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> values,
                            FromArrow(arrow::AllocateBuffer(n * static_cast<int64_t>(sizeof(int64_t))), "reserve"));
   auto* dst = reinterpret_cast<int64_t*>(values->mutable_data());
@@ -59,10 +59,7 @@ Result<std::optional<Converted>> TimestampsInRange(const arrow::TimestampArray& 
     case arrow::TimeUnit::NANO: in_range = TimestampSeconds<1000000000>(src, n, dst); break;
   }
   if (!in_range) return std::optional<Converted>();
-  const int64_t nulls = a.null_count();
-  std::shared_ptr<arrow::Buffer> validity = nulls == 0 ? nullptr : a.data()->buffers[0];
-  return std::optional<Converted>(Converted{
-      arrow::MakeArray(arrow::ArrayData::Make(type, n, {std::move(validity), std::move(values)}, nulls)), {}});
+  return std::optional<Converted>(ColumnOfValues(a, type, std::move(values)));
 }
 
 void AppendHex(std::string* out, std::string_view bytes) {
