@@ -30,11 +30,10 @@ taskset -c 0 "$bench_bin" --benchmark_out="$out_dir/micro.json" --benchmark_out_
 # watch --interval 1s: commit-to-visible latency over 50 commits; appends to bench/results.jsonl.
 "${PY:-python3}" "$root/scripts/bench_watch.py" --bin "$bin"
 
-"${PY:-python3}" "$root/scripts/bench_report.py" --build "$out_dir" --jsonl "$root/bench/results.jsonl" --out "$results"
 # The Spark engine: one-machine vs Spark on 1 and 2 executor cores, discarding and into the emulator; writes its own
-# section of bench/results.md after the report above (BENCH_SPARK_ROWS, default 10 M: the size its 1.7x target is
-# set at; below a few million rows the driver's fixed work hides the scaling, docs/spark.md).
+# section of bench/results.md, which the report below keeps (BENCH_SPARK_ROWS, default 10 M: the size its 1.7x target
+# is set at; below a few million rows the driver's fixed work hides the scaling, docs/spark.md).
 "${PY:-python3}" "$root/scripts/bench_spark.py" --bin "$bin" --rows "${BENCH_SPARK_ROWS:-10000000}"
-# Once more, so the anchors table (here and in docs/performance.md) has the Spark run just made.
-"${PY:-python3}" "$root/scripts/bench_report.py" --build "$out_dir" --jsonl "$root/bench/results.jsonl" \
-  --out "$results" > /dev/null
+
+# bench/results.md and the anchors table of docs/performance.md, from every run above.
+"${PY:-python3}" "$root/scripts/bench_report.py" --build "$out_dir" --jsonl "$root/bench/results.jsonl" --out "$results"

@@ -77,8 +77,8 @@ def incremental_section(r):
              f"({r['date'][:10]}, {r['machine']['cpus']} CPUs)", "",
              "`icegraph sync --full` into an empty graph (the median of three, each into a fresh emulator), then "
              "`icegraph sync` after each change, on the graph the previous sync left (scripts/bench_incremental.py): "
-             "the median of five runs of that sync, the state database put back between them. The table is clustered on its key in files of ~1 % of the rows, and the "
-             "change's key range straddles two files, so a copy-on-write update rewrites two files: the run reads both "
+             "the median of five runs of that sync, the state database put back between them. The table is "
+             "clustered on its key in files of ~1 % of the rows, and the change's key range straddles two files, so a copy-on-write update rewrites two files: the run reads both "
              "files as they were and as rewritten, plus the appended rows (4 % of the table: the floor for carry-over "
              "detection, which needs both versions of a rewritten file), and its key lookups read the appended file's "
              "rows once more. Target: ≤ 3 % of the full sync's time.", "",
@@ -133,9 +133,9 @@ def full_sync_section(r):
              "(b) the floor, pyarrow reading the same columns of the same files (the purchases' six mapped columns "
              "and the id columns of the users and products tables, which the sync loads as vertices); each on all "
              "cores and pinned to one (five runs of each, the two sides in turns, and the median of each; the tenth: "
-             "median of three; whole commands, so icegraph's time includes its "
-             "start, the catalog and the state database, and pyarrow's its interpreter and imports); (c) into the emulator; (d) pyTigerGraph's DataFrame paths on a slice, scaled to "
-             "the table.", "",
+             "median of three; whole commands, so icegraph's time includes its start, the catalog and the state "
+             "database, and pyarrow's its interpreter and imports); (c) into the emulator; (d) pyTigerGraph's "
+             "DataFrame paths on a slice, scaled to the table.", "",
              "| run | seconds | CPU seconds | peak RSS | vs the floor |", "|---|---|---|---|---|",
              f"| (b) pyarrow read_table (floor), threaded | {b['seconds']:.2f} | {b['cpu_seconds']:.2f} | "
              f"{b['rss_mb']:.0f} MB | 1.00x |",
@@ -298,7 +298,7 @@ def update_docs_anchors(page, section):
     begin, end = text.find(ANCHORS_BEGIN), text.find(ANCHORS_END)
     if begin < 0 or end < begin:
         return
-    body = "\n".join(line for line in section[1:]).strip("\n")
+    body = "\n".join(section[1:]).strip("\n")
     page.write_text(text[:begin + len(ANCHORS_BEGIN)] + "\n" + body + "\n" + text[end:])
 
 
