@@ -101,7 +101,8 @@ struct Probe {
 
 template <typename T>
 void SortUnique(std::vector<T>* v) {
-  std::sort(v->begin(), v->end());
+  // Keys of one type come from a B-tree already in order: only a lookup that merges several needs the sort.
+  if (!std::is_sorted(v->begin(), v->end())) std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
 

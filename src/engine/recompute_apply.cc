@@ -1,4 +1,6 @@
 // Recompute, second half: reading the truth of affected keys (pruned lookups) and writing it.
+#include <arrow/compute/api.h>
+
 #include "common/failpoint.h"
 #include "common/log.h"
 #include "engine/recompute.h"
@@ -6,6 +8,49 @@
 
 namespace icegraph::engine {
 namespace {
+
+// The values of `rows` for one attribute, gathered from its store with one Take: a row no mapping set takes
+// `fallback` (null when the type has none), appended once after the store's values.
+Result<std::shared_ptr<arrow::Array>> Gather(const std::shared_ptr<arrow::Array>& store, size_t index,
+                                             const std::vector<const ElementTruth*>& rows,
+                                             const std::shared_ptr<arrow::Scalar>& fallback,
+                                             const std::shared_ptr<arrow::DataType>& type) {
+  const auto n = static_cast<int64_t>(rows.size());
+  const auto failed = [](const arrow::Status& st) { return Status::Internal("gathering values: " + st.ToString()); };
+  if (store == nullptr) {
+    auto filled = fallback ? arrow::MakeArrayFromScalar(*fallback, n) : arrow::MakeArrayOfNull(type, n);
+    if (!filled.ok()) return failed(filled.status());
+    return *filled;
+  }
+  std::shared_ptr<arrow::Array> source = store;
+  const int32_t missing = static_cast<int32_t>(store->length());
+  bool any_missing = false;
+  arrow::Int32Builder indices;
+  if (const auto st = indices.Reserve(n); !st.ok()) return failed(st);
+  for (const ElementTruth* t : rows) {
+    const int32_t at = t->attributes[index];
+    if (at >= 0) {
+      indices.UnsafeAppend(at);
+    } else if (fallback) {
+      indices.UnsafeAppend(missing);
+      any_missing = true;
+    } else {
+      indices.UnsafeAppendNull();
+    }
+  }
+  if (any_missing) {
+    auto one = arrow::MakeArrayFromScalar(*fallback, 1);
+    if (!one.ok()) return failed(one.status());
+    auto joined = arrow::Concatenate({store, *one});
+    if (!joined.ok()) return failed(joined.status());
+    source = *joined;
+  }
+  std::shared_ptr<arrow::Array> idx;
+  if (const auto st = indices.Finish(&idx); !st.ok()) return failed(st);
+  auto taken = arrow::compute::Take(*source, *idx, arrow::compute::TakeOptions::NoBoundsCheck());
+  if (!taken.ok()) return failed(taken.status());
+  return *taken;
+}
 
 // The attribute columns of one mapping for `rows`, valued from the merged truth: each value taken from its type's
 // store, the type default where no row gave one, and discriminators from the edge key.
@@ -20,25 +65,35 @@ Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping:
     for (size_t i = 0; i < type_attrs.size(); ++i) {
       if (type_attrs[i].name == a.name) index = static_cast<int>(i);
     }
-    const auto d = std::find(disc.begin(), disc.end(), a.name);
-    auto builder = arrow::MakeBuilder(mapping::CanonicalArrowType(a.type));
-    if (!builder.ok()) return Status::Internal(builder.status().ToString());
-    arrow::ArrayBuilder& b = **builder;
+    const auto type = mapping::CanonicalArrowType(a.type);
     const auto fallback = TypeDefault(a.type);
-    const arrow::Array* store = index >= 0 && static_cast<size_t>(index) < stores.size()
-                                    ? stores[static_cast<size_t>(index)].values.get()
-                                    : nullptr;
-    if (store != nullptr && !store->type()->Equals(*b.type())) {
-      return Status::Internal("recompute: attribute " + a.name + " is written as " + b.type()->ToString() +
+    const std::shared_ptr<arrow::Array> store =
+        index >= 0 && static_cast<size_t>(index) < stores.size() ? stores[static_cast<size_t>(index)].values : nullptr;
+    if (store != nullptr && !store->type()->Equals(*type)) {
+      return Status::Internal("recompute: attribute " + a.name + " is written as " + type->ToString() +
                               ", its type holds " + store->type()->ToString());
     }
+    const auto d = std::find(disc.begin(), disc.end(), a.name);
+    if (d == disc.end()) {
+      ICEGRAPH_ASSIGN_OR_RAISE(auto values, Gather(store, static_cast<size_t>(index), rows, fallback, type));
+      if (!values->type()->Equals(*type)) {
+        return Status::Internal("recompute: values of " + a.name + " gathered as " + values->type()->ToString());
+      }
+      out.push_back({a.name, a.type, std::move(values)});
+      continue;
+    }
+    // A discriminator: the edge key holds its value (the key the edge is written under), row by row.
+    const auto di = static_cast<size_t>(d - disc.begin());
+    auto builder = arrow::MakeBuilder(type);
+    if (!builder.ok()) return Status::Internal(builder.status().ToString());
+    arrow::ArrayBuilder& b = **builder;
     const arrow::ArraySpan span = store != nullptr ? arrow::ArraySpan(*store->data()) : arrow::ArraySpan();
     if (!b.Reserve(static_cast<int64_t>(rows.size())).ok()) return Status::Internal("building recomputed values");
     for (const ElementTruth* t : rows) {
       arrow::Status st;
       const int32_t at = index >= 0 ? t->attributes[static_cast<size_t>(index)] : -1;
-      if (d != disc.end() && static_cast<size_t>(d - disc.begin()) < t->key.disc.size()) {
-        st = b.AppendScalar(*t->key.disc[static_cast<size_t>(d - disc.begin())]);
+      if (di < t->key.disc.size()) {
+        st = b.AppendScalar(*t->key.disc[di]);
       } else if (at >= 0 && store != nullptr) {
         st = b.AppendArraySlice(span, at, 1);
       } else {
