@@ -1,9 +1,11 @@
 #include "iceberg/avro_file.h"
 
 #include <arrow/util/compression.h>
+#include <arrow/util/crc32.h>
 
-#include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <optional>
 
 namespace icegraph::iceberg {
 namespace {
@@ -64,10 +66,17 @@ void WriteBytes(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-// Codecs avro-c 1.11 cannot decode, mapped to Arrow's (the pyarrow wheel ships both).
-std::optional<arrow::Compression::type> ArrowCodecFor(const std::string& avro_codec) {
-  if (avro_codec == "zstandard") return arrow::Compression::ZSTD;
-  if (avro_codec == "bzip2") return arrow::Compression::BZ2;
+// Avro codec names mapped to Arrow's codecs (the pyarrow wheel ships them all): blocks are decoded here, so avro-c
+// only ever parses records. Avro's "deflate" is raw deflate (RFC 1951) without a zlib header.
+struct BlockCodec {
+  arrow::Compression::type type;
+  arrow::util::GZipFormat gzip_format = arrow::util::GZipFormat::ZLIB;
+};
+std::optional<BlockCodec> BlockCodecFor(const std::string& avro_codec) {
+  if (avro_codec == "deflate") return BlockCodec{arrow::Compression::GZIP, arrow::util::GZipFormat::DEFLATE};
+  if (avro_codec == "snappy") return BlockCodec{arrow::Compression::SNAPPY};
+  if (avro_codec == "zstandard") return BlockCodec{arrow::Compression::ZSTD};
+  if (avro_codec == "bzip2") return BlockCodec{arrow::Compression::BZ2};
   return std::nullopt;
 }
 
@@ -94,19 +103,67 @@ Result<std::string> Decompress(arrow::util::Decompressor& d, const std::string& 
   return out;
 }
 
-// The same container with its blocks decompressed and the codec set to "null".
-Result<std::string> DecodeBlocks(std::string_view bytes, arrow::Compression::type type, const std::string& name) {
-  ICEGRAPH_ASSIGN_OR_RAISE(AvroContainer c, ReadAvroContainer(bytes));
-  auto codec = arrow::util::Codec::Create(type);
-  if (!codec.ok()) return Status::NotImplemented(name + ": " + codec.status().ToString());
-  for (AvroContainer::Block& b : c.blocks) {
-    auto decompressor = (*codec)->MakeDecompressor();
-    if (!decompressor.ok()) return Status::NotImplemented(name + ": " + decompressor.status().ToString());
-    ICEGRAPH_ASSIGN_OR_RAISE(b.data, Decompress(**decompressor, b.data, name));
+// One snappy block as Avro writes it: the raw snappy data (its uncompressed length a varint up front), then the
+// big-endian CRC-32 of the uncompressed bytes.
+Result<std::string> DecodeSnappy(arrow::util::Codec& codec, std::string_view in, const std::string& name) {
+  if (in.size() < 4) return Status::Invalid(name + ": truncated snappy Avro block");
+  const std::string_view data = in.substr(0, in.size() - 4);
+  uint64_t length = 0;
+  size_t i = 0;
+  for (int shift = 0; i < data.size() && shift < 35; shift += 7) {
+    const auto byte = static_cast<uint8_t>(data[i++]);
+    length |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) break;
   }
-  c.metadata["avro.codec"] = "null";
-  return WriteAvroContainer(c);
+  if (length > (uint64_t{1} << 31))
+    return Status::Invalid(name + ": snappy Avro block claims " + std::to_string(length) + " bytes");
+  std::string out(length, '\0');
+  auto n = codec.Decompress(static_cast<int64_t>(data.size()), reinterpret_cast<const uint8_t*>(data.data()),
+                            static_cast<int64_t>(out.size()), reinterpret_cast<uint8_t*>(out.data()));
+  if (!n.ok() || static_cast<uint64_t>(*n) != length) {
+    return Status::Invalid(name + ": cannot decompress a snappy Avro block" +
+                           (n.ok() ? std::string() : ": " + n.status().ToString()));
+  }
+  const auto* c = reinterpret_cast<const uint8_t*>(in.data() + data.size());
+  const uint32_t want = (uint32_t{c[0]} << 24) | (uint32_t{c[1]} << 16) | (uint32_t{c[2]} << 8) | uint32_t{c[3]};
+  if (arrow::internal::crc32(0, out.data(), out.size()) != want) {
+    return Status::Invalid(name + ": snappy Avro block fails its CRC-32");
+  }
+  return out;
 }
+
+// Parsed writer schemas by their JSON text, as avro-c generic classes: every manifest of a table carries the same
+// schema, and parsing it (jansson, then avro-c's schema build) cost more than reading the manifest's records.
+class SchemaCache {
+ public:
+  static SchemaCache& Get() {
+    static SchemaCache cache;
+    return cache;
+  }
+  /// A new reference to the class of `json` (the caller decrefs it), or nullptr with avro_strerror() set.
+  avro_value_iface_t* ClassOf(const std::string& json) {
+    const std::lock_guard lock(mu_);
+    if (const auto it = classes_.find(json); it != classes_.end()) return avro_value_iface_incref(it->second);
+    avro_schema_t schema = nullptr;
+    if (avro_schema_from_json_length(json.data(), json.size(), &schema) != 0) return nullptr;
+    avro_value_iface_t* iface = avro_generic_class_from_schema(schema);
+    avro_schema_decref(schema);
+    if (iface == nullptr) return nullptr;
+    if (classes_.size() >= kMaxSchemas) Clear();  // a long-running service meets new schemas as tables evolve
+    classes_.emplace(json, iface);
+    return avro_value_iface_incref(iface);
+  }
+  ~SchemaCache() { Clear(); }
+
+ private:
+  static constexpr size_t kMaxSchemas = 64;
+  void Clear() {
+    for (auto& [json, iface] : classes_) avro_value_iface_decref(iface);
+    classes_.clear();
+  }
+  std::mutex mu_;
+  std::map<std::string, avro_value_iface_t*, std::less<>> classes_;
+};
 
 }  // namespace
 
@@ -171,49 +228,64 @@ std::string WriteAvroContainer(const AvroContainer& c) {
   return out;
 }
 
-Result<std::unique_ptr<AvroFileReader>> AvroFileReader::Open(std::string bytes, std::string name) {
-  size_t data_offset = 0;
-  auto header = ReadAvroHeader(bytes, &data_offset);
-  if (!header.ok()) return header.status().WithContext(name);
+Result<std::unique_ptr<AvroFileReader>> AvroFileReader::Open(std::string_view bytes, std::string name) {
+  auto container = ReadAvroContainer(bytes);
+  if (!container.ok()) return container.status().WithContext(name);
   std::unique_ptr<AvroFileReader> r(new AvroFileReader());
   r->name_ = std::move(name);
-  r->metadata_ = std::move(header->metadata);
-  const auto codec = r->metadata_.find("avro.codec");
-  const std::string codec_name = codec == r->metadata_.end() ? "null" : codec->second;
-  if (const auto type = ArrowCodecFor(codec_name)) {
-    ICEGRAPH_ASSIGN_OR_RAISE(bytes, DecodeBlocks(bytes, *type, r->name_));
-  } else if (codec_name != "null" && codec_name != "deflate" && codec_name != "snappy") {
-    // Refused here rather than by avro-c, which leaks on that path.
+  r->metadata_ = std::move(container->metadata);
+  const auto codec_it = r->metadata_.find("avro.codec");
+  const std::string codec_name = codec_it == r->metadata_.end() ? "null" : codec_it->second;
+  const auto codec = BlockCodecFor(codec_name);
+  if (!codec && codec_name != "null") {
     return Status::NotImplemented(r->name_ + ": Avro codec '" + codec_name + "' is not supported");
   }
-  r->bytes_ = std::move(bytes);
-  FILE* fp = fmemopen(r->bytes_.data(), r->bytes_.size(), "rb");
-  if (fp == nullptr) return Status::IOError(r->name_ + ": cannot read the file's bytes as a stream");
-  // avro-c owns (and closes) the stream from here, also when it fails.
-  if (avro_file_reader_fp(fp, r->name_.c_str(), /*should_close=*/1, &r->reader_) != 0) {
-    r->reader_ = nullptr;
-    return Status::Invalid(r->name_ + ": cannot read the Avro file (codec '" + codec_name + "'): " + avro_strerror());
+  std::unique_ptr<arrow::util::Codec> decoder;
+  if (codec) {
+    arrow::util::GZipCodecOptions options;
+    options.gzip_format = codec->gzip_format;
+    auto made = arrow::util::Codec::Create(codec->type, options);
+    if (!made.ok()) return Status::NotImplemented(r->name_ + ": " + made.status().ToString());
+    decoder = std::move(*made);
   }
-  avro_schema_t schema = avro_file_reader_get_writer_schema(r->reader_);
-  r->iface_ = avro_generic_class_from_schema(schema);
-  avro_schema_decref(schema);
+  // The records of every block, decoded, back to back: a record never spans blocks.
+  for (AvroContainer::Block& b : container->blocks) {
+    if (b.record_count < 0) return Status::Invalid(r->name_ + ": an Avro block with a negative record count");
+    r->remaining_ += b.record_count;
+    if (!codec) {
+      r->records_ += b.data;
+    } else if (codec->type == arrow::Compression::SNAPPY) {
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string data, DecodeSnappy(*decoder, b.data, r->name_));
+      r->records_ += data;
+    } else {
+      auto decompressor = decoder->MakeDecompressor();
+      if (!decompressor.ok()) return Status::NotImplemented(r->name_ + ": " + decompressor.status().ToString());
+      ICEGRAPH_ASSIGN_OR_RAISE(const std::string data, Decompress(**decompressor, b.data, r->name_));
+      r->records_ += data;
+    }
+  }
+  const auto schema = r->metadata_.find("avro.schema");
+  if (schema == r->metadata_.end()) return Status::Invalid(r->name_ + ": an Avro file without a schema");
+  r->iface_ = SchemaCache::Get().ClassOf(schema->second);
   if (r->iface_ == nullptr || avro_generic_value_new(r->iface_, &r->value_) != 0) {
     return Status::Invalid(r->name_ + ": unsupported Avro schema: " + avro_strerror());
   }
   r->has_value_ = true;
+  r->reader_ = avro_reader_memory(r->records_.data(), static_cast<int64_t>(r->records_.size()));
+  if (r->reader_ == nullptr) return Status::Internal(r->name_ + ": cannot read the Avro records");
   return r;
 }
 
 AvroFileReader::~AvroFileReader() {
   if (has_value_) avro_value_decref(&value_);
   if (iface_ != nullptr) avro_value_iface_decref(iface_);
-  if (reader_ != nullptr) avro_file_reader_close(reader_);
+  if (reader_ != nullptr) avro_reader_free(reader_);
 }
 
 Result<avro_value_t*> AvroFileReader::Next() {
-  const int rc = avro_file_reader_read_value(reader_, &value_);
-  if (rc == EOF) return static_cast<avro_value_t*>(nullptr);
-  if (rc != 0) return Status::Invalid(name_ + ": corrupt Avro data: " + avro_strerror());
+  if (remaining_ == 0) return static_cast<avro_value_t*>(nullptr);
+  if (avro_value_read(reader_, &value_) != 0) return Status::Invalid(name_ + ": corrupt Avro data: " + avro_strerror());
+  --remaining_;
   return &value_;
 }
 

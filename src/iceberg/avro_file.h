@@ -34,12 +34,12 @@ Result<AvroContainer> ReadAvroContainer(std::string_view bytes);
 /// Container file bytes for `container` (the inverse of ReadAvroContainer).
 std::string WriteAvroContainer(const AvroContainer& container);
 
-/// Reads the records of one container file. Codecs avro-c lacks (zstandard, bzip2) are decompressed before
-/// avro-c sees the bytes.
+/// Reads the records of one container file: blocks are checked and decompressed here (null, deflate, snappy,
+/// zstandard, bzip2), and avro-c reads the records with the writer schema, parsed once per distinct schema.
 class AvroFileReader {
  public:
   /// `name` (the file's location) is used in errors.
-  static Result<std::unique_ptr<AvroFileReader>> Open(std::string bytes, std::string name);
+  static Result<std::unique_ptr<AvroFileReader>> Open(std::string_view bytes, std::string name);
   ~AvroFileReader();
   AvroFileReader(const AvroFileReader&) = delete;
   AvroFileReader& operator=(const AvroFileReader&) = delete;
@@ -52,10 +52,11 @@ class AvroFileReader {
  private:
   AvroFileReader() = default;
 
-  std::string bytes_;  // the stream avro-c reads from (fmemopen) points into this
+  std::string records_;    // every block's records, decompressed; avro-c's memory reader points into this
+  int64_t remaining_ = 0;  // records not read yet
   std::string name_;
   std::map<std::string, std::string> metadata_;
-  avro_file_reader_t reader_ = nullptr;
+  avro_reader_t reader_ = nullptr;
   avro_value_iface_t* iface_ = nullptr;
   avro_value_t value_{};
   bool has_value_ = false;

@@ -43,8 +43,8 @@ std::string Compress(arrow::util::Codec& codec, const std::string& data) {
 }
 
 // (id, number of tags) of every record, read back through AvroFileReader.
-Result<std::vector<std::pair<int64_t, size_t>>> ReadBack(std::string bytes) {
-  ICEGRAPH_ASSIGN_OR_RAISE(auto reader, AvroFileReader::Open(std::move(bytes), "test.avro"));
+Result<std::vector<std::pair<int64_t, size_t>>> ReadBack(const std::string& bytes) {
+  ICEGRAPH_ASSIGN_OR_RAISE(auto reader, AvroFileReader::Open(bytes, "test.avro"));
   std::vector<std::pair<int64_t, size_t>> out;
   while (true) {
     ICEGRAPH_ASSIGN_OR_RAISE(avro_value_t * rec, reader->Next());
@@ -93,6 +93,65 @@ TEST(AvroFileTest, ReadsRecordsAndResetsArraysBetweenThem) {
       EXPECT_EQ((*records)[i].first, static_cast<int64_t>(i));
       EXPECT_EQ((*records)[i].second, i % 4);
     }
+  }
+}
+
+TEST(AvroFileTest, ReadsEveryBlockOfEveryCodec) {
+  testing::ScratchDir dir;
+  const std::string path = dir.File("a.avro");
+  for (const char* codec : {"null", "deflate", "snappy"}) {
+    testing::WriteAvroFile(path, kSchema, Records(12000), {}, codec);
+    const std::string bytes = ReadBytes(path);
+    ASSERT_GT(ReadAvroContainer(bytes)->blocks.size(), 1u) << codec;
+    auto records = ReadBack(bytes);
+    ASSERT_TRUE(records.ok()) << codec << ": " << records.status().ToString();
+    ASSERT_EQ(records->size(), 12000u) << codec;
+    EXPECT_EQ(records->back(), (std::pair<int64_t, size_t>{11999, 11999 % 4})) << codec;
+  }
+}
+
+TEST(AvroFileTest, ASnappyBlockFailingItsCrcIsRefused) {
+  testing::ScratchDir dir;
+  const std::string path = dir.File("a.avro");
+  testing::WriteAvroFile(path, kSchema, Records(6), {}, "snappy");
+  auto container = ReadAvroContainer(ReadBytes(path));
+  ASSERT_TRUE(container.ok());
+  container->blocks[0].data.back() ^= 1;  // the last byte of the big-endian CRC-32
+  auto reader = AvroFileReader::Open(WriteAvroContainer(*container), "crc.avro");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().message(), "crc.avro: snappy Avro block fails its CRC-32");
+}
+
+TEST(AvroFileTest, FilesOfDifferentSchemasReadInTurnKeepTheirOwn) {
+  constexpr const char* kOther = R"({"type": "record", "name": "r", "fields": [
+    {"name": "name", "type": "string"}, {"name": "id", "type": "long"}]})";
+  testing::ScratchDir dir;
+  testing::WriteAvroFile(dir.File("a.avro"), kSchema, Records(4));
+  testing::WriteAvroFile(dir.File("b.avro"), kOther, {{{"name", "x"}, {"id", 40}}, {{"name", "y"}, {"id", 41}}});
+  for (int round = 0; round < 2; ++round) {  // the second round reads both schemas from the cache
+    auto a = AvroFileReader::Open(ReadBytes(dir.File("a.avro")), "a.avro");
+    auto b = AvroFileReader::Open(ReadBytes(dir.File("b.avro")), "b.avro");
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (int64_t i = 0; i < 2; ++i) {
+      avro_value_t* ra = *(*a)->Next();
+      avro_value_t* rb = *(*b)->Next();
+      ASSERT_NE(ra, nullptr);
+      ASSERT_NE(rb, nullptr);
+      avro_value_t field;
+      int64_t id = 0;
+      ASSERT_EQ(avro_value_get_by_name(ra, "id", &field, nullptr), 0);
+      avro_value_get_long(&field, &id);
+      EXPECT_EQ(id, i);
+      ASSERT_EQ(avro_value_get_by_name(rb, "id", &field, nullptr), 0);
+      avro_value_get_long(&field, &id);
+      EXPECT_EQ(id, 40 + i);
+      const char* name = nullptr;
+      size_t size = 0;
+      ASSERT_EQ(avro_value_get_by_name(rb, "name", &field, nullptr), 0);
+      avro_value_get_string(&field, &name, &size);
+      EXPECT_EQ(std::string(name, size - 1), i == 0 ? "x" : "y");
+    }
+    EXPECT_EQ(*(*b)->Next(), nullptr);
   }
 }
 

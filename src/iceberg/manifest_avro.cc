@@ -266,7 +266,7 @@ Result<std::vector<ManifestFile>> ReadManifestList(FileIO& io, const TableMetada
   }
   auto bytes = io.ReadAll(snapshot.manifest_list);
   if (!bytes.ok()) return bytes.status().WithContext(context);
-  auto reader = AvroFileReader::Open(std::move(bytes).ValueOrDie(), snapshot.manifest_list);
+  auto reader = AvroFileReader::Open(*bytes, snapshot.manifest_list);
   if (!reader.ok()) return reader.status().WithContext(context);
   while (true) {
     ICEGRAPH_ASSIGN_OR_RAISE(avro_value_t * rec, (*reader)->Next());
@@ -303,7 +303,7 @@ Result<std::vector<ManifestEntry>> ReadManifest(FileIO& io, const TableMetadata&
   const std::string context = "manifest " + manifest.manifest_path;
   auto bytes = io.ReadAll(manifest.manifest_path);
   if (!bytes.ok()) return bytes.status().WithContext(context);
-  auto reader = AvroFileReader::Open(std::move(bytes).ValueOrDie(), manifest.manifest_path);
+  auto reader = AvroFileReader::Open(*bytes, manifest.manifest_path);
   if (!reader.ok()) return reader.status().WithContext("table " + table.location);
   const auto& header = (*reader)->metadata();
   // The manifest's own header knows its spec when the manifest list does not (v1 inline manifests).
