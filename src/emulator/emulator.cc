@@ -44,6 +44,10 @@ void Emulator::SendError(httplib::Response& res, int status, const std::string& 
   SendJson(res, status, body);
 }
 
+void Emulator::SendGsqlMessage(httplib::Response& res, int status, const std::string& message) const {
+  SendJson(res, status, {{"error", status != 200}, {"message", message}});
+}
+
 bool Emulator::Authorize(const httplib::Request& req, httplib::Response& res, bool allow_basic, std::string* user) {
   const AuthResult r = auth_.Check(req.get_header_value("Authorization"), allow_basic);
   switch (r.failure) {

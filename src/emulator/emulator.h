@@ -42,6 +42,8 @@ class Emulator {
   static nlohmann::json Envelope();
   void SendJson(httplib::Response& res, int status, const nlohmann::json& body) const;
   void SendError(httplib::Response& res, int status, const std::string& message, const char* rest_code) const;
+  /// The GSQL server's answer to an admin request: {"error": status != 200, "message": message}.
+  void SendGsqlMessage(httplib::Response& res, int status, const std::string& message) const;
   /// Authenticates a request; on failure writes the error response and returns false.
   bool Authorize(const httplib::Request& req, httplib::Response& res, bool allow_basic, std::string* user = nullptr);
   /// Applies --faults to a data request; true when a fault answered it.

@@ -61,48 +61,44 @@ std::vector<std::string> CatalogProblems(const Catalog& c) {
 }  // namespace
 
 void Emulator::RegisterGsqlAdmin(httplib::Server& server) {
-  const auto fail = [this](httplib::Response& res, const std::string& message) {
-    SendJson(res, 400, {{"error", true}, {"message", message}});
-  };
-  const auto ok = [this](httplib::Response& res, const std::string& message) {
-    SendJson(res, 200, {{"error", false}, {"message", message}});
-  };
   // POST /gsql/v1/schema/graphs?gsql=true {"gsql": "CREATE GRAPH g(...)"} or ?graphName=g&gsql=false
   // {"VertexTypes": [...], "EdgeTypes": [...]}: "Successfully created graph: [g]."
   PostRaw(server, "/gsql/v1/schema/graphs",
-          [this, fail, ok](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          [this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
             const json doc = json::parse(body, nullptr, false);
-            if (!doc.is_object()) return fail(res, "the request body must be a JSON object");
+            if (!doc.is_object()) return SendGsqlMessage(res, 400, "the request body must be a JSON object");
             std::string text;
             std::string name = req.get_param_value("graphName");
             if (req.get_param_value("gsql") == "true") {
               const std::vector<std::string> texts = StringsAt(doc, "gsql");
-              if (texts.size() != 1) return fail(res, "gsql: expected the CREATE GRAPH statement");
+              if (texts.size() != 1) return SendGsqlMessage(res, 400, "gsql: expected the CREATE GRAPH statement");
               text = texts[0];
               auto parsed = ParseGsql(text);
-              if (!parsed.ok()) return fail(res, parsed.status().message());
+              if (!parsed.ok()) return SendGsqlMessage(res, 400, parsed.status().message());
               if (parsed->size() != 1 || !std::holds_alternative<CreateGraphStmt>((*parsed)[0].body)) {
-                return fail(res, "gsql: expected one CREATE GRAPH statement");
+                return SendGsqlMessage(res, 400, "gsql: expected one CREATE GRAPH statement");
               }
               name = std::get<CreateGraphStmt>((*parsed)[0].body).name;
             } else {
-              if (!IsGsqlName(name)) return fail(res, "graphName: expected the name of the graph to create");
+              if (!IsGsqlName(name))
+                return SendGsqlMessage(res, 400, "graphName: expected the name of the graph to create");
               std::vector<std::string> types;
               for (const char* key : {"VertexTypes", "EdgeTypes"}) {
                 for (const std::string& t : StringsAt(doc, key)) {
-                  if (!IsGsqlName(t)) return fail(res, fmt::format("{}: \"{}\" is not a type name", key, t));
+                  if (!IsGsqlName(t))
+                    return SendGsqlMessage(res, 400, fmt::format("{}: \"{}\" is not a type name", key, t));
                   types.push_back(t);
                 }
               }
               text = fmt::format("CREATE GRAPH {}({})", name, fmt::join(types, ", "));
             }
             const GsqlReply r = RunGsqlText("", text);
-            if (r.failed) return fail(res, r.output);
-            ok(res, "Successfully created graph: [" + name + "].");
+            if (r.failed) return SendGsqlMessage(res, 400, r.output);
+            SendGsqlMessage(res, 200, "Successfully created graph: [" + name + "].");
           });
   // DELETE /gsql/v1/schema/graphs?graphNames=a,b ("all": every graph): "Successfully dropped graphs: [a, b]."
-  server.Delete("/gsql/v1/schema/graphs", [this, fail, ok](const httplib::Request& req, httplib::Response& res) {
+  server.Delete("/gsql/v1/schema/graphs", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     std::vector<std::string> names = SplitNames(req.get_param_value("graphNames"));
     if (names.size() == 1 && names[0] == "all") {
@@ -110,57 +106,59 @@ void Emulator::RegisterGsqlAdmin(httplib::Server& server) {
       const std::shared_lock<std::shared_mutex> lock(db_.mu);
       for (const auto& [n, g] : db_.catalog.graphs) names.push_back(n);
     }
-    if (names.empty()) return fail(res, "graphNames: expected graph names");
+    if (names.empty()) return SendGsqlMessage(res, 400, "graphNames: expected graph names");
     for (const std::string& n : names) {
-      if (!IsGsqlName(n)) return fail(res, "graphNames: \"" + n + "\" is not a graph name");
+      if (!IsGsqlName(n)) return SendGsqlMessage(res, 400, "graphNames: \"" + n + "\" is not a graph name");
     }
     std::string text;
     for (const std::string& n : names) text += "DROP GRAPH " + n + "\n";
     const GsqlReply r = RunGsqlText("", text);
-    if (r.failed) return fail(res, r.output);
-    ok(res, fmt::format("Successfully dropped graphs: [{}].", fmt::join(names, ", ")));
+    if (r.failed) return SendGsqlMessage(res, 400, r.output);
+    SendGsqlMessage(res, 200, fmt::format("Successfully dropped graphs: [{}].", fmt::join(names, ", ")));
   });
   // PUT /gsql/v1/loading-jobs?graph=g, body a CREATE LOADING JOB text for a job that exists: the new definition is
   // checked first, then replaces the old one ("Successfully created loading job: j", as documented).
-  server.Put("/gsql/v1/loading-jobs", [this, fail, ok](const httplib::Request& req, httplib::Response& res) {
+  server.Put("/gsql/v1/loading-jobs", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::string graph = req.get_param_value("graph");
     auto parsed = ParseGsql(req.body);
-    if (!parsed.ok()) return fail(res, parsed.status().message());
+    if (!parsed.ok()) return SendGsqlMessage(res, 400, parsed.status().message());
     if (parsed->size() != 1 || !std::holds_alternative<CreateLoadingJobStmt>((*parsed)[0].body)) {
-      return fail(res, "expected one CREATE LOADING JOB statement");
+      return SendGsqlMessage(res, 400, "expected one CREATE LOADING JOB statement");
     }
     LoadingJob job = std::get<CreateLoadingJobStmt>((*parsed)[0].body).job;
     {
       const std::shared_lock<std::shared_mutex> lock(db_.mu);
       const Graph* g = db_.catalog.FindGraph(graph);
-      if (g == nullptr) return fail(res, "Graph " + graph + " does not exist.");
-      if (g->loading_jobs.count(job.name) == 0) return fail(res, "The job " + job.name + " does not exist!");
+      if (g == nullptr) return SendGsqlMessage(res, 400, "Graph " + graph + " does not exist.");
+      if (g->loading_jobs.count(job.name) == 0)
+        return SendGsqlMessage(res, 400, "The job " + job.name + " does not exist!");
       if (job.graph.empty()) job.graph = graph;
-      if (Status st = ValidateLoadingJob(db_.catalog, *g, job); !st.ok()) return fail(res, st.message());
+      if (Status st = ValidateLoadingJob(db_.catalog, *g, job); !st.ok())
+        return SendGsqlMessage(res, 400, st.message());
     }
     const GsqlReply r = RunGsqlText(graph, "DROP JOB " + job.name + "\n" + req.body);
-    if (r.failed) return fail(res, r.output);
-    ok(res, "Successfully created loading job: " + job.name);
+    if (r.failed) return SendGsqlMessage(res, 400, r.output);
+    SendGsqlMessage(res, 200, "Successfully created loading job: " + job.name);
   });
   // POST /gsql/v1/schema/check: "Schema Check succeeded." when the catalog's links hold, else what breaks them.
   // POST /gsql/v1/schema/recover: the catalog lives in memory and the journal, never in a dictionary to rebuild;
   // it answers as documented once the same check passes.
   for (const auto& [path, message] : {std::pair{"/gsql/v1/schema/check", "Schema Check succeeded."},
                                       std::pair{"/gsql/v1/schema/recover", "Recover schema succeed!"}}) {
-    PostRaw(server, path,
-            [this, fail, ok, msg = std::string(message)](const httplib::Request& req, httplib::Response& res,
-                                                         const std::string&) {
-              if (!Authorize(req, res, true)) return;
-              std::vector<std::string> problems;
-              {
-                const std::shared_lock<std::shared_mutex> lock(db_.mu);
-                problems = CatalogProblems(db_.catalog);
-              }
-              if (!problems.empty())
-                return fail(res, fmt::format("Schema Check failed: {}.", fmt::join(problems, "; ")));
-              ok(res, msg);
-            });
+    PostRaw(
+        server, path,
+        [this, msg = std::string(message)](const httplib::Request& req, httplib::Response& res, const std::string&) {
+          if (!Authorize(req, res, true)) return;
+          std::vector<std::string> problems;
+          {
+            const std::shared_lock<std::shared_mutex> lock(db_.mu);
+            problems = CatalogProblems(db_.catalog);
+          }
+          if (!problems.empty())
+            return SendGsqlMessage(res, 400, fmt::format("Schema Check failed: {}.", fmt::join(problems, "; ")));
+          SendGsqlMessage(res, 200, msg);
+        });
   }
   // POST /gsql/v1/queries/interpret (4.x) and /gsqlserver/interpreted_query (3.x): the body is the INTERPRET QUERY
   // text, parameters come in the URL; the answer carries the graph's schema version (gsql_query.h for the subset).

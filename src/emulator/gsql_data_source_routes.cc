@@ -36,23 +36,22 @@ json Masked(json content) {
 }  // namespace
 
 void Emulator::RegisterDataSources(httplib::Server& server) {
-  const auto fail = [this](httplib::Response& res, const std::string& message) {
-    SendJson(res, 400, {{"error", true}, {"message", message}});
-  };
   // POST /gsql/v1/data-sources[?graph=g] and PUT /gsql/v1/data-sources[/{name}][?graph=g], body {"name": n,
   // "config": {"type": "s3", ...}}: create, or replace an existing one.
-  const auto put = [this, fail](const httplib::Request& req, httplib::Response& res, const std::string& body,
-                                bool create, const std::string& path_name) {
+  const auto put = [this](const httplib::Request& req, httplib::Response& res, const std::string& body, bool create,
+                          const std::string& path_name) {
     if (!Authorize(req, res, true)) return;
     const json doc = json::parse(body, nullptr, false);
-    if (!doc.is_object()) return fail(res, "the request body must be a JSON object {\"name\": ..., \"config\": {...}}");
+    if (!doc.is_object())
+      return SendGsqlMessage(res, 400, "the request body must be a JSON object {\"name\": ..., \"config\": {...}}");
     const std::string name =
         doc.contains("name") && doc["name"].is_string() ? doc["name"].get<std::string>() : path_name;
-    if (!IsGsqlName(name)) return fail(res, "name: expected a data source name");
-    if (!path_name.empty() && path_name != name) return fail(res, "name: \"" + name + "\" differs from the path's");
+    if (!IsGsqlName(name)) return SendGsqlMessage(res, 400, "name: expected a data source name");
+    if (!path_name.empty() && path_name != name)
+      return SendGsqlMessage(res, 400, "name: \"" + name + "\" differs from the path's");
     if (!doc.contains("config") || !doc["config"].is_object() || !doc["config"].contains("type") ||
         !doc["config"]["type"].is_string()) {
-      return fail(res, "config: expected an object with a \"type\" (s3, gcs, abs, kafka, ...)");
+      return SendGsqlMessage(res, 400, "config: expected an object with a \"type\" (s3, gcs, abs, kafka, ...)");
     }
     const std::string graph = req.get_param_value("graph");
     std::string type = doc["config"]["type"].get<std::string>();
@@ -62,13 +61,13 @@ void Emulator::RegisterDataSources(httplib::Server& server) {
     {
       const std::unique_lock<std::shared_mutex> lock(db_.mu);
       if (!graph.empty() && db_.catalog.FindGraph(graph) == nullptr) {
-        return fail(res, "Graph " + graph + " does not exist.");
+        return SendGsqlMessage(res, 400, "Graph " + graph + " does not exist.");
       }
       const bool exists = db_.data_sources.count(name) != 0;
-      if (create && exists) return fail(res, "Data source " + name + " already exists.");
-      if (!create && !exists) return fail(res, "Data source " + name + " does not exist.");
+      if (create && exists) return SendGsqlMessage(res, 400, "Data source " + name + " already exists.");
+      if (!create && !exists) return SendGsqlMessage(res, 400, "Data source " + name + " does not exist.");
       if (Status st = Record({"data_source", graph, "set", name, "", entry.dump()}); !st.ok()) {
-        return fail(res, st.message());
+        return SendGsqlMessage(res, 400, st.message());
       }
       db_.data_sources[name] = entry;
     }
@@ -87,9 +86,9 @@ void Emulator::RegisterDataSources(httplib::Server& server) {
   // Granting a global data source to graphs is not kept: refused by name rather than answered as done.
   for (const char* verb : {"grant", "revoke"}) {
     PostRaw(server, std::string("/gsql/v1/data-sources/") + verb,
-            [this, fail, verb](const httplib::Request& req, httplib::Response& res, const std::string&) {
+            [this, verb](const httplib::Request& req, httplib::Response& res, const std::string&) {
               if (!Authorize(req, res, true)) return;
-              fail(res, fmt::format("the emulator does not implement {} of data sources", verb));
+              SendGsqlMessage(res, 400, fmt::format("the emulator does not implement {} of data sources", verb));
             });
   }
   server.Get("/gsql/v1/data-sources", [this](const httplib::Request& req, httplib::Response& res) {
@@ -103,19 +102,19 @@ void Emulator::RegisterDataSources(httplib::Server& server) {
     }
     SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", results}});
   });
-  server.Get(R"(/gsql/v1/data-sources/([^/]+))", [this, fail](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/gsql/v1/data-sources/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::string name = req.matches[1];
     const std::shared_lock<std::shared_mutex> lock(db_.mu);
     const auto it = db_.data_sources.find(name);
-    if (it == db_.data_sources.end()) return fail(res, "Data source " + name + " does not exist.");
+    if (it == db_.data_sources.end()) return SendGsqlMessage(res, 400, "Data source " + name + " does not exist.");
     SendJson(res, 200,
              {{"error", false},
               {"message", ""},
               {"results", {{"name", name}, {"type", it->second["type"]}, {"content", Masked(it->second["content"])}}}});
   });
   // DELETE /gsql/v1/data-sources/dropAll[?graph=g]: the graph's data sources, or every global one.
-  server.Delete("/gsql/v1/data-sources/dropAll", [this, fail](const httplib::Request& req, httplib::Response& res) {
+  server.Delete("/gsql/v1/data-sources/dropAll", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::string graph = req.get_param_value("graph");
     const std::unique_lock<std::shared_mutex> lock(db_.mu);
@@ -124,12 +123,13 @@ void Emulator::RegisterDataSources(httplib::Server& server) {
       if (ds.value("belongTo", "") == graph) names.push_back(name);
     }
     for (const std::string& name : names) {
-      if (Status st = Record({"data_source", graph, "drop", name, "", ""}); !st.ok()) return fail(res, st.message());
+      if (Status st = Record({"data_source", graph, "drop", name, "", ""}); !st.ok())
+        return SendGsqlMessage(res, 400, st.message());
       db_.data_sources.erase(name);
     }
     SendJson(res, 200, {{"error", false}, {"message", "All data sources is dropped successfully."}});
   });
-  server.Delete(R"(/gsql/v1/data-sources/([^/]+))", [this, fail](const httplib::Request& req, httplib::Response& res) {
+  server.Delete(R"(/gsql/v1/data-sources/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::string name = req.matches[1];
     const std::string graph = req.get_param_value("graph");
@@ -137,9 +137,10 @@ void Emulator::RegisterDataSources(httplib::Server& server) {
     const auto it = db_.data_sources.find(name);
     // A graph's request reaches its own data sources and the global ones.
     if (it == db_.data_sources.end() || (it->second.contains("belongTo") && it->second["belongTo"] != graph)) {
-      return fail(res, "Data source " + name + " does not exist.");
+      return SendGsqlMessage(res, 400, "Data source " + name + " does not exist.");
     }
-    if (Status st = Record({"data_source", graph, "drop", name, "", ""}); !st.ok()) return fail(res, st.message());
+    if (Status st = Record({"data_source", graph, "drop", name, "", ""}); !st.ok())
+      return SendGsqlMessage(res, 400, st.message());
     db_.data_sources.erase(it);
     SendJson(res, 200, {{"error", false}, {"message", "Data source " + name + " is dropped."}});
   });

@@ -86,19 +86,16 @@ std::vector<std::string> JobIds(const httplib::Request& req) {
 }  // namespace
 
 void Emulator::RegisterLoadingRuns(httplib::Server& server) {
-  const auto fail = [this](httplib::Response& res, int status, const std::string& message) {
-    SendJson(res, status, {{"error", true}, {"message", message}});
-  };
   // POST /gsql/v1/loading-jobs/run?graph=g, body {"name": job, "dataSources": [{"filename": f, "name": "file",
   // "path": p}], "sys.data_root": dir, ...} or an array of them.
   PostRaw(server, "/gsql/v1/loading-jobs/run",
-          [this, fail](const httplib::Request& req, httplib::Response& res, const std::string& body) {
+          [this](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
             const std::string graph = req.get_param_value("graph");
-            if (graph.empty()) return fail(res, 400, "graph: the graph of the loading job is required");
+            if (graph.empty()) return SendGsqlMessage(res, 400, "graph: the graph of the loading job is required");
             const json doc = json::parse(body, nullptr, false);
             if (!doc.is_object() && !doc.is_array()) {
-              return fail(res, 400, "the request body must be a JSON object or an array of them");
+              return SendGsqlMessage(res, 400, "the request body must be a JSON object or an array of them");
             }
             const json runs = doc.is_array() ? doc : json::array({doc});
             std::vector<std::string> names;
@@ -108,17 +105,18 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
               const std::string at = fmt::format("[{}]", i);
               if (!run.is_object() || !run.contains("name") || !run["name"].is_string() ||
                   !IsGsqlName(run["name"].get<std::string>())) {
-                return fail(res, 400, at + ".name: expected a loading job name");
+                return SendGsqlMessage(res, 400, at + ".name: expected a loading job name");
               }
               const std::string name = run["name"].get<std::string>();
               if (run.contains("dryrun") && run["dryrun"] == true) {
-                return fail(res, 400, at + ".dryrun: the emulator does not support dry runs (it loads or refuses)");
+                return SendGsqlMessage(res, 400,
+                                       at + ".dryrun: the emulator does not support dry runs (it loads or refuses)");
               }
               const std::string root = run.contains("sys.data_root") && run["sys.data_root"].is_string()
                                            ? run["sys.data_root"].get<std::string>()
                                            : "";
               if (!run.contains("dataSources") || !run["dataSources"].is_array() || run["dataSources"].empty()) {
-                return fail(res, 400, at + ".dataSources: expected a non-empty array");
+                return SendGsqlMessage(res, 400, at + ".dataSources: expected a non-empty array");
               }
               std::vector<std::string> using_files;
               std::vector<std::string> vars;
@@ -128,18 +126,18 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
                 const std::string where = fmt::format("{}.dataSources[{}]", at, j);
                 if (!src.is_object() || !src.contains("filename") || !src["filename"].is_string() ||
                     !IsGsqlName(src["filename"].get<std::string>())) {
-                  return fail(res, 400, where + ".filename: expected the job's filename variable");
+                  return SendGsqlMessage(res, 400, where + ".filename: expected the job's filename variable");
                 }
                 if (src.contains("config") || !src.contains("path") || !src["path"].is_string()) {
-                  return fail(res, 400,
-                              where +
-                                  ": the emulator loads local files only (\"path\"), not Kafka or "
-                                  "cloud data sources");
+                  return SendGsqlMessage(res, 400,
+                                         where +
+                                             ": the emulator loads local files only (\"path\"), not Kafka or "
+                                             "cloud data sources");
                 }
                 std::string path = src["path"].get<std::string>();
                 if (!root.empty() && !path.empty() && path[0] != '/') path = fmt::format("{}/{}", root, path);
                 if (path.empty() || path.find_first_of("\"\n") != std::string::npos) {
-                  return fail(res, 400, where + ".path: expected a file path");
+                  return SendGsqlMessage(res, 400, where + ".path: expected a file path");
                 }
                 std::error_code ec;
                 const auto bytes = std::filesystem::file_size(path, ec);
@@ -150,7 +148,7 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
               const int64_t start = NowMs();
               const GsqlReply r =
                   RunGsqlText(graph, fmt::format("RUN LOADING JOB {} USING {}", name, fmt::join(using_files, ", ")));
-              if (r.failed) return fail(res, 400, r.output);
+              if (r.failed) return SendGsqlMessage(res, 400, r.output);
               const int64_t end = NowMs();
               json tasks = json::array();
               for (const std::string& v : vars) tasks.push_back({{"filename", v}});
@@ -187,13 +185,13 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
                       {"jobIds", ids}});
           });
   // GET /gsql/v1/loading-jobs/status?jobIds=a,b (or jobId=a&jobId=b) and GET /gsql/v1/loading-jobs/status/{id}.
-  const auto status = [this, fail](httplib::Response& res, const std::vector<std::string>& ids) {
-    if (ids.empty()) return fail(res, 400, "jobIds: expected loading job ids");
+  const auto status = [this](httplib::Response& res, const std::vector<std::string>& ids) {
+    if (ids.empty()) return SendGsqlMessage(res, 400, "jobIds: expected loading job ids");
     json results = json::array();
     const std::lock_guard<std::mutex> lock(runs_mu_);
     for (const std::string& id : ids) {
       const auto it = loading_runs_.find(id);
-      if (it == loading_runs_.end()) return fail(res, 400, "The loading job id " + id + " does not exist.");
+      if (it == loading_runs_.end()) return SendGsqlMessage(res, 400, "The loading job id " + id + " does not exist.");
       results.push_back(it->second);
     }
     SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", results}});
@@ -208,16 +206,18 @@ void Emulator::RegisterLoadingRuns(httplib::Server& server) {
                status(res, {req.matches[1]});
              });
   // Abort, pause (isPause=true) and resume act on running jobs; a run here has finished before its id is known.
-  const auto not_running = [this, fail](httplib::Response& res, const std::vector<std::string>& ids, const char* verb) {
-    if (ids.empty()) return fail(res, 400, "jobIds: expected loading job ids");
+  const auto not_running = [this](httplib::Response& res, const std::vector<std::string>& ids, const char* verb) {
+    if (ids.empty()) return SendGsqlMessage(res, 400, "jobIds: expected loading job ids");
     const std::lock_guard<std::mutex> lock(runs_mu_);
     for (const std::string& id : ids) {
-      if (loading_runs_.count(id) == 0) return fail(res, 400, "The loading job id " + id + " does not exist.");
+      if (loading_runs_.count(id) == 0)
+        return SendGsqlMessage(res, 400, "The loading job id " + id + " does not exist.");
     }
-    fail(res, 400,
-         fmt::format("Cannot {} loading job(s) [{}]: they have finished (the emulator runs a loading job to its "
-                     "end inside the request that starts it).",
-                     verb, fmt::join(ids, ", ")));
+    SendGsqlMessage(
+        res, 400,
+        fmt::format("Cannot {} loading job(s) [{}]: they have finished (the emulator runs a loading job to its "
+                    "end inside the request that starts it).",
+                    verb, fmt::join(ids, ", ")));
   };
   server.Get("/gsql/v1/loading-jobs/abort", [this, not_running](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;

@@ -32,12 +32,6 @@ std::vector<std::string> CreatedNames(const std::string& text) {
 }  // namespace
 
 void Emulator::RegisterGsqlSchema(httplib::Server& server) {
-  const auto fail = [this](httplib::Response& res, const std::string& message) {
-    SendJson(res, 400, {{"error", true}, {"message", message}});
-  };
-  const auto ok = [this](httplib::Response& res, const std::string& message) {
-    SendJson(res, 200, {{"error", false}, {"message", message}});
-  };
   // Runs statements as a job made for the purpose and dropped after (pyTigerGraph's runSchemaChange does the same in
   // GSQL); `graph` empty: a global job. The job is dropped even when it fails.
   const auto run_change = [this](const std::string& graph, const std::vector<std::string>& statements) {
@@ -59,10 +53,10 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
     }
     return RunGsqlText(graph, (global ? "RUN GLOBAL SCHEMA_CHANGE JOB " : "RUN SCHEMA_CHANGE JOB ") + name);
   };
-  const auto parse_body = [fail](httplib::Response& res, const std::string& body, json* out) {
+  const auto parse_body = [this](httplib::Response& res, const std::string& body, json* out) {
     *out = json::parse(body, nullptr, false);
     if (out->is_discarded() || !out->is_object()) {
-      fail(res, "the request body must be a JSON object");
+      SendGsqlMessage(res, 400, "the request body must be a JSON object");
       return false;
     }
     return true;
@@ -73,15 +67,15 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
   // (addVertexTypes, ...; "graphs" for a global job) creates from JSON, local with ?graph=, global without; no body
   // runs the existing job ("run an existing schema change job").
   PostRaw(server, R"(/gsql/v1/schema/jobs/([^/]+))",
-          [this, fail, ok, parse_body, run_job](const httplib::Request& req, httplib::Response& res,
-                                                const std::string& body) {
+          [this, parse_body, run_job](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
             const std::string name = req.matches[1];
             const std::string graph = req.get_param_value("graph");
             if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
               const std::optional<GsqlReply> r = run_job(name, graph);
-              if (!r) return fail(res, "The job " + name + " does not exist!");
-              return r->failed ? fail(res, r->output) : ok(res, "Schema change job run successfully!");
+              if (!r) return SendGsqlMessage(res, 400, "The job " + name + " does not exist!");
+              return r->failed ? SendGsqlMessage(res, 400, r->output)
+                               : SendGsqlMessage(res, 200, "Schema change job run successfully!");
             }
             json doc;
             if (!parse_body(res, body, &doc)) return;
@@ -89,18 +83,21 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
             bool global = graph.empty();
             if (req.get_param_value("gsql") == "true") {
               const std::vector<std::string> texts = StringsAt(doc, "gsql");
-              if (texts.size() != 1) return fail(res, "gsql: expected the CREATE SCHEMA_CHANGE JOB statement");
+              if (texts.size() != 1)
+                return SendGsqlMessage(res, 400, "gsql: expected the CREATE SCHEMA_CHANGE JOB statement");
               text = texts[0];
               global = req.get_param_value("type") == "global";
             } else {
-              if (!IsGsqlName(name)) return fail(res, "\"" + name + "\" is not a valid job name");
+              if (!IsGsqlName(name)) return SendGsqlMessage(res, 400, "\"" + name + "\" is not a valid job name");
               auto statements = SchemaChangeToGsql(doc, global);
-              if (!statements.ok()) return fail(res, statements.status().message());
+              if (!statements.ok()) return SendGsqlMessage(res, 400, statements.status().message());
               text = SchemaChangeJobText(name, graph, *statements);
             }
             const GsqlReply r = RunGsqlText(graph, text);
-            if (r.failed) return fail(res, r.output);
-            ok(res, fmt::format("Successfully created {}schema change job: [{}].", global ? "global " : "", name));
+            if (r.failed) return SendGsqlMessage(res, 400, r.output);
+            SendGsqlMessage(
+                res, 200,
+                fmt::format("Successfully created {}schema change job: [{}].", global ? "global " : "", name));
           });
   // PUT /gsql/v1/schema/jobs/{job}[?graph=g]: runs the job (pyTigerGraph runSchemaChangeJob).
   server.Put(R"(/gsql/v1/schema/jobs/([^/]+))", [this, run_job](const httplib::Request& req, httplib::Response& res) {
@@ -152,31 +149,32 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
               {"results", {{name, job_entry(it->second, req.get_param_value("json") == "true")}}}});
   });
   // DELETE /gsql/v1/schema/jobs?jobName=a,b[&graph=g] (pyTigerGraph dropSchemaChangeJobs).
-  server.Delete("/gsql/v1/schema/jobs", [this, fail, ok](const httplib::Request& req, httplib::Response& res) {
+  server.Delete("/gsql/v1/schema/jobs", [this](const httplib::Request& req, httplib::Response& res) {
     if (!Authorize(req, res, true)) return;
     const std::vector<std::string> names = SplitNames(req.get_param_value("jobName"));
-    if (names.empty()) return fail(res, "jobName is required");
+    if (names.empty()) return SendGsqlMessage(res, 400, "jobName is required");
     std::string text;
     for (const auto& name : names) text += "DROP JOB " + name + "\n";
     const GsqlReply r = RunGsqlText(req.get_param_value("graph"), text);
-    if (r.failed) return fail(res, r.output);
-    ok(res, fmt::format("Successfully dropped schema change jobs: [{}].", fmt::join(names, ", ")));
+    if (r.failed) return SendGsqlMessage(res, 400, r.output);
+    SendGsqlMessage(res, 200, fmt::format("Successfully dropped schema change jobs: [{}].", fmt::join(names, ", ")));
   });
   // POST /gsql/v1/schema/change[?graph=g][&force=true]: runs a JSON schema change directly, local with ?graph=,
   // global without (pyTigerGraph runSchemaChange with a dict). `force` aborts conflicting loading jobs; loads here
   // run to completion inside their request, so there is none to abort.
   PostRaw(server, "/gsql/v1/schema/change",
-          [this, fail, ok, parse_body, run_change](const httplib::Request& req, httplib::Response& res,
-                                                   const std::string& body) {
+          [this, parse_body, run_change](const httplib::Request& req, httplib::Response& res, const std::string& body) {
             if (!Authorize(req, res, true)) return;
             json doc;
             if (!parse_body(res, body, &doc)) return;
             const std::string graph = req.get_param_value("graph");
             auto statements = SchemaChangeToGsql(doc, graph.empty());
-            if (!statements.ok()) return fail(res, statements.status().message());
+            if (!statements.ok()) return SendGsqlMessage(res, 400, statements.status().message());
             const GsqlReply r = run_change(graph, *statements);
-            if (r.failed) return fail(res, r.output);
-            ok(res, graph.empty() ? "Global schema change runs successfully" : "Schema change job runs successfully");
+            if (r.failed) return SendGsqlMessage(res, 400, r.output);
+            SendGsqlMessage(
+                res, 200,
+                graph.empty() ? "Global schema change runs successfully" : "Schema change job runs successfully");
           });
 
   // ---- vertex and edge types -----------------------------------------------------------------------------------
@@ -190,8 +188,8 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
     const std::string keyword = edge ? "EDGE" : "VERTEX";
     PostRaw(
         server, "/gsql/v1/schema/" + plural,
-        [this, fail, ok, parse_body, run_change, edge, plural, keyword](
-            const httplib::Request& req, httplib::Response& res, const std::string& body) {
+        [this, parse_body, run_change, edge, plural, keyword](const httplib::Request& req, httplib::Response& res,
+                                                              const std::string& body) {
           if (!Authorize(req, res, true)) return;
           json doc;
           if (!parse_body(res, body, &doc)) return;
@@ -200,53 +198,57 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
           std::string text;
           if (req.get_param_value("gsql") == "true") {
             for (const std::string& t : StringsAt(doc, "gsql")) text += t + "\n";
-            if (text.empty()) return fail(res, "gsql: expected CREATE " + keyword + " statements");
+            if (text.empty()) return SendGsqlMessage(res, 400, "gsql: expected CREATE " + keyword + " statements");
           } else if (doc.contains(create_key)) {
             if (!doc[create_key].is_array() || doc[create_key].empty()) {
-              return fail(res, create_key + ": expected a non-empty array of types");
+              return SendGsqlMessage(res, 400, create_key + ": expected a non-empty array of types");
             }
             for (size_t i = 0; i < doc[create_key].size(); ++i) {
               const std::string at = fmt::format("{}[{}]", create_key, i);
               auto def = edge ? EdgeDefToGsql(doc[create_key][i], at) : VertexDefToGsql(doc[create_key][i], at);
-              if (!def.ok()) return fail(res, def.status().message());
+              if (!def.ok()) return SendGsqlMessage(res, 400, def.status().message());
               text += "CREATE " + *def + "\n";
             }
           } else if (doc.contains(add_key)) {
             const std::string graph = req.get_param_value("graph");
-            if (graph.empty()) return fail(res, "graph: the graph to add the " + plural + " to is required");
+            if (graph.empty())
+              return SendGsqlMessage(res, 400, "graph: the graph to add the " + plural + " to is required");
             const std::vector<std::string> names = StringsAt(doc, add_key.c_str());
-            if (names.empty()) return fail(res, add_key + ": expected type names");
+            if (names.empty()) return SendGsqlMessage(res, 400, add_key + ": expected type names");
             for (const std::string& n : names) {
-              if (!IsGsqlName(n)) return fail(res, fmt::format("{}: \"{}\" is not a valid type name", add_key, n));
+              if (!IsGsqlName(n))
+                return SendGsqlMessage(res, 400, fmt::format("{}: \"{}\" is not a valid type name", add_key, n));
             }
             const GsqlReply r =
                 run_change("", {fmt::format("ADD {} {} TO GRAPH {};", keyword, fmt::join(names, ", "), graph)});
-            if (r.failed) return fail(res, r.output);
-            return ok(res,
-                      edge ? fmt::format("Successfully added edges [{}] to graph {}.", fmt::join(names, ", "), graph)
-                           : fmt::format("Successfully add vertices: [{}] on graph {}", fmt::join(names, ", "), graph));
+            if (r.failed) return SendGsqlMessage(res, 400, r.output);
+            return SendGsqlMessage(
+                res, 200,
+                edge ? fmt::format("Successfully added edges [{}] to graph {}.", fmt::join(names, ", "), graph)
+                     : fmt::format("Successfully add vertices: [{}] on graph {}", fmt::join(names, ", "), graph));
           } else {
-            return fail(
-                res,
+            return SendGsqlMessage(
+                res, 400,
                 fmt::format(
                     "expected ?gsql=true with {{\"gsql\": [...]}}, {{\"{}\": [...]}} or {{\"{}\": [...]}} with ?graph=",
                     create_key, add_key));
           }
           const GsqlReply r = RunGsqlText("", text);
-          if (r.failed) return fail(res, r.output);
-          ok(res, fmt::format("Successfully create {}: [{}]", plural, fmt::join(CreatedNames(text), ", ")));
+          if (r.failed) return SendGsqlMessage(res, 400, r.output);
+          SendGsqlMessage(res, 200,
+                          fmt::format("Successfully create {}: [{}]", plural, fmt::join(CreatedNames(text), ", ")));
         });
     // DELETE /gsql/v1/schema/vertices|edges?vertex|edge=a,b[&graph=g] and DELETE .../{name}[?graph=g]: global types
     // without ?graph=, the graph's local types with it ("all": every such type).
-    const auto drop = [this, fail, ok, run_change, edge, noun, keyword](
-                          const httplib::Request& req, httplib::Response& res, std::vector<std::string> names) {
+    const auto drop = [this, run_change, edge, noun, keyword](const httplib::Request& req, httplib::Response& res,
+                                                              std::vector<std::string> names) {
       if (!Authorize(req, res, true)) return;
       const std::string graph = req.get_param_value("graph");
       if (names.size() == 1 && names[0] == "all") {
         names.clear();
         const std::shared_lock<std::shared_mutex> lock(db_.mu);
         const Graph* g = graph.empty() ? nullptr : db_.catalog.FindGraph(graph);
-        if (!graph.empty() && g == nullptr) return fail(res, "Graph " + graph + " does not exist.");
+        if (!graph.empty() && g == nullptr) return SendGsqlMessage(res, 400, "Graph " + graph + " does not exist.");
         if (edge) {
           for (const auto& [n, e] : db_.catalog.edge_types) {
             if (!e.is_reverse && (g == nullptr ? !e.is_local : e.is_local && db_.catalog.GraphHasEdge(*g, n))) {
@@ -259,14 +261,14 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
           }
         }
       }
-      if (names.empty()) return fail(res, std::string(edge ? "edge" : "vertex") + " is required");
+      if (names.empty()) return SendGsqlMessage(res, 400, std::string(edge ? "edge" : "vertex") + " is required");
       for (const std::string& n : names) {
-        if (!IsGsqlName(n)) return fail(res, "\"" + n + "\" is not a valid type name");
+        if (!IsGsqlName(n)) return SendGsqlMessage(res, 400, "\"" + n + "\" is not a valid type name");
       }
       if (graph.empty()) {
         const GsqlReply r = RunGsqlText("", fmt::format("DROP {} {}", keyword, fmt::join(names, ", ")));
-        if (r.failed) return fail(res, r.output);
-        return ok(res, fmt::format("{} [{}] deleted successfully.", noun, fmt::join(names, ", ")));
+        if (r.failed) return SendGsqlMessage(res, 400, r.output);
+        return SendGsqlMessage(res, 200, fmt::format("{} [{}] deleted successfully.", noun, fmt::join(names, ", ")));
       }
       // From a graph: its local types are dropped (a local job), global ones leave the graph (a global job).
       std::vector<std::string> local;
@@ -286,9 +288,9 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
         const GsqlReply r = is_global
                                 ? run_change("", {fmt::format("DROP {} {} FROM GRAPH {};", keyword, joined, graph)})
                                 : run_change(graph, {fmt::format("DROP {} {};", keyword, joined)});
-        if (r.failed) return fail(res, r.output);
+        if (r.failed) return SendGsqlMessage(res, 400, r.output);
       }
-      ok(res, fmt::format("{} [{}] deleted successfully.", noun, fmt::join(names, ", ")));
+      SendGsqlMessage(res, 200, fmt::format("{} [{}] deleted successfully.", noun, fmt::join(names, ", ")));
     };
     server.Delete("/gsql/v1/schema/" + plural, [drop, edge](const httplib::Request& req, httplib::Response& res) {
       drop(req, res, SplitNames(req.get_param_value(edge ? "edge" : "vertex")));
@@ -297,17 +299,17 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
                   [drop](const httplib::Request& req, httplib::Response& res) { drop(req, res, {req.matches[1]}); });
     // PUT /gsql/v1/schema/vertices|edges/{name}[?graph=g] {"addAttributes": [...], "dropAttributes": [...]}.
     server.Put("/gsql/v1/schema/" + plural + "/([^/]+)",
-               [this, fail, ok, parse_body, run_change, edge](const httplib::Request& req, httplib::Response& res) {
+               [this, parse_body, run_change, edge](const httplib::Request& req, httplib::Response& res) {
                  if (!Authorize(req, res, true)) return;
                  json doc;
                  if (!parse_body(res, req.body, &doc)) return;
                  const std::string name = req.matches[1];
                  auto statements = AlterTypeToGsql(doc, name, edge, "body");
-                 if (!statements.ok()) return fail(res, statements.status().message());
-                 if (statements->empty()) return fail(res, "expected addAttributes or dropAttributes");
+                 if (!statements.ok()) return SendGsqlMessage(res, 400, statements.status().message());
+                 if (statements->empty()) return SendGsqlMessage(res, 400, "expected addAttributes or dropAttributes");
                  const GsqlReply r = run_change(req.get_param_value("graph"), *statements);
-                 if (r.failed) return fail(res, r.output);
-                 ok(res, fmt::format("Successfully update {}: {}", edge ? "edge" : "vertex", name));
+                 if (r.failed) return SendGsqlMessage(res, 400, r.output);
+                 SendGsqlMessage(res, 200, fmt::format("Successfully update {}: {}", edge ? "edge" : "vertex", name));
                });
     // GET /gsql/v1/schema/vertices|edges[?graph=g]: the graph's types (every global type without ?graph=), as
     // getSchema() shows them; GET .../{name}[?graph=g]: one of them.
@@ -328,22 +330,23 @@ void Emulator::RegisterGsqlSchema(httplib::Server& server) {
       }
       return out;
     };
-    server.Get("/gsql/v1/schema/" + plural, [this, fail, listed](const httplib::Request& req, httplib::Response& res) {
+    server.Get("/gsql/v1/schema/" + plural, [this, listed](const httplib::Request& req, httplib::Response& res) {
       if (!Authorize(req, res, true)) return;
       const std::string graph = req.get_param_value("graph");
       const std::shared_lock<std::shared_mutex> lock(db_.mu);
       const Graph* g = graph.empty() ? nullptr : db_.catalog.FindGraph(graph);
-      if (!graph.empty() && g == nullptr) return fail(res, "Graph " + graph + " does not exist.");
+      if (!graph.empty() && g == nullptr) return SendGsqlMessage(res, 400, "Graph " + graph + " does not exist.");
       SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", listed(graph, g)}});
     });
     server.Get("/gsql/v1/schema/" + plural + "/([^/]+)",
-               [this, fail, listed](const httplib::Request& req, httplib::Response& res) {
+               [this, listed](const httplib::Request& req, httplib::Response& res) {
                  if (!Authorize(req, res, true)) return;
                  const std::string graph = req.get_param_value("graph");
                  const std::string name = req.matches[1];
                  const std::shared_lock<std::shared_mutex> lock(db_.mu);
                  const Graph* g = graph.empty() ? nullptr : db_.catalog.FindGraph(graph);
-                 if (!graph.empty() && g == nullptr) return fail(res, "Graph " + graph + " does not exist.");
+                 if (!graph.empty() && g == nullptr)
+                   return SendGsqlMessage(res, 400, "Graph " + graph + " does not exist.");
                  for (json& t : listed(graph, g)) {
                    if (t["Name"] == name) {
                      SendJson(res, 200, {{"error", false}, {"message", ""}, {"results", std::move(t)}});
