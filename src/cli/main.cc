@@ -1,8 +1,10 @@
 // The icegraph command line: one sub-command per job.
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -49,12 +51,27 @@ int Run(int argc, char** argv) {
   return exit_code;
 }
 
+// Ends the process once every command's own objects are gone (state committed and closed, output written): the exit
+// handlers left would only free memory the kernel takes back anyway, and Arrow's allocator spends 7-10 ms of a 0.2 s
+// incremental sync handing its arenas back page range by page range. Sanitizer builds exit normally, so LeakSanitizer
+// still runs.
+[[noreturn]] void Exit(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  if (std::fflush(nullptr) != 0 && code == 0) code = 1;  // output that could not be written is a failure
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  std::exit(code);
+#else
+  _exit(code);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // An exception nothing below caught is a bug: name it and fail (exit 1) instead of std::terminate's abort.
   try {
-    return Run(argc, argv);
+    Exit(Run(argc, argv));
   } catch (const std::exception& e) {
     std::cerr << "icegraph: internal error: " << e.what() << "\n";
   } catch (...) {
