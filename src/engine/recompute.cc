@@ -213,9 +213,13 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     if (def == nullptr) continue;
     FoldColumns fold(vb.attributes, def->attributes, truth->vertex_values[vb.type], &truth->error);
     const auto& ids = static_cast<const arrow::StringArray&>(*vb.ids);
+    TruthMap& elements = it->second;
+    auto next = elements.end();  // the element after the last one found: rows clustered on their key find it there
     for (int64_t r = 0; r < ids.length(); ++r) {
-      const auto e = it->second.find(ids.GetView(r));
-      if (e == it->second.end()) continue;
+      const std::string_view id = ids.GetView(r);
+      const auto e = next != elements.end() && next->first == id ? next : elements.find(id);
+      if (e == elements.end()) continue;
+      next = std::next(e);
       e->second.produced = true;
       fold.Fold(vb.attributes, r, &e->second, &truth->error);
     }

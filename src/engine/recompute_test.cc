@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "engine/affected.h"
 #include "mapping/mapping_test_util.h"
 
@@ -103,6 +105,38 @@ TEST_F(RecomputeTest, AffectedKeysNameVerticesEdgesAndEndpoints) {
   EXPECT_EQ(keys.edges["IN_REGION"].size(), 1u);
   ASSERT_EQ(keys.edges["KNOWS"].size(), 3u);  // (1,2,x), (1,2,y), (5,1,x): the discriminator tells them apart
   EXPECT_EQ(keys.size(), 3u + 1u + 1u + 3u);
+}
+
+TEST_F(RecomputeTest, AffectedKeysHoldEveryIdWhateverTheOrderOfRows) {
+  // Ascending runs (a table clustered on its key), descending stretches, repeats and jumps, over enough rows to split
+  // B-tree nodes; KNOWS has both ends in one set.
+  std::vector<int64_t> a;
+  std::vector<int64_t> b;
+  uint64_t x = 7;
+  for (int i = 0; i < 3000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto r = static_cast<int64_t>(x >> 33);
+    a.push_back(i % 500 < 250 ? i : (i % 7 == 0 ? a.back() : 100000 - i + r % 5));
+    b.push_back(i % 3 == 0 ? r % 4000 : 5000 + (i / 2));
+  }
+  const auto json = [](const std::vector<int64_t>& v) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
+    return out + "]";
+  };
+  const std::string since = json(std::vector<int64_t>(a.size(), 1));
+  std::string kinds = "[";
+  for (size_t i = 0; i < a.size(); ++i) kinds += i ? R"(,"k")" : R"("k")";
+  kinds += "]";
+  AffectedKeys keys;
+  keys.Add(*plan_.ForTable("shop.knows"), Map("shop.knows", KnowsBatch(json(a), json(b), since, kinds)));
+  std::set<std::string> want;
+  for (size_t i = 0; i < a.size(); ++i) {
+    want.insert(std::to_string(a[i]));
+    want.insert(std::to_string(b[i]));
+  }
+  EXPECT_EQ(std::set<std::string>(keys.vertices["User"].begin(), keys.vertices["User"].end()), want);
+  EXPECT_EQ(keys.vertices["User"].size(), want.size());
 }
 
 TEST_F(RecomputeTest, EdgeKeyTextIsExactAndUndirectedKeysAreOrdered) {
