@@ -18,18 +18,26 @@ class BinaryCursor {
  public:
   BinaryCursor(std::string_view bytes, size_t offset) : bytes_(bytes), pos_(offset) {}
 
-  bool ReadLong(int64_t* out) {
+  // A base-128 varint, least significant group first (also snappy's length preamble).
+  bool ReadVarint(uint64_t* out) {
     uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos_ >= bytes_.size()) return false;
       const auto byte = static_cast<uint8_t>(bytes_[pos_++]);
       value |= static_cast<uint64_t>(byte & 0x7f) << shift;
       if ((byte & 0x80) == 0) {
-        *out = static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
+        *out = value;
         return true;
       }
     }
     return false;
+  }
+
+  bool ReadLong(int64_t* out) {
+    uint64_t value = 0;
+    if (!ReadVarint(&value)) return false;
+    *out = static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
+    return true;
   }
 
   bool ReadFixed(size_t n, std::string* out) {
@@ -109,12 +117,7 @@ Result<std::string> DecodeSnappy(arrow::util::Codec& codec, std::string_view in,
   if (in.size() < 4) return Status::Invalid(name + ": truncated snappy Avro block");
   const std::string_view data = in.substr(0, in.size() - 4);
   uint64_t length = 0;
-  size_t i = 0;
-  for (int shift = 0; i < data.size() && shift < 35; shift += 7) {
-    const auto byte = static_cast<uint8_t>(data[i++]);
-    length |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) break;
-  }
+  if (!BinaryCursor(data, 0).ReadVarint(&length)) return Status::Invalid(name + ": truncated snappy Avro block");
   if (length > (uint64_t{1} << 31))
     return Status::Invalid(name + ": snappy Avro block claims " + std::to_string(length) + " bytes");
   std::string out(length, '\0');
