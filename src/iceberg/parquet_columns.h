@@ -77,6 +77,8 @@ class ParquetColumnReader {
 
  private:
   ParquetColumnReader() = default;
+  // A column read as a dictionary, as the dense array a plain read gives.
+  Result<std::shared_ptr<arrow::Array>> ExpandDictionary(const arrow::Array& array) const;
 
   std::string path_;
   std::vector<ColumnRequest> requests_;

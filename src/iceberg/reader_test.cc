@@ -1,6 +1,8 @@
 #include "iceberg/reader.h"
 
 #include <gtest/gtest.h>
+#include <parquet/file_reader.h>
+#include <parquet/metadata.h>
 
 #include <nlohmann/json.hpp>
 
@@ -326,6 +328,65 @@ TEST_F(ReaderTest, BatchesHoldAtMostTheBatchSize) {
   }
   EXPECT_EQ(rows, 1000);
 }
+
+// Strings of every length around the 16-byte move (empty, 15, 16, 17, 40 bytes) and nulls, written with a
+// dictionary (`dictionary_limit` large) or falling back to plain pages after the first (a limit of 64 bytes): both
+// read back as the same dense strings, batch by batch across row groups.
+class DictionaryReadTest : public ReaderTest, public ::testing::WithParamInterface<int64_t> {};
+
+TEST_P(DictionaryReadTest, StringsReadBackAsWritten) {
+  const std::vector<std::string> values = {
+      "", "a", std::string(15, 'b'), std::string(16, 'c'), std::string(17, 'd'), std::string(40, 'e'), "f"};
+  arrow::StringBuilder names;
+  arrow::BinaryBuilder blobs;
+  Strings expected;
+  for (int64_t i = 0; i < 3000; ++i) {
+    const std::string& v = values[static_cast<size_t>(i * 5) % values.size()];
+    const bool null = i % 11 == 4;
+    ASSERT_TRUE((null ? names.AppendNull() : names.Append(v)).ok());
+    ASSERT_TRUE(blobs.Append(v + "!").ok());
+    expected.push_back("name=" + (null ? std::string("null") : v) + "|blob=" + v + "!");
+  }
+  const auto schema = arrow::schema({IdField("name", arrow::utf8(), 1), IdField("blob", arrow::binary(), 2)});
+  const auto table = arrow::Table::Make(schema, {*names.Finish(), *blobs.Finish()});
+  const std::string path = dir_.Path("dict.parquet");
+  const auto props =
+      parquet::WriterProperties::Builder().dictionary_pagesize_limit(GetParam())->write_batch_size(64)->build();
+  const auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
+  auto out = arrow::io::FileOutputStream::Open(path);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out, 1000, props, arrow_props).ok());
+  ASSERT_TRUE((*out)->Close().ok());
+
+  // The file is what the case says: every data page dictionary-encoded, or some plain.
+  auto file = parquet::ParquetFileReader::OpenFile(path);
+  bool plain = false;
+  const auto metadata = file->metadata();
+  for (int g = 0; g < metadata->num_row_groups(); ++g) {
+    const auto group = metadata->RowGroup(g);
+    const auto chunk = group->ColumnChunk(0);
+    for (const auto& page : chunk->encoding_stats()) {
+      plain = plain || (page.page_type == parquet::PageType::DATA_PAGE && page.encoding == parquet::Encoding::PLAIN);
+    }
+  }
+  EXPECT_EQ(plain, GetParam() < 1024);
+
+  ScanTask task;
+  task.data_file = DataFileAt(path, 3000);
+  task.schema.fields = {F(1, "name", "string"), F(2, "blob", "binary")};
+  ReadOptions options;
+  options.parquet.batch_size = 128;
+  auto reader = TaskReader::Open(*io_, task, options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto read = (*reader)->ReadAll();
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE((*read)->ValidateFull().ok());
+  EXPECT_TRUE((*read)->schema()->field(0)->type()->Equals(arrow::utf8()));
+  EXPECT_TRUE((*read)->schema()->field(1)->type()->Equals(arrow::binary()));
+  EXPECT_EQ(Rows(**read), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(DictionaryOrPlain, DictionaryReadTest, ::testing::Values(int64_t{1} << 20, int64_t{64}));
 
 TEST_F(ReaderTest, ServesArrowRecordBatchReader) {
   auto reader = TaskReader::Open(*io_, Task(WriteData()));
