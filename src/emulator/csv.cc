@@ -52,28 +52,31 @@ bool CsvReader::Next(std::vector<std::string_view>* fields) {
 }
 
 void CsvReader::SplitQuoted(std::string_view line, std::vector<std::string_view>* fields) const {
+  const char* const data = line.data();
+  const size_t n = line.size();
   size_t field_start = 0;
   std::string_view first_pair;  // the text inside the field's first pair of quotes
   bool has_pair = false;
   size_t i = 0;
   while (true) {
-    if (i == line.size() || line[i] == sep_) {
+    while (i < n && data[i] != sep_ && data[i] != quote_) ++i;  // plain bytes: one tight loop, no branch per kind
+    if (i == n || data[i] == sep_) {
       fields->push_back(has_pair ? first_pair : line.substr(field_start, i - field_start));
-      if (i == line.size()) return;
+      if (i == n) return;
       field_start = ++i;
       has_pair = false;
       continue;
     }
-    if (line[i] == quote_) {
-      // Only a quote with a match later on the line opens a run; at most one (the last) quote has none.
-      if (const size_t close = line.find(quote_, i + 1); close != std::string_view::npos) {
-        if (!has_pair) first_pair = line.substr(i + 1, close - i - 1);
-        has_pair = true;
-        i = close + 1;
-        continue;
-      }
+    // Only a quote with a match later on the line opens a run (separators inside it are text); at most one (the
+    // last) quote has none, and it is a plain byte.
+    const size_t close = line.find(quote_, i + 1);
+    if (close == std::string_view::npos) {
+      ++i;
+      continue;
     }
-    ++i;
+    if (!has_pair) first_pair = line.substr(i + 1, close - i - 1);
+    has_pair = true;
+    i = close + 1;
   }
 }
 

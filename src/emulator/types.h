@@ -70,6 +70,8 @@ Value DefaultValue(const AttrType& type);
 
 /// Converts a loading-job token to a value of `type`, as TigerGraph's loader does; error names the reason.
 Result<Value> ValueFromToken(const AttrType& type, std::string_view token);
+/// ValueFromToken for a scalar type and a token that is not empty (or a string's), parsed into `out` in place.
+Status ScalarTokenInto(const AttrType& type, std::string_view token, Value* out);
 /// Converts a REST++ JSON value (upsert body) to a value of `type`; strict about JSON types like REST++.
 Result<Value> ValueFromJson(const AttrType& type, const nlohmann::json& json);
 /// Renders a value as REST++ does in JSON output (DATETIME as "YYYY-MM-DD HH:MM:SS").

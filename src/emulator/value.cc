@@ -163,40 +163,63 @@ std::optional<int64_t> ParseEpoch(std::string_view s) {
   return v;
 }
 
-Result<Value> ScalarFromToken(const AttrType& type, Kind kind, std::string_view token) {
+// Parses into `out` in place: a returned Result<Value> cost three moves of the variant per loaded token.
+Status ScalarInto(const AttrType& type, Kind kind, std::string_view token, Value* out) {
   switch (kind) {
     case Kind::kInt: {
       int64_t v = 0;
       if (!ParseInt(token, &v)) return BadToken(type, token);
-      return Value{v};
+      out->data = v;
+      return Status::OK();
     }
     case Kind::kUint: {
       uint64_t v = 0;
       if (!ParseDigitsWrapping(token, &v)) return BadToken(type, token);
-      return Value{v};
+      out->data = v;
+      return Status::OK();
     }
     case Kind::kFloat:
     case Kind::kDouble: {
       double v = 0;
       if (!ParseFloating(token, kind == Kind::kFloat, &v)) return BadToken(type, token);
-      return Value{v};
+      out->data = v;
+      return Status::OK();
     }
     case Kind::kBool:
-      if (token == "1" || EqualsIgnoreCase(token, "true")) return Value{true};
-      if (token == "0" || EqualsIgnoreCase(token, "false")) return Value{false};
+      if (token == "1" || EqualsIgnoreCase(token, "true")) {
+        out->data = true;
+        return Status::OK();
+      }
+      if (token == "0" || EqualsIgnoreCase(token, "false")) {
+        out->data = false;
+        return Status::OK();
+      }
       return BadToken(type, token);
     case Kind::kString:
-    case Kind::kStringCompress: return Value{std::string(token)};
+    case Kind::kStringCompress:
+      if (auto* text = std::get_if<std::string>(&out->data)) {
+        text->assign(token);  // reuses the string's buffer
+      } else {
+        out->data = std::string(token);
+      }
+      return Status::OK();
     case Kind::kDatetime: {
       const std::optional<int64_t> v = ParseDatetime(token);
       if (!v) return BadToken(type, token);
-      return Value{*v};
+      out->data = *v;
+      return Status::OK();
     }
     case Kind::kList:
     case Kind::kSet:
     case Kind::kMap: break;
   }
   return NotScalar(type, kind);
+}
+
+Result<Value> ScalarFromToken(const AttrType& type, Kind kind, std::string_view token) {
+  Value v;
+  ICEGRAPH_RETURN_NOT_OK(ScalarInto(type, kind, token, &v));
+  return v;
 }
 
 Result<Value> ScalarFromJson(const AttrType& type, Kind kind, const json& j) {
@@ -447,6 +470,10 @@ Result<Value> ValueFromToken(const AttrType& type, std::string_view token) {
   ValueList list;
   list.push_back(std::move(v));
   return Value{std::move(list)};
+}
+
+Status ScalarTokenInto(const AttrType& type, std::string_view token, Value* out) {
+  return ScalarInto(type, type.kind, token, out);
 }
 
 Result<Value> ValueFromJson(const AttrType& type, const nlohmann::json& j) {
