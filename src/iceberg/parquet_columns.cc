@@ -83,9 +83,11 @@ std::vector<int> DictionaryLeaves(const parquet::FileMetaData& metadata, const s
           dictionary = false;
         }
       }
-      const std::optional<int64_t> plain = PlainBytes(*chunk);
-      dictionary = dictionary && data_pages && chunk->has_dictionary_page() && plain &&
-                   chunk->total_uncompressed_size() * 2 <= *plain;
+      dictionary = dictionary && data_pages && chunk->has_dictionary_page();
+      if (dictionary) {  // the statistics are decoded only for a chunk that passed the encoding checks
+        const std::optional<int64_t> plain = PlainBytes(*chunk);
+        dictionary = plain && chunk->total_uncompressed_size() * 2 <= *plain;
+      }
     }
     if (dictionary) out.push_back(leaf);
   }

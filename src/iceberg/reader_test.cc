@@ -330,7 +330,7 @@ TEST_F(ReaderTest, BatchesHoldAtMostTheBatchSize) {
 }
 
 // Strings of every length around the 16-byte move (empty, 15, 16, 17, 40 bytes) and nulls, written with a
-// dictionary (`dictionary_limit` large) or falling back to plain pages after the first (a limit of 64 bytes): both
+// dictionary (a `dictionary_pagesize_limit` of 1 MB) or falling back to plain pages after the first (64 bytes): both
 // read back as the same dense strings, batch by batch across row groups.
 class DictionaryReadTest : public ReaderTest, public ::testing::WithParamInterface<int64_t> {};
 
