@@ -143,8 +143,10 @@ ReadResult RunRead(const RunContext& ctx, const SourceTable& t, const ReadJob& j
   }
 }
 
-// Runs the reads on a few threads (files are independent) and adds their rows to `changes` in job order.
-Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs, RowChanges* changes) {
+// Runs the reads on a few threads (files are independent) and adds their rows to `changes` in job order; the rows
+// of added files are also kept in `read`, for the recompute's lookups.
+Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs, RowChanges* changes,
+                std::map<std::string, ReadFile>* read) {
   const SourceTable& t = ctx.pipeline.tables()[index];
   TableReport& tr = ctx.report->tables[index];
   std::vector<ReadResult> results(jobs.size());
@@ -165,6 +167,8 @@ Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs,
     ReadResult& r = results[i];
     if (!r.status.ok()) return r.status.WithContext("reading the changes of " + t.name);
     tr.rows_read += r.rows;
+    if (!jobs[i].removed && !jobs[i].deleted_rows)
+      (*read)[jobs[i].task->data_file.file_path] = {*jobs[i].task, r.batches};
     for (size_t b = 0; b < r.batches.size(); ++b) {
       changes->Add(jobs[i].removed, std::move(r.batches[b]), std::move(r.hashes[b]));
     }
@@ -232,6 +236,7 @@ Status SetCheckpoint(RunContext& ctx, const SourceTable& t, int64_t snapshot_id)
 
 Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>& starts) {
   AffectedKeys keys;
+  ReadFiles read(ctx.pipeline.tables().size());
   std::vector<const IncrementalStart*> applied;
   for (const IncrementalStart& s : starts) {
     const SourceTable& t = ctx.pipeline.tables()[s.index];
@@ -272,12 +277,12 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
       ++tr.snapshots_applied;
       parent = c.snapshot_id;
     }
-    ICEGRAPH_RETURN_NOT_OK(RunReads(ctx, s.index, jobs, &changes));
+    ICEGRAPH_RETURN_NOT_OK(RunReads(ctx, s.index, jobs, &changes, &read[s.index]));
     ICEGRAPH_RETURN_NOT_OK(changes.Cancel());
     log::Info("sync_changes", {{"table", t.name}, {"carried_over", changes.cancelled()}});
     ICEGRAPH_RETURN_NOT_OK(MapChanges(ctx, s.index, changes, &keys));
   }
-  ICEGRAPH_RETURN_NOT_OK(Recompute(ctx, keys));
+  ICEGRAPH_RETURN_NOT_OK(Recompute(ctx, keys, &read));
   // Checkpoints move only once TigerGraph acknowledged every write (Recompute flushed); a crash before leaves them,
   // and the rerun recomputes the same keys from the same tables: the same idempotent writes.
   for (const IncrementalStart* s : applied) {

@@ -18,12 +18,46 @@ int AttributeIndex(const std::vector<mapping::GraphAttribute>& attrs, const std:
   return -1;
 }
 
+// Appends value `row` of a span to a builder of the span's type.
+using AppendFn = arrow::Status (*)(arrow::ArrayBuilder&, const arrow::ArraySpan&, int64_t);
+
+template <typename T>
+arrow::Status AppendNumber(arrow::ArrayBuilder& b, const arrow::ArraySpan& span, int64_t row) {
+  return static_cast<arrow::NumericBuilder<T>&>(b).Append(span.GetValues<typename T::c_type>(1)[row]);
+}
+
+arrow::Status AppendString(arrow::ArrayBuilder& b, const arrow::ArraySpan& span, int64_t row) {
+  const int32_t* offsets = span.GetValues<int32_t>(1);
+  return static_cast<arrow::StringBuilder&>(b).Append(span.buffers[2].data + offsets[row],
+                                                      offsets[row + 1] - offsets[row]);
+}
+
+arrow::Status AppendAny(arrow::ArrayBuilder& b, const arrow::ArraySpan& span, int64_t row) {
+  return b.AppendArraySlice(span, row, 1);
+}
+
+// The common fixed-width and string types go straight into their typed builder (AppendArraySlice is a virtual call
+// and a walk of the span per value); anything else generically.
+AppendFn AppenderOf(const arrow::DataType& type) {
+  switch (type.id()) {
+    case arrow::Type::INT64: return AppendNumber<arrow::Int64Type>;
+    case arrow::Type::UINT64: return AppendNumber<arrow::UInt64Type>;
+    case arrow::Type::INT32: return AppendNumber<arrow::Int32Type>;
+    case arrow::Type::DOUBLE: return AppendNumber<arrow::DoubleType>;
+    case arrow::Type::FLOAT: return AppendNumber<arrow::FloatType>;
+    case arrow::Type::TIMESTAMP: return AppendNumber<arrow::TimestampType>;
+    case arrow::Type::STRING: return AppendString;
+    default: return AppendAny;
+  }
+}
+
 // The columns of a mapped batch resolved against a type's stores, once per batch: the store each column feeds (or
 // none) and a span to append its values from.
 struct FoldColumns {
   std::vector<AttributeStore*> store;
   std::vector<size_t> index;  // of the attribute in its type
   std::vector<arrow::ArraySpan> spans;
+  std::vector<AppendFn> append;
 
   FoldColumns(const std::vector<mapping::AttributeColumn>& cols, const std::vector<mapping::GraphAttribute>& attrs,
               std::vector<AttributeStore>& stores, Status* error) {
@@ -44,6 +78,7 @@ struct FoldColumns {
       store.push_back(target);
       index.push_back(i < 0 ? 0 : static_cast<size_t>(i));
       spans.emplace_back(*c.values->data());
+      append.push_back(AppenderOf(*c.values->type()));
     }
   }
 
@@ -52,7 +87,7 @@ struct FoldColumns {
     for (size_t c = 0; c < cols.size(); ++c) {
       AttributeStore* s = store[c];
       if (s == nullptr || cols[c].values->IsNull(row)) continue;
-      const arrow::Status st = s->builder->AppendArraySlice(spans[c], row, 1);
+      const arrow::Status st = append[c](*s->builder, spans[c], row);
       if (!st.ok()) {
         if (error->ok()) {
           *error = Status::Internal("recompute: keeping a value of " + cols[c].name + ": " + st.ToString());
@@ -138,11 +173,15 @@ std::shared_ptr<arrow::Scalar> TypeDefault(const mapping::TgType& type) {
 
 namespace {
 
-Result<std::vector<AttributeStore>> Stores(const std::vector<mapping::GraphAttribute>& attrs) {
+// One store per attribute, with room for `elements` values: most elements take one value of each attribute.
+Result<std::vector<AttributeStore>> Stores(const std::vector<mapping::GraphAttribute>& attrs, size_t elements) {
   std::vector<AttributeStore> out(attrs.size());
   for (size_t i = 0; i < attrs.size(); ++i) {
     auto b = arrow::MakeBuilder(mapping::CanonicalArrowType(attrs[i].type));
     if (!b.ok()) return Status::Internal("recompute: a store for " + attrs[i].name + ": " + b.status().ToString());
+    if (const auto st = (*b)->Reserve(static_cast<int64_t>(elements)); !st.ok()) {
+      return Status::Internal("recompute: a store for " + attrs[i].name + ": " + st.ToString());
+    }
     out[i].builder = std::move(*b);
   }
   return out;
@@ -156,18 +195,19 @@ Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& k
     const mapping::VertexTypeDef* def = types.FindVertexType(type);
     const size_t n = def ? def->attributes.size() : 0;
     if (def != nullptr) {
-      ICEGRAPH_ASSIGN_OR_RAISE(truth.vertex_values[type], Stores(def->attributes));
+      ICEGRAPH_ASSIGN_OR_RAISE(truth.vertex_values[type], Stores(def->attributes, ids.size()));
     }
     auto& m = truth.vertices[type];
     ElementTruth blank;
     blank.attributes.assign(n, -1);
-    for (const auto& id : ids) m.emplace_hint(m.end(), id, blank);  // ids come sorted: each goes at the end
+    m.reserve(ids.size());
+    for (const auto& id : ids) m.Append(id, blank);  // ids come sorted
   }
   for (const auto& [type, ks] : keys.edges) {
     const mapping::EdgeTypeDef* def = types.FindEdgeType(type);
     const size_t n = def ? def->attributes.size() : 0;
     if (def != nullptr) {
-      ICEGRAPH_ASSIGN_OR_RAISE(truth.edge_values[type], Stores(def->attributes));
+      ICEGRAPH_ASSIGN_OR_RAISE(truth.edge_values[type], Stores(def->attributes, ks.size()));
     }
     auto& m = truth.edges[type];
     auto& ends = truth.edge_ends[type];
@@ -176,7 +216,7 @@ Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& k
       if (def == nullptr || !def->directed) ends.insert(k.to);
       ElementTruth& t = m.emplace_hint(m.end(), text, ElementTruth{})->second;  // sorted, as ids are
       t.attributes.assign(n, -1);
-      t.key = k;
+      t.key = &k;
     }
   }
   return truth;
@@ -193,6 +233,24 @@ Status Truth::Finish() {
     }
   }
   return error;
+}
+
+ElementTruth* VertexTruth::Find(std::string_view id, size_t* hint) {
+  size_t at = *hint;
+  if (at >= entries_.size() || entries_[at].first != id) {
+    const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                                     [](const Entry& e, std::string_view v) { return e.first < v; });
+    if (it == entries_.end() || it->first != id) return nullptr;
+    at = static_cast<size_t>(it - entries_.begin());
+  }
+  *hint = at + 1;
+  return &entries_[at].second;
+}
+
+const ElementTruth* VertexTruth::Find(std::string_view id) const {
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                                   [](const Entry& e, std::string_view v) { return e.first < v; });
+  return it == entries_.end() || it->first != id ? nullptr : &it->second;
 }
 
 std::shared_ptr<arrow::Scalar> Truth::Value(const std::vector<AttributeStore>& stores, const ElementTruth& t,
@@ -213,15 +271,13 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     if (def == nullptr) continue;
     FoldColumns fold(vb.attributes, def->attributes, truth->vertex_values[vb.type], &truth->error);
     const auto& ids = static_cast<const arrow::StringArray&>(*vb.ids);
-    TruthMap& elements = it->second;
-    auto next = elements.end();  // the element after the last one found: rows clustered on their key find it there
+    VertexTruth& elements = it->second;
+    size_t next = elements.size();  // after the last one found: rows clustered on their key find the next there
     for (int64_t r = 0; r < ids.length(); ++r) {
-      const std::string_view id = ids.GetView(r);
-      const auto e = next != elements.end() && next->first == id ? next : elements.find(id);
-      if (e == elements.end()) continue;
-      next = std::next(e);
-      e->second.produced = true;
-      fold.Fold(vb.attributes, r, &e->second, &truth->error);
+      ElementTruth* e = elements.Find(ids.GetView(r), &next);
+      if (e == nullptr) continue;
+      e->produced = true;
+      fold.Fold(vb.attributes, r, e, &truth->error);
     }
   }
   for (size_t i = 0; i < batch.edges.size(); ++i) {
@@ -234,7 +290,7 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     const auto to_it = truth->vertices.find(eb.to_type);
     auto edge_it = truth->edges.find(eb.type);
     if (edge_it == truth->edges.end() && edges_of_affected) {
-      auto stores = Stores(def->attributes);
+      auto stores = Stores(def->attributes, 0);
       if (!stores.ok()) {
         if (truth->error.ok()) truth->error = stores.status();
         continue;
@@ -254,15 +310,10 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
     for (int64_t r = 0; r < eb.length(); ++r) {
       bool names_affected = false;
       if (from_it != truth->vertices.end()) {
-        const auto v = from_it->second.find(from.GetView(r));
-        if (v != from_it->second.end()) v->second.referenced = names_affected = true;
+        if (ElementTruth* v = from_it->second.Find(from.GetView(r))) v->referenced = names_affected = true;
       }
       if (to_it != truth->vertices.end()) {
-        const auto v = to_it->second.find(to.GetView(r));
-        if (v != to_it->second.end()) {
-          v->second.referenced = true;
-          names_affected = true;
-        }
+        if (ElementTruth* v = to_it->second.Find(to.GetView(r))) v->referenced = names_affected = true;
       }
       if (edge_it == truth->edges.end()) continue;
       const bool candidate = (edges_of_affected && names_affected) || ends.count(from.GetView(r)) != 0 ||
@@ -272,19 +323,44 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
       auto e = edge_it->second.find(text);
       if (e == edge_it->second.end()) {
         if (!(edges_of_affected && names_affected)) continue;
-        ElementTruth t;
-        t.attributes.assign(def->attributes.size(), -1);
-        t.key = {std::string(from.GetView(r)), std::string(to.GetView(r)), {}};
+        EdgeKey& key = truth->found_keys.emplace_back();
+        key.from = std::string(from.GetView(r));
+        key.to = std::string(to.GetView(r));
         for (const arrow::Array* c : cols) {
           auto s = c->GetScalar(r);
-          if (s.ok()) t.key.disc.push_back(*s);
+          if (s.ok()) key.disc.push_back(*s);
         }
+        ElementTruth t;
+        t.attributes.assign(def->attributes.size(), -1);
+        t.key = &key;
         e = edge_it->second.emplace(text, std::move(t)).first;
       }
       e->second.produced = true;
       fold->Fold(eb.attributes, r, &e->second, &truth->error);
     }
   }
+}
+
+namespace {
+
+// The delete files of a task, as what identifies each (a deletion vector is one blob of a Puffin file).
+std::vector<std::pair<std::string, int64_t>> DeleteIds(const std::vector<iceberg::DataFile>& files) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  out.reserve(files.size());
+  for (const auto& f : files) out.emplace_back(f.file_path, f.content_offset.value_or(-1));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool SameLiveRows(const iceberg::ScanTask& before, const iceberg::ScanTask& now) {
+  return before.data_file.file_path == now.data_file.file_path &&
+         before.data_sequence_number == now.data_sequence_number &&
+         before.projected_field_ids == now.projected_field_ids && before.schema.schema_id == now.schema.schema_id &&
+         before.name_mapping_json == now.name_mapping_json &&
+         DeleteIds(before.position_deletes) == DeleteIds(now.position_deletes) &&
+         DeleteIds(before.equality_deletes) == DeleteIds(now.equality_deletes);
 }
 
 bool KeyLookup::MayHold(const iceberg::DataFile& file) const {

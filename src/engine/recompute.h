@@ -13,6 +13,7 @@
 #include <absl/container/btree_map.h>
 #include <absl/container/inlined_vector.h>
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -30,7 +31,8 @@ struct ElementTruth {
   /// Per attribute of the type (in type order), the index of its value in the type's AttributeStore; -1: no row set
   /// it.
   absl::InlinedVector<int32_t, 6> attributes;
-  EdgeKey key;  // edges
+  /// Edges: the key, in the AffectedKeys the truth was seeded from or in Truth::found_keys.
+  const EdgeKey* key = nullptr;
 };
 
 /// The values rows gave one attribute of a type, appended as rows set them: no allocation per value, and memory in
@@ -40,11 +42,37 @@ struct AttributeStore {
   std::shared_ptr<arrow::Array> values;          // the builder's values, once Truth::Finish ran
 };
 
-/// Truth of affected keys per type: vertices by id, edges by EdgeKeyText (ordered: writes go out in key order).
+/// Truth of affected edges of a type by EdgeKeyText (ordered: writes go out in key order).
 using TruthMap = absl::btree_map<std::string, ElementTruth, std::less<>>;
+
+/// Truth of the affected ids of a vertex type, sorted by id: seeded once from the sorted key set, then only looked
+/// up (a flat array: no node per id, and a row clustered on its key finds the next id next to the last).
+class VertexTruth {
+ public:
+  using Entry = std::pair<std::string, ElementTruth>;
+  void reserve(size_t n) { entries_.reserve(n); }
+  /// Adds `id`, which sorts after every id held.
+  void Append(std::string_view id, const ElementTruth& blank) { entries_.emplace_back(std::string(id), blank); }
+  /// The entry of `id` (nullptr: not affected), trying `*hint` first; `*hint` becomes the index after it.
+  ElementTruth* Find(std::string_view id, size_t* hint);
+  ElementTruth* Find(std::string_view id) {
+    size_t hint = entries_.size();
+    return Find(id, &hint);
+  }
+  const ElementTruth* Find(std::string_view id) const;
+  size_t size() const { return entries_.size(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
 struct Truth {
-  std::map<std::string, TruthMap> vertices;
+  std::map<std::string, VertexTruth> vertices;
   std::map<std::string, TruthMap> edges;
+  /// Keys of edges found by folding (vertex_must_exist), not among the affected keys; a deque keeps them in place.
+  std::deque<EdgeKey> found_keys;
   /// Per type, one store per attribute of the type.
   std::map<std::string, std::vector<AttributeStore>> vertex_values;
   std::map<std::string, std::vector<AttributeStore>> edge_values;
@@ -68,6 +96,7 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
                bool edges_of_affected, Truth* truth);
 
 /// An empty Truth holding every affected key (nothing produced or referenced yet) and an empty store per attribute.
+/// Its edges view the keys of `keys`, which must outlive it.
 Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
 
 /// One scan of a key lookup: a range filter on an id column (empty: the whole table), and the keys themselves, so
@@ -90,8 +119,23 @@ struct KeyLookup {
 /// the affected types. The lookups view the keys of `keys`.
 std::vector<std::vector<KeyLookup>> LookupFilters(const std::vector<SourceTable>& tables, const AffectedKeys& keys);
 
-/// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only.
-Status Recompute(RunContext& ctx, const AffectedKeys& keys);
+/// The rows a run's change phase read of a data file it added: a key lookup takes them instead of reading the file
+/// again when the file's task at the current snapshot would read the same live rows (same deletes, projection,
+/// schema). They are a superset of the lookup's rows (no key range applied), which folding only affected keys allows.
+struct ReadFile {
+  iceberg::ScanTask task;  // the task they were read with
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+};
+/// Per table (pipeline order), the files read, by data file path.
+using ReadFiles = std::vector<std::map<std::string, ReadFile>>;
+
+/// True when reading `now` yields the rows read with `before` or more: the same data file with the same delete
+/// files, projection and schema, and a residual no weaker than `before`'s (the caller's: `now` adds a key range).
+bool SameLiveRows(const iceberg::ScanTask& before, const iceberg::ScanTask& now);
+
+/// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only. Files
+/// in `read` (may be null) are taken from it instead of read again.
+Status Recompute(RunContext& ctx, const AffectedKeys& keys, const ReadFiles* read = nullptr);
 
 /// The default of a TigerGraph attribute type in its canonical Arrow type (0, "", false, epoch, empty collection).
 std::shared_ptr<arrow::Scalar> TypeDefault(const mapping::TgType& type);

@@ -1,6 +1,8 @@
 // Recompute, second half: reading the truth of affected keys (pruned lookups) and writing it.
 #include <arrow/compute/api.h>
 
+#include <span>
+
 #include "common/failpoint.h"
 #include "common/log.h"
 #include "engine/recompute.h"
@@ -12,7 +14,7 @@ namespace {
 // The values of `rows` for one attribute, gathered from its store with one Take: a row no mapping set takes
 // `fallback` (null when the type has none), appended once after the store's values.
 Result<std::shared_ptr<arrow::Array>> Gather(const std::shared_ptr<arrow::Array>& store, size_t index,
-                                             const std::vector<const ElementTruth*>& rows,
+                                             std::span<const ElementTruth* const> rows,
                                              const std::shared_ptr<arrow::Scalar>& fallback,
                                              const std::shared_ptr<arrow::DataType>& type) {
   const auto n = static_cast<int64_t>(rows.size());
@@ -57,7 +59,7 @@ Result<std::shared_ptr<arrow::Array>> Gather(const std::shared_ptr<arrow::Array>
 Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping::AttributePlan>& attrs,
                                                       const std::vector<mapping::GraphAttribute>& type_attrs,
                                                       const std::vector<AttributeStore>& stores,
-                                                      const std::vector<const ElementTruth*>& rows,
+                                                      std::span<const ElementTruth* const> rows,
                                                       const std::vector<std::string>& disc = {}) {
   std::vector<mapping::AttributeColumn> out;
   for (const auto& a : attrs) {
@@ -92,8 +94,8 @@ Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping:
     for (const ElementTruth* t : rows) {
       arrow::Status st;
       const int32_t at = index >= 0 ? t->attributes[static_cast<size_t>(index)] : -1;
-      if (di < t->key.disc.size()) {
-        st = b.AppendScalar(*t->key.disc[di]);
+      if (t->key != nullptr && di < t->key->disc.size()) {
+        st = b.AppendScalar(*t->key->disc[di]);
       } else if (at >= 0 && store != nullptr) {
         st = b.AppendArraySlice(span, at, 1);
       } else {
@@ -108,7 +110,7 @@ Result<std::vector<mapping::AttributeColumn>> Columns(const std::vector<mapping:
   return out;
 }
 
-Result<std::shared_ptr<arrow::Array>> Strings(const std::vector<std::string_view>& values) {
+Result<std::shared_ptr<arrow::Array>> Strings(std::span<const std::string_view> values) {
   arrow::StringBuilder b;
   for (const auto v : values) {
     if (!b.Append(v).ok()) return Status::Internal("building ids");
@@ -125,15 +127,31 @@ const std::vector<AttributeStore>& StoresOf(const std::map<std::string, std::vec
   return it == values.end() ? kNone : it->second;
 }
 
+// Rows per write of the recompute: the first request leaves while the rest is still being written, so TigerGraph
+// applies it meanwhile, and a write holds a quarter batch of rows however many keys the run affects.
+size_t SliceRows(const RunContext& ctx) {
+  return static_cast<size_t>(std::max<int64_t>(1024, ctx.options.batch_rows / 4));
+}
+
+// The rows of `task` the change phase already read for table `table`, when they are the rows it would read now.
+const ReadFile* Held(const ReadFiles* read, size_t table, const iceberg::ScanTask& task) {
+  if (read == nullptr || table >= read->size()) return nullptr;
+  const auto& files = (*read)[table];
+  const auto it = files.find(task.data_file.file_path);
+  return it != files.end() && SameLiveRows(it->second.task, task) ? &it->second : nullptr;
+}
+
 struct Counts {
   int64_t rows_read = 0;
+  int64_t rows_reused = 0;  // lookup rows the change phase had read
   int64_t vertex_upserts = 0;
   int64_t vertex_deletes = 0;
   int64_t edge_upserts = 0;
   int64_t edge_deletes = 0;
 };
 
-Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, Truth* truth, Counts* counts) {
+Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, const ReadFiles* read, Truth* truth,
+                 Counts* counts) {
   const Pipeline& p = ctx.pipeline;
   const auto filters = LookupFilters(p.tables(), keys);
   iceberg::ReadOptions ro;
@@ -155,6 +173,14 @@ Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, Tru
       ICEGRAPH_ASSIGN_OR_RAISE(const auto tasks, PlanTable(t, *t.snapshot_id(), bound));
       for (const auto& task : tasks) {
         if (!lookup.MayHold(task.data_file)) continue;
+        if (const ReadFile* held = Held(read, i, task)) {
+          for (const auto& batch : held->batches) {
+            counts->rows_reused += batch->num_rows();
+            ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t.plan->Apply(*batch));
+            FoldBatch(p.plan(), *t.plan, mapped, must_exist, truth);
+          }
+          continue;
+        }
         ICEGRAPH_ASSIGN_OR_RAISE(auto reader, iceberg::TaskReader::Open(*t.io, task, ro));
         while (true) {
           ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
@@ -182,19 +208,23 @@ Status WriteVertices(RunContext& ctx, const Truth& truth, bool must_exist, Count
         rows.push_back(&t);
       }
     }
-    if (ids.empty()) continue;
     counts->vertex_upserts += static_cast<int64_t>(ids.size());
-    ICEGRAPH_ASSIGN_OR_RAISE(const auto id_array, Strings(ids));
-    // Every mapping of the type writes its attributes: together they set every attribute of the type.
-    for (const SourceTable& st : p.tables()) {
-      for (const auto& vp : st.plan->vertices()) {
-        if (vp.type != type) continue;
-        mapping::VertexBatch batch;
-        batch.type = type;
-        batch.ids = id_array;
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
-                                 Columns(vp.attributes, def->attributes, StoresOf(truth.vertex_values, type), rows));
-        ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteVertices(batch, vp.mapping));
+    const size_t slice = SliceRows(ctx);
+    for (size_t lo = 0; lo < ids.size(); lo += slice) {
+      const size_t n = std::min(slice, ids.size() - lo);
+      const std::span<const ElementTruth* const> part(rows.data() + lo, n);
+      ICEGRAPH_ASSIGN_OR_RAISE(const auto id_array, Strings(std::span(ids.data() + lo, n)));
+      // Every mapping of the type writes its attributes: together they set every attribute of the type.
+      for (const SourceTable& st : p.tables()) {
+        for (const auto& vp : st.plan->vertices()) {
+          if (vp.type != type) continue;
+          mapping::VertexBatch batch;
+          batch.type = type;
+          batch.ids = id_array;
+          ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
+                                   Columns(vp.attributes, def->attributes, StoresOf(truth.vertex_values, type), part));
+          ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteVertices(batch, vp.mapping));
+        }
       }
     }
   }
@@ -249,8 +279,8 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
     for (const auto& [text, t] : elements) {
       auto& f = t.produced ? from : del_from;
       auto& o = t.produced ? to : del_to;
-      f.push_back(t.key.from);
-      o.push_back(t.key.to);
+      f.push_back(t.key->from);
+      o.push_back(t.key->to);
       (t.produced ? rows : del_rows).push_back(&t);
     }
     counts->edge_upserts += static_cast<int64_t>(rows.size());
@@ -278,12 +308,15 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
           ICEGRAPH_RETURN_NOT_OK(ctx.sink.DeleteEdges(batch, ep.mapping));
           deleted = true;
         }
-        if (rows.empty()) continue;
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.from_ids, Strings(from));
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.to_ids, Strings(to));
-        ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes,
-                                 Columns(ep.attributes, def->attributes, stores, rows, ep.discriminator));
-        ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteEdges(batch, ep.mapping));
+        const size_t slice = SliceRows(ctx);
+        for (size_t lo = 0; lo < rows.size(); lo += slice) {
+          const size_t n = std::min(slice, rows.size() - lo);
+          ICEGRAPH_ASSIGN_OR_RAISE(batch.from_ids, Strings(std::span(from.data() + lo, n)));
+          ICEGRAPH_ASSIGN_OR_RAISE(batch.to_ids, Strings(std::span(to.data() + lo, n)));
+          ICEGRAPH_ASSIGN_OR_RAISE(batch.attributes, Columns(ep.attributes, def->attributes, stores,
+                                                             std::span(rows.data() + lo, n), ep.discriminator));
+          ICEGRAPH_RETURN_NOT_OK(ctx.sink.WriteEdges(batch, ep.mapping));
+        }
       }
     }
   }
@@ -292,12 +325,12 @@ Status WriteEdges(RunContext& ctx, const Truth& truth, Counts* counts) {
 
 }  // namespace
 
-Status Recompute(RunContext& ctx, const AffectedKeys& keys) {
+Status Recompute(RunContext& ctx, const AffectedKeys& keys, const ReadFiles* read) {
   if (keys.empty()) return Status::OK();
   const bool must_exist = ctx.pipeline.config().sink.vertex_must_exist;
   ICEGRAPH_ASSIGN_OR_RAISE(Truth truth, SeedTruth(ctx.pipeline.plan(), keys));
   Counts counts;
-  ICEGRAPH_RETURN_NOT_OK(ReadTruth(ctx, keys, must_exist, &truth, &counts));
+  ICEGRAPH_RETURN_NOT_OK(ReadTruth(ctx, keys, must_exist, read, &truth, &counts));
   ICEGRAPH_RETURN_NOT_OK(truth.Finish());
   failpoint::Pass("sync.recompute_read");
   // Vertices before the edges that need them; a deleted vertex is named by no produced edge, so TigerGraph's
@@ -307,6 +340,7 @@ Status Recompute(RunContext& ctx, const AffectedKeys& keys) {
   ICEGRAPH_RETURN_NOT_OK(WriteEdges(ctx, truth, &counts));
   log::Info("sync_recompute", {{"keys", keys.size()},
                                {"lookup_rows", counts.rows_read},
+                               {"lookup_rows_reused", counts.rows_reused},
                                {"vertex_upserts", counts.vertex_upserts},
                                {"vertex_deletes", counts.vertex_deletes},
                                {"edge_upserts", counts.edge_upserts},

@@ -145,6 +145,14 @@ TEST_F(RecomputeTest, EdgeKeyTextIsExactAndUndirectedKeysAreOrdered) {
   EXPECT_EQ(EdgeKeyText("a", "b", {}, 0, false), EdgeKeyText("b", "a", {}, 0, false));
 }
 
+// The truth of `id`, or a failure and a blank one.
+const ElementTruth& At(const VertexTruth& v, std::string_view id) {
+  static const ElementTruth kMissing;
+  const ElementTruth* t = v.Find(id);
+  if (t == nullptr) ADD_FAILURE() << "no truth for vertex " << id;
+  return t != nullptr ? *t : kMissing;
+}
+
 // Two tables feed User: the truth takes every row in config order, a null sets nothing, and an id no vertex row
 // maps but an edge names is referenced only.
 TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
@@ -166,19 +174,19 @@ TEST_F(RecomputeTest, FoldTakesLastNonNullValueInConfigOrder) {
   const mapping::VertexTypeDef* def = plan_.FindVertexType("User");
   ASSERT_EQ(def->attributes.size(), 2u);
   ASSERT_EQ(def->attributes[0].name, "name");
-  const ElementTruth& u1 = users.at("1");
+  const ElementTruth& u1 = At(users, "1");
   EXPECT_TRUE(u1.produced);
   EXPECT_TRUE(u1.referenced);  // by its own IN_REGION edge
   EXPECT_EQ(Value(truth, "User", u1, 0), "ann");
   EXPECT_EQ(Value(truth, "User", u1, 1), "30");
-  const ElementTruth& u2 = users.at("2");
+  const ElementTruth& u2 = At(users, "2");
   EXPECT_EQ(Value(truth, "User", u2, 0), "bob");  // people's null nick leaves users' name
   EXPECT_EQ(Value(truth, "User", u2, 1), "41");   // users' null age is set by people
-  const ElementTruth& u3 = users.at("3");
+  const ElementTruth& u3 = At(users, "3");
   EXPECT_FALSE(u3.produced);
   EXPECT_TRUE(u3.referenced);
   EXPECT_EQ(Value(truth, "User", u3, 0), "<unset>");
-  const ElementTruth& u9 = users.at("9");
+  const ElementTruth& u9 = At(users, "9");
   EXPECT_FALSE(u9.produced || u9.referenced);  // deleted by the apply
 }
 
@@ -197,11 +205,11 @@ TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
   int produced = 0;
   for (const auto& [text, t] : knows) {
     if (!t.produced) {
-      EXPECT_EQ(t.key.disc[0]->ToString(), "y");
+      EXPECT_EQ(t.key->disc[0]->ToString(), "y");
       continue;
     }
     ++produced;
-    EXPECT_EQ(t.key.disc[0]->ToString(), "x");
+    EXPECT_EQ(t.key->disc[0]->ToString(), "x");
     const mapping::EdgeTypeDef* def = plan_.FindEdgeType("KNOWS");
     for (size_t i = 0; i < def->attributes.size(); ++i) {
       if (def->attributes[i].name == "since") {
@@ -211,8 +219,8 @@ TEST_F(RecomputeTest, FoldEdgesByKeyWithDiscriminator) {
   }
   EXPECT_EQ(produced, 1);
   // Endpoints 1 and 2 are affected vertices (the edges named them): both referenced by the current (1,2,x).
-  EXPECT_TRUE(truth.vertices["User"].at("1").referenced);
-  EXPECT_TRUE(truth.vertices["User"].at("2").referenced);
+  EXPECT_TRUE(At(truth.vertices["User"], "1").referenced);
+  EXPECT_TRUE(At(truth.vertices["User"], "2").referenced);
 }
 
 // vertex_must_exist: an edge row naming an affected vertex becomes an affected edge (sent again after the vertex).
@@ -226,7 +234,7 @@ TEST_F(RecomputeTest, MustExistMakesEdgesOfAffectedVerticesAffected) {
             Map("shop.knows", KnowsBatch("[7, 8]", "[3, 9]", "[1, 2]", R"(["x", "x"])")), true, &truth);
   ASSERT_EQ(truth.edges["KNOWS"].size(), 1u);
   EXPECT_TRUE(truth.edges["KNOWS"].begin()->second.produced);
-  EXPECT_EQ(truth.edges["KNOWS"].begin()->second.key.from, "7");
+  EXPECT_EQ(truth.edges["KNOWS"].begin()->second.key->from, "7");
 }
 
 SourceTable Table(const std::string& name, const iceberg::Schema& schema, const mapping::MappingPlan& plan) {
@@ -296,6 +304,40 @@ TEST_F(RecomputeTest, ALookupSkipsFilesBetweenItsKeys) {
   EXPECT_FALSE(people.MayHold(file(1, "35", "39")));
   EXPECT_TRUE(people.MayHold(file(1, "35", "40")));
   EXPECT_TRUE(people.MayHold(file(1, "", "3")));
+}
+
+// A lookup takes a file's rows from the change phase only when reading the file now yields the same live rows.
+TEST(SameLiveRowsTest, AnyDifferenceInDeletesProjectionOrSchemaRereads) {
+  iceberg::ScanTask read;
+  read.data_file.file_path = "s3://w/t/data/a.parquet";
+  read.data_sequence_number = 4;
+  read.projected_field_ids = {1, 2};
+  read.schema.schema_id = 1;
+  iceberg::DataFile pos;
+  pos.file_path = "s3://w/t/data/del-1.parquet";
+  iceberg::DataFile dv;
+  dv.file_path = "s3://w/t/data/dv.puffin";
+  dv.content_offset = 4;
+  read.position_deletes = {pos, dv};
+  iceberg::ScanTask now = read;
+  now.residual.predicates.push_back({"", 1, iceberg::CompareOp::kGtEq, iceberg::Literal{std::string("k")}});
+  std::swap(now.position_deletes[0], now.position_deletes[1]);  // the order deletes are listed in does not matter
+  EXPECT_TRUE(SameLiveRows(read, now));                         // a narrower residual (the key range) reads a subset
+
+  auto differs = [&](auto&& change) {
+    iceberg::ScanTask t = read;
+    change(t);
+    return !SameLiveRows(read, t);
+  };
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.data_file.file_path = "s3://w/t/data/b.parquet"; }));
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.data_sequence_number = 5; }));
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.projected_field_ids = {1, 2, 3}; }));
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.schema.schema_id = 2; }));
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.name_mapping_json = "[]"; }));
+  EXPECT_TRUE(differs([&](iceberg::ScanTask& t) { t.position_deletes.push_back(pos); }));         // a later delete file
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.position_deletes[1].content_offset = 90; }));  // another vector
+  EXPECT_TRUE(differs([](iceberg::ScanTask& t) { t.position_deletes.pop_back(); }));
+  EXPECT_TRUE(differs([&](iceberg::ScanTask& t) { t.equality_deletes.push_back(pos); }));
 }
 
 TEST(TypeDefaultTest, EveryKindHasTigerGraphsDefault) {
