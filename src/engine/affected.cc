@@ -8,6 +8,7 @@ namespace {
 // Inserts `id` at `hint` when it belongs there, else where it belongs, and returns the position after it: rows of a
 // table clustered on its key come in order, and each then costs two comparisons instead of a descent of the tree.
 KeySet::iterator InsertAfter(KeySet& set, KeySet::iterator hint, std::string_view id) {
+  if (hint != set.end() && *hint == id) return std::next(hint);  // there already (a key's old row, then its new)
   return std::next(set.emplace_hint(hint, id));
 }
 

@@ -62,6 +62,21 @@ Status HashList(const arrow::Array& a, const arrow::Array& child, std::vector<ui
   return Status::OK();
 }
 
+template <typename Word>
+Status HashWords(const arrow::Array& a, const uint8_t* data, std::vector<uint64_t>* out) {
+  const uint8_t* validity = a.null_bitmap_data();
+  const int64_t offset = a.offset();
+  // Without a bitmap every slot is valid, unless all are null (as Array::IsNull reads it).
+  const bool all_null = validity == nullptr && a.length() > 0 && a.null_count() == a.length();
+  for (int64_t i = 0; i < a.length(); ++i) {
+    Word v;
+    std::memcpy(&v, data + i * static_cast<int64_t>(sizeof(Word)), sizeof(Word));
+    const bool valid = validity == nullptr ? !all_null : arrow::bit_util::GetBit(validity, offset + i);
+    (*out)[static_cast<size_t>(i)] = valid ? Mix(static_cast<uint64_t>(v)) : kNullHash;
+  }
+  return Status::OK();
+}
+
 Status HashArray(const arrow::Array& a, std::vector<uint64_t>* out) {
   out->resize(static_cast<size_t>(a.length()));
   const arrow::DataType& type = *a.type();
@@ -110,6 +125,9 @@ Status HashArray(const arrow::Array& a, std::vector<uint64_t>* out) {
     // Integers, floats, dates, times, timestamps, decimals, fixed-size binary: their bytes are their value.
     const int width = type.byte_width();
     const uint8_t* data = a.data()->buffers[1]->data() + a.offset() * width;
+    // One value is one word: splitmix64 of it (a bijection), without XXH3's length dispatch.
+    if (width == 8) return HashWords<uint64_t>(a, data, out);
+    if (width == 4) return HashWords<uint32_t>(a, data, out);
     for (int64_t i = 0; i < a.length(); ++i) {
       (*out)[i] = a.IsNull(i) ? kNullHash : HashBytes(data + i * width, static_cast<size_t>(width));
     }
@@ -137,8 +155,10 @@ Result<std::vector<uint64_t>> HashRows(const arrow::RecordBatch& batch) {
   for (int c = 0; c < batch.num_columns(); ++c) {
     if (IsBookkeeping(batch.schema()->field(c)->name())) continue;
     ICEGRAPH_RETURN_NOT_OK(HashArray(*batch.column(c), &col));
-    for (size_t r = 0; r < rows.size(); ++r) rows[r] = Combine(rows[r], col[r]);
+    // Column hashes are mixed already: a multiply folds each in (order matters), one Mix per row finishes.
+    for (size_t r = 0; r < rows.size(); ++r) rows[r] = (rows[r] ^ col[r]) * 0x9e3779b97f4a7c15ULL;
   }
+  for (auto& h : rows) h = Mix(h);
   return rows;
 }
 
@@ -180,9 +200,12 @@ class RowComparator {
     const arrow::Array* a = nullptr;
     const arrow::Array* b = nullptr;
     int width = 0;
+    // Spans of the two arrays, resolved once: a row's comparison reads their buffers without a pointer chase.
+    arrow::ArraySpan sa;
+    arrow::ArraySpan sb;
 
     static Column Of(const arrow::Array& a, const arrow::Array& b) {
-      Column c{Kind::kOther, &a, &b, 0};
+      Column c{Kind::kOther, &a, &b, 0, arrow::ArraySpan(*a.data()), arrow::ArraySpan(*b.data())};
       const arrow::DataType& t = *a.type();
       switch (t.id()) {
         case arrow::Type::STRING:
@@ -201,25 +224,27 @@ class RowComparator {
     }
 
     template <typename OffsetT>
-    static std::string_view View(const arrow::Array& x, int64_t r) {
-      const auto* offsets = x.data()->GetValues<OffsetT>(1);
-      const uint8_t* data = x.data()->buffers[2] ? x.data()->buffers[2]->data() : nullptr;
+    static std::string_view View(const arrow::ArraySpan& x, int64_t r) {
+      const auto* offsets = x.GetValues<OffsetT>(1);
+      const uint8_t* data = x.buffers[2].data;
+      if (data == nullptr) return {};
       return {reinterpret_cast<const char*>(data) + offsets[r], static_cast<size_t>(offsets[r + 1] - offsets[r])};
     }
 
     bool Equal(int64_t ra, int64_t rb) const {
-      const bool na = a->IsNull(ra);
-      if (na != b->IsNull(rb)) return false;
+      const bool na = sa.IsNull(ra);
+      if (na != sb.IsNull(rb)) return false;
       if (na) return true;
       switch (kind) {
         case Kind::kFixed: {
           // Same bits, so a NaN carried over equals itself (as RowsEqual's nans_equal does).
-          const uint8_t* x = a->data()->buffers[1]->data() + (a->offset() + ra) * width;
-          const uint8_t* y = b->data()->buffers[1]->data() + (b->offset() + rb) * width;
+          const uint8_t* x = sa.buffers[1].data + (sa.offset + ra) * width;
+          const uint8_t* y = sb.buffers[1].data + (sb.offset + rb) * width;
+          if (width == 8) return std::memcmp(x, y, 8) == 0;  // a constant size: one load each
           return std::memcmp(x, y, static_cast<size_t>(width)) == 0;
         }
-        case Kind::kBinary32: return View<int32_t>(*a, ra) == View<int32_t>(*b, rb);
-        case Kind::kBinary64: return View<int64_t>(*a, ra) == View<int64_t>(*b, rb);
+        case Kind::kBinary32: return View<int32_t>(sa, ra) == View<int32_t>(sb, rb);
+        case Kind::kBinary64: return View<int64_t>(sa, ra) == View<int64_t>(sb, rb);
         case Kind::kDictionary: {  // the values the indices name, in each batch's own dictionary
           const auto& da = static_cast<const arrow::DictionaryArray&>(*a);
           const auto& db = static_cast<const arrow::DictionaryArray&>(*b);

@@ -268,6 +268,15 @@ Result<Converted> ToFloating(const std::shared_ptr<arrow::Array>& in, const std:
                              SmallDecimalsToFloating<OutT>(static_cast<const arrow::Decimal128Array&>(*in), out_type));
     if (fast) return std::move(*fast);
   }
+  if (id == arrow::Type::DOUBLE && !kFloat) {
+    // Doubles to DOUBLE: the column itself when every slot is finite (null slots' values included, so one tight
+    // loop decides), else row by row below, which refuses the NaNs and infinities.
+    const auto& a = static_cast<const arrow::DoubleArray&>(*in);
+    const double* v = a.raw_values();
+    bool finite = true;
+    for (int64_t i = 0; i < a.length(); ++i) finite &= std::isfinite(v[i]);
+    if (finite) return Converted{in, {}};
+  }
   Out<Builder> out(*in, out_type);
   ICEGRAPH_RETURN_NOT_OK(out.Reserve());
   const auto put = [&](int64_t i, double v) {
