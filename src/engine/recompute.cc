@@ -236,12 +236,20 @@ Status Truth::Finish() {
 }
 
 ElementTruth* VertexTruth::Find(std::string_view id, size_t* hint) {
-  size_t at = *hint;
-  if (at >= entries_.size() || entries_[at].first != id) {
-    const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
-                                     [](const Entry& e, std::string_view v) { return e.first < v; });
-    if (it == entries_.end() || it->first != id) return nullptr;
-    at = static_cast<size_t>(it - entries_.begin());
+  const size_t n = entries_.size();
+  size_t at = std::min(*hint, n);
+  if (at < n && entries_[at].first == id) {
+    *hint = at + 1;
+    return &entries_[at].second;
+  }
+  // Rows in key order mostly fall between the ids around the hint: not affected, known in two comparisons.
+  if ((at == 0 || entries_[at - 1].first < id) && (at == n || id < entries_[at].first)) return nullptr;
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                                   [](const Entry& e, std::string_view v) { return e.first < v; });
+  at = static_cast<size_t>(it - entries_.begin());
+  if (at == n || it->first != id) {
+    *hint = at;  // where it would be: the next row in key order looks there
+    return nullptr;
   }
   *hint = at + 1;
   return &entries_[at].second;

@@ -53,7 +53,8 @@ class VertexTruth {
   void reserve(size_t n) { entries_.reserve(n); }
   /// Adds `id`, which sorts after every id held.
   void Append(std::string_view id, const ElementTruth& blank) { entries_.emplace_back(std::string(id), blank); }
-  /// The entry of `id` (nullptr: not affected), trying `*hint` first; `*hint` becomes the index after it.
+  /// The entry of `id` (nullptr: not affected), trying `*hint` first; `*hint` becomes the index after it (or, when
+  /// absent, where it would be), so probes in id order cost a comparison or two each.
   ElementTruth* Find(std::string_view id, size_t* hint);
   ElementTruth* Find(std::string_view id) {
     size_t hint = entries_.size();

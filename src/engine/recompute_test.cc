@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <set>
 
 #include "engine/affected.h"
@@ -304,6 +306,43 @@ TEST_F(RecomputeTest, ALookupSkipsFilesBetweenItsKeys) {
   EXPECT_FALSE(people.MayHold(file(1, "35", "39")));
   EXPECT_TRUE(people.MayHold(file(1, "35", "40")));
   EXPECT_TRUE(people.MayHold(file(1, "", "3")));
+}
+
+// Probes in key order (with runs of absent ids), in reverse and at random find exactly the ids held, whatever the
+// hint they carry from the previous probe.
+TEST(VertexTruthTest, FindWithHintsAgreesWithASet) {
+  std::mt19937 rng(11);
+  std::set<std::string> held;
+  std::vector<std::string> universe;
+  for (int i = 0; i < 3000; ++i) {
+    std::string id = "v" + std::to_string(rng() % 100000);
+    universe.push_back(id);
+    if (rng() % 3 == 0) held.insert(id);
+  }
+  universe.push_back("");
+  universe.push_back("zzz");
+  VertexTruth truth;
+  ElementTruth blank;
+  for (const auto& id : held) truth.Append(id, blank);
+  ASSERT_EQ(truth.size(), held.size());
+  std::vector<std::string> sorted = universe;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> reversed(sorted.rbegin(), sorted.rend());
+  for (const auto* probes : {&sorted, &reversed, &universe}) {
+    size_t hint = truth.size();
+    for (const auto& id : *probes) {
+      const ElementTruth* found = truth.Find(id, &hint);
+      ASSERT_EQ(found != nullptr, held.count(id) == 1) << id;
+      ASSERT_EQ(static_cast<const VertexTruth&>(truth).Find(id) != nullptr, held.count(id) == 1) << id;
+    }
+  }
+  // Each id finds its own entry: mark one through a probe and read it back through another.
+  size_t hint = 0;
+  ElementTruth* e = truth.Find(*held.rbegin(), &hint);
+  ASSERT_NE(e, nullptr);
+  e->produced = true;
+  EXPECT_TRUE(static_cast<const VertexTruth&>(truth).Find(*held.rbegin())->produced);
+  EXPECT_FALSE(static_cast<const VertexTruth&>(truth).Find(*held.begin())->produced);
 }
 
 // A lookup takes a file's rows from the change phase only when reading the file now yields the same live rows.
