@@ -97,7 +97,7 @@ void FoldBatch(const mapping::MappingPlan& types, const mapping::TablePlan& plan
                bool edges_of_affected, Truth* truth);
 
 /// An empty Truth holding every affected key (nothing produced or referenced yet) and an empty store per attribute.
-/// Its edges view the keys of `keys`, which must outlive it.
+/// Its edges view the keys of `keys`, which must outlive it unchanged (a B-tree moves its values on insert).
 Result<Truth> SeedTruth(const mapping::MappingPlan& types, const AffectedKeys& keys);
 
 /// One scan of a key lookup: a range filter on an id column (empty: the whole table), and the keys themselves, so
@@ -130,8 +130,9 @@ struct ReadFile {
 /// Per table (pipeline order), the files read, by data file path.
 using ReadFiles = std::vector<std::map<std::string, ReadFile>>;
 
-/// True when reading `now` yields the rows read with `before` or more: the same data file with the same delete
-/// files, projection and schema, and a residual no weaker than `before`'s (the caller's: `now` adds a key range).
+/// True when the rows read with `before` hold every row reading `now` yields: the same data file with the same
+/// delete files, projection and schema. Residuals are not compared: the caller's `before` has the table's filter and
+/// `now` that filter and a key range, so `now` reads a subset.
 bool SameLiveRows(const iceberg::ScanTask& before, const iceberg::ScanTask& now);
 
 /// Reads the truth of `keys` and applies it (upserts and deletes, flushed). `dry_run` logs and counts only. Files
