@@ -319,8 +319,8 @@ TEST(VertexTruthTest, FindWithHintsAgreesWithASet) {
     universe.push_back(id);
     if (rng() % 3 == 0) held.insert(id);
   }
-  universe.push_back("");
-  universe.push_back("zzz");
+  universe.emplace_back("");
+  universe.emplace_back("zzz");
   VertexTruth truth;
   ElementTruth blank;
   for (const auto& id : held) truth.Append(id, blank);
