@@ -244,10 +244,8 @@ ElementTruth* VertexTruth::Find(std::string_view id, size_t* hint) {
   }
   // Rows in key order mostly fall between the ids around the hint: not affected, known in two comparisons.
   if ((at == 0 || entries_[at - 1].first < id) && (at == n || id < entries_[at].first)) return nullptr;
-  const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
-                                   [](const Entry& e, std::string_view v) { return e.first < v; });
-  at = static_cast<size_t>(it - entries_.begin());
-  if (at == n || it->first != id) {
+  at = LowerBound(id);
+  if (at == n || entries_[at].first != id) {
     *hint = at;  // where it would be: the next row in key order looks there
     return nullptr;
   }
@@ -256,9 +254,14 @@ ElementTruth* VertexTruth::Find(std::string_view id, size_t* hint) {
 }
 
 const ElementTruth* VertexTruth::Find(std::string_view id) const {
+  const size_t at = LowerBound(id);
+  return at == entries_.size() || entries_[at].first != id ? nullptr : &entries_[at].second;
+}
+
+size_t VertexTruth::LowerBound(std::string_view id) const {
   const auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
                                    [](const Entry& e, std::string_view v) { return e.first < v; });
-  return it == entries_.end() || it->first != id ? nullptr : &it->second;
+  return static_cast<size_t>(it - entries_.begin());
 }
 
 std::shared_ptr<arrow::Scalar> Truth::Value(const std::vector<AttributeStore>& stores, const ElementTruth& t,

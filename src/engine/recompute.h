@@ -66,6 +66,8 @@ class VertexTruth {
   std::vector<Entry>::const_iterator end() const { return entries_.end(); }
 
  private:
+  size_t LowerBound(std::string_view id) const;  // the index of the first id not below `id`
+
   std::vector<Entry> entries_;
 };
 

@@ -171,13 +171,17 @@ Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, con
       }
       log::Debug("sync_lookup", {{"table", t.name}, {"filter", iceberg::FilterToString(bound)}});
       ICEGRAPH_ASSIGN_OR_RAISE(const auto tasks, PlanTable(t, *t.snapshot_id(), bound));
+      const auto fold = [&](const arrow::RecordBatch& batch) -> Status {
+        ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t.plan->Apply(batch));
+        FoldBatch(p.plan(), *t.plan, mapped, must_exist, truth);
+        return Status::OK();
+      };
       for (const auto& task : tasks) {
         if (!lookup.MayHold(task.data_file)) continue;
         if (const ReadFile* held = Held(read, i, task)) {
           for (const auto& batch : held->batches) {
             counts->rows_reused += batch->num_rows();
-            ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t.plan->Apply(*batch));
-            FoldBatch(p.plan(), *t.plan, mapped, must_exist, truth);
+            ICEGRAPH_RETURN_NOT_OK(fold(*batch));
           }
           continue;
         }
@@ -186,8 +190,7 @@ Status ReadTruth(RunContext& ctx, const AffectedKeys& keys, bool must_exist, con
           ICEGRAPH_ASSIGN_OR_RAISE(auto batch, reader->Next());
           if (batch == nullptr) break;
           counts->rows_read += batch->num_rows();
-          ICEGRAPH_ASSIGN_OR_RAISE(auto mapped, t.plan->Apply(*batch));
-          FoldBatch(p.plan(), *t.plan, mapped, must_exist, truth);
+          ICEGRAPH_RETURN_NOT_OK(fold(*batch));
         }
       }
     }
