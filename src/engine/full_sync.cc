@@ -254,8 +254,7 @@ Status RunFullTables(RunContext& ctx, const std::vector<bool>& include, Unproduc
     }
   }
   if (vertex_items.empty() && edge_items.empty()) return Status::OK();
-  const int threads = ctx.options.threads > 0 ? ctx.options.threads
-                                              : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = ctx.Threads();
   // Vertices first, flushed, so edges never arrive before the vertices they need (vertex_must_exist); tables read
   // once for both write their edges in the first phase.
   for (const bool edges : {false, true}) {

@@ -150,9 +150,7 @@ Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs,
   const SourceTable& t = ctx.pipeline.tables()[index];
   TableReport& tr = ctx.report->tables[index];
   std::vector<ReadResult> results(jobs.size());
-  const int cores = ctx.options.threads > 0 ? ctx.options.threads
-                                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const size_t n = std::min(jobs.size(), static_cast<size_t>(cores));
+  const size_t n = std::min(jobs.size(), static_cast<size_t>(ctx.Threads()));
   std::atomic<size_t> next{0};
   const auto work = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) results[i] = RunRead(ctx, t, jobs[i]);
@@ -278,7 +276,7 @@ Status RunIncrementalTables(RunContext& ctx, const std::vector<IncrementalStart>
       parent = c.snapshot_id;
     }
     ICEGRAPH_RETURN_NOT_OK(RunReads(ctx, s.index, jobs, &changes, &read[s.index]));
-    ICEGRAPH_RETURN_NOT_OK(changes.Cancel());
+    ICEGRAPH_RETURN_NOT_OK(changes.Cancel(ctx.Threads()));
     log::Info("sync_changes", {{"table", t.name}, {"carried_over", changes.cancelled()}});
     ICEGRAPH_RETURN_NOT_OK(MapChanges(ctx, s.index, changes, &keys));
   }

@@ -5,10 +5,14 @@
 #include <arrow/util/bit_util.h>
 #include <arrow/util/hashing.h>  // defines XXH_INLINE_ALL and includes Arrow's xxHash
 
+#include <algorithm>
+#include <atomic>
+#include <bit>
 #include <cstring>
 #include <limits>
-#include <optional>
+#include <span>
 #include <string_view>
+#include <thread>
 
 namespace icegraph::engine {
 namespace {
@@ -195,17 +199,42 @@ class RowComparator {
   }
 
  private:
+  // One array's buffers, resolved once so a row's comparison is a few loads: no type dispatch, no pointer chase.
+  struct Side {
+    const uint8_t* validity = nullptr;
+    bool all_null = false;  // no bitmap, every slot null (Array::IsNull's rule, which the hashes follow)
+    int64_t offset = 0;
+    const uint8_t* values = nullptr;  // fixed-width values, or binary offsets
+    const uint8_t* data = nullptr;    // binary bytes
+
+    explicit Side(const arrow::Array& x)
+        : validity(x.null_bitmap_data()),
+          all_null(validity == nullptr && x.length() > 0 && x.null_count() == x.length()),
+          offset(x.offset()),
+          values(x.data()->buffers.size() > 1 && x.data()->buffers[1] ? x.data()->buffers[1]->data() : nullptr),
+          data(x.data()->buffers.size() > 2 && x.data()->buffers[2] ? x.data()->buffers[2]->data() : nullptr) {}
+
+    bool IsNull(int64_t r) const {
+      return validity == nullptr ? all_null : !arrow::bit_util::GetBit(validity, offset + r);
+    }
+    template <typename OffsetT>
+    std::string_view View(int64_t r) const {
+      if (data == nullptr) return {};
+      const auto* o = reinterpret_cast<const OffsetT*>(values) + offset + r;
+      return {reinterpret_cast<const char*>(data) + o[0], static_cast<size_t>(o[1] - o[0])};
+    }
+  };
+
   struct Column {
     enum class Kind { kFixed, kBinary32, kBinary64, kDictionary, kOther } kind = Kind::kOther;
     const arrow::Array* a = nullptr;
     const arrow::Array* b = nullptr;
     int width = 0;
-    // Spans of the two arrays, resolved once: a row's comparison reads their buffers without a pointer chase.
-    arrow::ArraySpan sa;
-    arrow::ArraySpan sb;
+    Side sa;
+    Side sb;
 
     static Column Of(const arrow::Array& a, const arrow::Array& b) {
-      Column c{Kind::kOther, &a, &b, 0, arrow::ArraySpan(*a.data()), arrow::ArraySpan(*b.data())};
+      Column c{Kind::kOther, &a, &b, 0, Side(a), Side(b)};
       const arrow::DataType& t = *a.type();
       switch (t.id()) {
         case arrow::Type::STRING:
@@ -223,35 +252,35 @@ class RowComparator {
       return c;
     }
 
-    template <typename OffsetT>
-    static std::string_view View(const arrow::ArraySpan& x, int64_t r) {
-      const auto* offsets = x.GetValues<OffsetT>(1);
-      const uint8_t* data = x.buffers[2].data;
-      if (data == nullptr) return {};
-      return {reinterpret_cast<const char*>(data) + offsets[r], static_cast<size_t>(offsets[r + 1] - offsets[r])};
-    }
-
     bool Equal(int64_t ra, int64_t rb) const {
-      const bool na = sa.IsNull(ra);
-      if (na != sb.IsNull(rb)) return false;
-      if (na) return true;
       switch (kind) {
         case Kind::kFixed: {
+          const bool na = sa.IsNull(ra);
+          if (na != sb.IsNull(rb)) return false;
+          if (na) return true;
           // Same bits, so a NaN carried over equals itself (as RowsEqual's nans_equal does).
-          const uint8_t* x = sa.buffers[1].data + (sa.offset + ra) * width;
-          const uint8_t* y = sb.buffers[1].data + (sb.offset + rb) * width;
+          const uint8_t* x = sa.values + (sa.offset + ra) * width;
+          const uint8_t* y = sb.values + (sb.offset + rb) * width;
           if (width == 8) return std::memcmp(x, y, 8) == 0;  // a constant size: one load each
           return std::memcmp(x, y, static_cast<size_t>(width)) == 0;
         }
-        case Kind::kBinary32: return View<int32_t>(sa, ra) == View<int32_t>(sb, rb);
-        case Kind::kBinary64: return View<int64_t>(sa, ra) == View<int64_t>(sb, rb);
+        case Kind::kBinary32:
+        case Kind::kBinary64: {
+          const bool na = sa.IsNull(ra);
+          if (na != sb.IsNull(rb)) return false;
+          if (na) return true;
+          return kind == Kind::kBinary32 ? sa.View<int32_t>(ra) == sb.View<int32_t>(rb)
+                                         : sa.View<int64_t>(ra) == sb.View<int64_t>(rb);
+        }
         case Kind::kDictionary: {  // the values the indices name, in each batch's own dictionary
+          if (a->IsNull(ra) != b->IsNull(rb)) return false;
+          if (a->IsNull(ra)) return true;
           const auto& da = static_cast<const arrow::DictionaryArray&>(*a);
           const auto& db = static_cast<const arrow::DictionaryArray&>(*b);
           const int64_t ia = da.GetValueIndex(ra);
           return da.dictionary()->RangeEquals(ia, ia + 1, db.GetValueIndex(rb), *db.dictionary(), kSameBits);
         }
-        case Kind::kOther: return a->RangeEquals(ra, ra + 1, rb, *b, kSameBits);
+        case Kind::kOther: return a->RangeEquals(ra, ra + 1, rb, *b, kSameBits);  // nulls included
       }
       return false;
     }
@@ -289,11 +318,11 @@ namespace {
 // Keeps the rows of `batches` whose mask entry is false: as zero-copy slices when they form a few runs (a rewrite
 // keeps or changes rows in stretches), else through Arrow's filter.
 Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
-                  const std::vector<std::vector<bool>>& masked) {
+                  const std::vector<std::vector<uint8_t>>& masked) {
   std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
   for (size_t i = 0; i < batches->size(); ++i) {
     const auto& m = masked[i];
-    const int64_t n = std::count(m.begin(), m.end(), false);
+    const int64_t n = std::count(m.begin(), m.end(), uint8_t{0});
     if (n == 0) continue;
     if (n == static_cast<int64_t>(m.size())) {
       kept.push_back((*batches)[i]);
@@ -315,7 +344,7 @@ Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
     }
     arrow::BooleanBuilder keep;
     if (!keep.Reserve(static_cast<int64_t>(m.size())).ok()) return Status::Internal("carry-over mask");
-    for (const bool x : m) keep.UnsafeAppend(!x);
+    for (const uint8_t x : m) keep.UnsafeAppend(x == 0);
     std::shared_ptr<arrow::Array> mask;
     if (!keep.Finish(&mask).ok()) return Status::Internal("carry-over mask");
     auto filtered = arrow::compute::Filter((*batches)[i], mask);
@@ -328,52 +357,165 @@ Status DropMasked(std::vector<std::shared_ptr<arrow::RecordBatch>>* batches,
 
 }  // namespace
 
-Status RowChanges::Cancel() {
-  // Removed rows chained by hash (several per hash: duplicates or collisions), each used at most once.
-  struct Entry {
-    uint32_t batch;
-    int32_t next;  // the next removed row of the same hash, -1 at the end
-    int64_t row;
-  };
-  std::vector<Entry> entries;
-  absl::flat_hash_map<uint64_t, int32_t> head;
-  size_t total = 0;
-  for (const auto& h : removed_hashes_) total += h.size();
-  if (total > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    return Status::Invalid("carry-over detection: more than 2^31 removed rows in one run");
+namespace {
+
+// One row of the change set: its hash and where it sits.
+struct Slot {
+  uint64_t hash;
+  uint32_t batch;
+  uint32_t row;
+};
+
+// The rows of `hashes` grouped by the top `bits` of their hash (partition p holds slots [begin[p], begin[p+1])), in
+// (batch, row) order within each group: a group's hash table then fits in a core's cache, where one table of every
+// removed row missed it on each insert and probe.
+struct Partitioned {
+  std::vector<uint32_t> begin;
+  std::vector<Slot> slots;
+};
+
+Partitioned PartitionRows(const std::vector<std::vector<uint64_t>>& hashes, int bits, size_t total) {
+  const size_t parts = size_t{1} << bits;
+  const int shift = 64 - bits;
+  Partitioned out;
+  out.begin.assign(parts + 1, 0);
+  for (const auto& h : hashes) {
+    for (const uint64_t x : h) ++out.begin[(x >> shift) + 1];
   }
-  entries.reserve(total);
-  head.reserve(total);
-  for (size_t b = 0; b < removed_hashes_.size(); ++b) {
-    for (size_t r = 0; r < removed_hashes_[b].size(); ++r) {
-      auto [it, fresh] = head.try_emplace(removed_hashes_[b][r], static_cast<int32_t>(entries.size()));
-      entries.push_back({static_cast<uint32_t>(b), fresh ? -1 : it->second, static_cast<int64_t>(r)});
-      if (!fresh) it->second = static_cast<int32_t>(entries.size() - 1);
+  for (size_t p = 0; p < parts; ++p) out.begin[p + 1] += out.begin[p];
+  std::vector<uint32_t> fill(out.begin.begin(), out.begin.end() - 1);
+  out.slots.resize(total);
+  for (size_t b = 0; b < hashes.size(); ++b) {
+    for (size_t r = 0; r < hashes[b].size(); ++r) {
+      const uint64_t x = hashes[b][r];
+      out.slots[fill[x >> shift]++] = {x, static_cast<uint32_t>(b), static_cast<uint32_t>(r)};
     }
   }
-  std::vector<std::vector<bool>> removed_mask(removed_.size());
-  std::vector<std::vector<bool>> added_mask(added_.size());
-  for (size_t b = 0; b < removed_.size(); ++b) removed_mask[b].assign(removed_hashes_[b].size(), false);
-  std::vector<std::optional<RowComparator>> compare(removed_.size());
-  for (size_t b = 0; b < added_.size(); ++b) {
-    added_mask[b].assign(added_hashes_[b].size(), false);
-    if (head.empty()) continue;
-    for (auto& c : compare) c.reset();  // comparators pair this added batch with each removed one
-    for (size_t r = 0; r < added_hashes_[b].size(); ++r) {
-      const auto h = head.find(added_hashes_[b][r]);
-      if (h == head.end()) continue;
-      for (int32_t* link = &h->second; *link >= 0; link = &entries[static_cast<size_t>(*link)].next) {
-        const Entry& e = entries[static_cast<size_t>(*link)];
-        auto& cmp = compare[e.batch];
-        if (!cmp) cmp.emplace(*added_[b], *removed_[e.batch]);
-        if (!cmp->Equal(static_cast<int64_t>(r), e.row)) continue;  // a hash collision
-        added_mask[b][r] = true;
-        removed_mask[e.batch][static_cast<size_t>(e.row)] = true;
-        *link = e.next;  // used: unlinked from its chain
+  return out;
+}
+
+// Joins the removed and added rows of some partitions; masks are bytes, so two joiners never share a written word.
+class Joiner {
+ public:
+  Joiner(const std::vector<std::shared_ptr<arrow::RecordBatch>>& removed,
+         const std::vector<std::shared_ptr<arrow::RecordBatch>>& added, std::vector<std::vector<uint8_t>>* removed_mask,
+         std::vector<std::vector<uint8_t>>* added_mask)
+      : removed_(removed), added_(added), removed_mask_(removed_mask), added_mask_(added_mask) {}
+
+  // Each added row cancels the last unused equal removed row of its hash, as one table of all rows did.
+  void Join(std::span<const Slot> removed, std::span<const Slot> added) {
+    if (removed.empty() || added.empty()) return;
+    const size_t cap = std::bit_ceil(removed.size() * 2);
+    heads_.assign(cap, {0, kFree});
+    next_.resize(removed.size());
+    for (size_t i = 0; i < removed.size(); ++i) {
+      Head& h = Find(removed[i].hash, cap);
+      if (h.first == kFree) h = {removed[i].hash, -1};
+      next_[i] = h.first;
+      h.first = static_cast<int32_t>(i);
+    }
+    for (const Slot& a : added) {
+      Head& h = Find(a.hash, cap);
+      for (int32_t* link = &h.first; *link >= 0; link = &next_[static_cast<size_t>(*link)]) {
+        const Slot& e = removed[static_cast<size_t>(*link)];
+        if (!Comparator(a.batch, e.batch).Equal(a.row, e.row)) continue;  // a hash collision
+        (*added_mask_)[a.batch][a.row] = 1;
+        (*removed_mask_)[e.batch][e.row] = 1;
+        *link = next_[static_cast<size_t>(*link)];  // used: unlinked from its chain
         ++cancelled_;
         break;
       }
     }
+  }
+
+  int64_t cancelled() const { return cancelled_; }
+
+ private:
+  // A slot no hash took; a hash whose rows were all used keeps its slot (-1), so probes pass it.
+  static constexpr int32_t kFree = -2;
+  struct Head {
+    uint64_t hash;
+    int32_t first;  // the newest unused removed row of this hash, -1 when none is left
+  };
+
+  // The slot of `hash`: where it is, or the free one where it goes (linear probing; the table is never full).
+  Head& Find(uint64_t hash, size_t cap) {
+    for (size_t i = hash & (cap - 1);; i = (i + 1) & (cap - 1)) {
+      Head& h = heads_[i];
+      if (h.first == kFree || h.hash == hash) return h;
+    }
+  }
+
+  // The comparator of an (added, removed) pair of batches, built once: its column pairing is per pair.
+  const RowComparator& Comparator(uint32_t added, uint32_t removed) {
+    const uint64_t key = (uint64_t{added} << 32) | removed;
+    if (last_ != nullptr && last_key_ == key) return *last_;
+    auto it = comparators_.find(key);
+    if (it == comparators_.end()) it = comparators_.try_emplace(key, *added_[added], *removed_[removed]).first;
+    last_key_ = key;
+    last_ = &it->second;
+    return *last_;
+  }
+
+  const std::vector<std::shared_ptr<arrow::RecordBatch>>& removed_;
+  const std::vector<std::shared_ptr<arrow::RecordBatch>>& added_;
+  std::vector<std::vector<uint8_t>>* removed_mask_;
+  std::vector<std::vector<uint8_t>>* added_mask_;
+  std::vector<Head> heads_;
+  std::vector<int32_t> next_;
+  absl::flat_hash_map<uint64_t, RowComparator> comparators_;
+  uint64_t last_key_ = 0;
+  const RowComparator* last_ = nullptr;  // set after each insert, which may move the map's values
+  int64_t cancelled_ = 0;
+};
+
+}  // namespace
+
+Status RowChanges::Cancel(int threads) {
+  size_t removed_rows = 0;
+  size_t added_rows = 0;
+  for (const auto& h : removed_hashes_) removed_rows += h.size();
+  for (const auto& h : added_hashes_) added_rows += h.size();
+  constexpr auto kMaxRows = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+  if (removed_rows > kMaxRows || added_rows > kMaxRows) {
+    return Status::Invalid("carry-over detection: more than 2^31 removed or added rows in one run");
+  }
+  std::vector<std::vector<uint8_t>> removed_mask(removed_.size());
+  std::vector<std::vector<uint8_t>> added_mask(added_.size());
+  for (size_t b = 0; b < removed_.size(); ++b) removed_mask[b].assign(removed_hashes_[b].size(), 0);
+  for (size_t b = 0; b < added_.size(); ++b) added_mask[b].assign(added_hashes_[b].size(), 0);
+  if (removed_rows > 0 && added_rows > 0) {
+    // About a thousand removed rows a partition: its table (32 KB) stays in the first-level cache.
+    const int bits = std::clamp(static_cast<int>(std::bit_width(removed_rows / 1024)), 1, 12);
+    const bool parallel = threads > 1 && removed_rows + added_rows >= 65536;
+    Partitioned rp;
+    Partitioned ap;
+    if (parallel) {
+      std::jthread other([&] { ap = PartitionRows(added_hashes_, bits, added_rows); });
+      rp = PartitionRows(removed_hashes_, bits, removed_rows);
+    } else {
+      rp = PartitionRows(removed_hashes_, bits, removed_rows);
+      ap = PartitionRows(added_hashes_, bits, added_rows);
+    }
+    const size_t parts = size_t{1} << bits;
+    std::atomic<size_t> next{0};
+    constexpr size_t kChunk = 16;  // partitions a joiner takes at a time
+    const auto join = [&](Joiner& j) {
+      for (size_t p = next.fetch_add(kChunk); p < parts; p = next.fetch_add(kChunk)) {
+        for (size_t q = p; q < std::min(parts, p + kChunk); ++q) {
+          j.Join(std::span(rp.slots).subspan(rp.begin[q], rp.begin[q + 1] - rp.begin[q]),
+                 std::span(ap.slots).subspan(ap.begin[q], ap.begin[q + 1] - ap.begin[q]));
+        }
+      }
+    };
+    const size_t n = parallel ? static_cast<size_t>(std::min(threads, 8)) : 1;
+    std::vector<Joiner> joiners(n, Joiner(removed_, added_, &removed_mask, &added_mask));
+    {
+      std::vector<std::jthread> pool;
+      for (size_t i = 1; i < n; ++i) pool.emplace_back([&, i] { join(joiners[i]); });
+      join(joiners[0]);
+    }
+    for (const Joiner& j : joiners) cancelled_ += j.cancelled();
   }
   ICEGRAPH_RETURN_NOT_OK(DropMasked(&removed_, removed_mask));
   ICEGRAPH_RETURN_NOT_OK(DropMasked(&added_, added_mask));

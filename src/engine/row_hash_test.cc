@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
+#include <string>
 
 namespace icegraph::engine {
 namespace {
@@ -196,6 +198,87 @@ TEST(RowHashTest, ScatteredChangesGoThroughTheFilter) {
   for (int64_t r = 0; r < kRows / 2; ++r) {
     ASSERT_EQ(std::static_pointer_cast<arrow::Int64Array>(c.added()[0]->column(0))->Value(r), 2 * r + 1);
   }
+}
+
+// Rows given colliding hashes are told apart by their values; a hash whose rows were all used keeps its table
+// slot, so a hash that probed past it is still found (hashes 5 and 9 share a slot of a four-slot table).
+TEST(RowHashTest, CollidingHashesCompareValues) {
+  const auto rows = Batch("[1, 2, 3]", R"(["a", "b", "c"])", "[[], [], []]", "[1.0, 2.0, 3.0]", "[null, null, null]");
+  RowChanges same;
+  same.Add(true, rows, {42, 42, 42});
+  same.Add(false, rows->Slice(1, 2), {42, 42});  // 2 and 3 collide with every removed row
+  ASSERT_TRUE(same.Cancel().ok());
+  EXPECT_EQ(same.cancelled(), 2);
+  EXPECT_EQ(Col(same.removed(), 0), A(arrow::int64(), "[1]")->ToString());
+  EXPECT_TRUE(same.added().empty());
+
+  RowChanges probe;
+  probe.Add(true, rows->Slice(0, 2), {5, 9});
+  probe.Add(false, rows->Slice(0, 2), {5, 9});
+  ASSERT_TRUE(probe.Cancel().ok());
+  EXPECT_EQ(probe.cancelled(), 2);
+  EXPECT_TRUE(probe.removed().empty());
+  EXPECT_TRUE(probe.added().empty());
+}
+
+// Many batches of rows drawn from few values (duplicates everywhere), enough for many partitions and the parallel
+// join: what is left equals the multiset difference computed naively, and threads change nothing.
+TEST(RowHashTest, CancelEqualsTheMultisetDifferenceOnManyRows) {
+  const auto schema = arrow::schema({arrow::field("k", arrow::int64()), arrow::field("s", arrow::utf8())});
+  uint64_t seed = 7;
+  const auto next = [&] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return seed >> 33;
+  };
+  const auto batches = [&](int count, int64_t rows) {
+    std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+    for (int b = 0; b < count; ++b) {
+      arrow::Int64Builder k;
+      arrow::StringBuilder v;
+      for (int64_t r = 0; r < rows; ++r) {
+        EXPECT_TRUE(k.Append(static_cast<int64_t>(next() % 20000)).ok());
+        EXPECT_TRUE(v.Append(next() % 3 == 0 ? "x" : "y").ok());
+      }
+      out.push_back(arrow::RecordBatch::Make(schema, rows, {*k.Finish(), *v.Finish()}));
+    }
+    return out;
+  };
+  const auto removed = batches(7, 15000);
+  const auto added = batches(9, 11000);
+  using Counts = std::map<std::pair<int64_t, std::string>, int64_t>;
+  const auto count = [](const std::vector<std::shared_ptr<arrow::RecordBatch>>& bs, Counts* c, int64_t sign) {
+    for (const auto& b : bs) {
+      const auto& k = static_cast<const arrow::Int64Array&>(*b->column(0));
+      const auto& v = static_cast<const arrow::StringArray&>(*b->column(1));
+      for (int64_t r = 0; r < b->num_rows(); ++r) (*c)[{k.Value(r), v.GetString(r)}] += sign;
+    }
+  };
+  Counts diff;
+  count(removed, &diff, 1);
+  count(added, &diff, -1);
+  Counts want_removed;
+  Counts want_added;
+  for (const auto& [row, n] : diff) {
+    if (n > 0) want_removed[row] = n;
+    if (n < 0) want_added[row] = -n;
+  }
+  std::vector<std::string> outcomes;
+  for (const int threads : {1, 2, 3}) {
+    RowChanges c;
+    for (const auto& b : removed) ASSERT_TRUE(c.AddRemoved(b).ok());
+    for (const auto& b : added) ASSERT_TRUE(c.AddAdded(b).ok());
+    ASSERT_TRUE(c.Cancel(threads).ok());
+    Counts got_removed;
+    Counts got_added;
+    count(c.removed(), &got_removed, 1);
+    count(c.added(), &got_added, 1);
+    EXPECT_EQ(got_removed, want_removed) << "threads=" << threads;
+    EXPECT_EQ(got_added, want_added) << "threads=" << threads;
+    EXPECT_GT(c.cancelled(), 10000);
+    outcomes.push_back(Col(c.removed(), 0) + Col(c.added(), 0));
+  }
+  EXPECT_EQ(outcomes[0], outcomes[1]);
+  EXPECT_EQ(outcomes[0], outcomes[2]);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Shared by the full and incremental parts of a sync run (not a public API).
 #pragma once
 
+#include <algorithm>
+#include <thread>
 #include <vector>
 
 #include "engine/full_sync.h"
@@ -17,6 +19,11 @@ struct RunContext {
   sink::GraphSink& sink;
   SyncReport* report;
   sink::TigerGraphClient* client;  // for reads: listing what a resync must delete
+
+  /// The threads a run may use: --threads, else one per core.
+  int Threads() const {
+    return options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
 };
 
 /// Waits for the sink, adds its counts to the report and stores the rows TigerGraph refused as dead letters.
