@@ -4,8 +4,11 @@
 #include <arrow/util/crc32.h>
 
 #include <cstring>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 namespace icegraph::iceberg {
 namespace {
@@ -86,6 +89,24 @@ std::optional<BlockCodec> BlockCodecFor(const std::string& avro_codec) {
   if (avro_codec == "zstandard") return BlockCodec{arrow::Compression::ZSTD};
   if (avro_codec == "bzip2") return BlockCodec{arrow::Compression::BZ2};
   return std::nullopt;
+}
+
+// One codec of each kind per thread: creating Arrow's GZip codec also sets up a deflate compressor (a quarter megabyte
+// allocated and zeroed, page faults included), which every manifest paid though only decompressors are used. Per
+// thread, as Arrow does not promise a codec is safe to share.
+Result<arrow::util::Codec*> CachedCodec(const BlockCodec& c) {
+  thread_local std::map<std::pair<arrow::Compression::type, arrow::util::GZipFormat>,
+                        std::unique_ptr<arrow::util::Codec>>
+      codecs;
+  std::unique_ptr<arrow::util::Codec>& codec = codecs[{c.type, c.gzip_format}];
+  if (codec == nullptr) {
+    arrow::util::GZipCodecOptions options;
+    options.gzip_format = c.gzip_format;
+    auto made = arrow::util::Codec::Create(c.type, options);
+    if (!made.ok()) return Status::NotImplemented(made.status().ToString());
+    codec = std::move(*made);
+  }
+  return codec.get();
 }
 
 Result<std::string> Decompress(arrow::util::Decompressor& d, const std::string& in, const std::string& name) {
@@ -243,13 +264,11 @@ Result<std::unique_ptr<AvroFileReader>> AvroFileReader::Open(std::string_view by
   if (!codec && codec_name != "null") {
     return Status::NotImplemented(r->name_ + ": Avro codec '" + codec_name + "' is not supported");
   }
-  std::unique_ptr<arrow::util::Codec> decoder;
+  arrow::util::Codec* decoder = nullptr;
   if (codec) {
-    arrow::util::GZipCodecOptions options;
-    options.gzip_format = codec->gzip_format;
-    auto made = arrow::util::Codec::Create(codec->type, options);
-    if (!made.ok()) return Status::NotImplemented(r->name_ + ": " + made.status().ToString());
-    decoder = std::move(*made);
+    auto cached = CachedCodec(*codec);
+    if (!cached.ok()) return cached.status().WithContext(r->name_);
+    decoder = *cached;
   }
   // The records of every block, decoded, back to back: a record never spans blocks.
   for (AvroContainer::Block& b : container->blocks) {
