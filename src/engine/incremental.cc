@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -151,9 +152,15 @@ Status RunReads(RunContext& ctx, size_t index, const std::vector<ReadJob>& jobs,
   TableReport& tr = ctx.report->tables[index];
   std::vector<ReadResult> results(jobs.size());
   const size_t n = std::min(jobs.size(), static_cast<size_t>(ctx.Threads()));
+  // Largest files first, so the threads finish together: in job order, a run's last big file would start alone.
+  std::vector<size_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return jobs[a].task->data_file.record_count > jobs[b].task->data_file.record_count;
+  });
   std::atomic<size_t> next{0};
   const auto work = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) results[i] = RunRead(ctx, t, jobs[i]);
+    for (size_t k = next++; k < jobs.size(); k = next++) results[order[k]] = RunRead(ctx, t, jobs[order[k]]);
   };
   if (n <= 1) {
     work();
