@@ -56,7 +56,10 @@ struct GraphStore::EdgeTable {
   std::string name;
   ChunkedVector<Record> records;
   std::vector<uint32_t> free;
-  absl::flat_hash_map<Probe, uint32_t> index;  // disc views the record's string
+  // disc views the record's string
+  absl::flat_hash_map<Probe, uint32_t, absl::Hash<Probe>, std::equal_to<Probe>,
+                      HugePageAllocator<std::pair<const Probe, uint32_t>>>
+      index;
 };
 
 EdgeKey EdgeView::Key() const {

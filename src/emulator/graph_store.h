@@ -3,6 +3,8 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/hash/hash.h>
+#include <absl/strings/string_view.h>
 
 #include <cstdint>
 #include <functional>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "emulator/chunked_vector.h"
+#include "emulator/huge_page_allocator.h"
 #include "emulator/schema.h"
 
 namespace icegraph::emulator {
@@ -55,6 +58,15 @@ struct EdgeView {
   const VertexRefView& other() const { return flipped ? from : to; }
   /// An owned copy of the stored key (to delete it after the walk).
   EdgeKey Key() const;
+};
+
+/// Hashes and compares ids as absl's string maps do (lookups by view need no string).
+struct IdHash : absl::Hash<absl::string_view> {
+  using is_transparent = void;
+};
+struct IdEq {
+  using is_transparent = void;
+  bool operator()(absl::string_view a, absl::string_view b) const { return a == b; }
 };
 
 /// The vertices of one type: ids interned once, records in chunks (references stay valid as it grows), slots
@@ -109,7 +121,8 @@ class VertexTable {
   ChunkedVector<Adjacency> adj_;
   std::vector<uint32_t> free_;
   // Owned keys: short ids sit inline in the index, so a lookup compares without touching the record.
-  absl::flat_hash_map<std::string, uint32_t> index_;
+  absl::flat_hash_map<std::string, uint32_t, IdHash, IdEq, HugePageAllocator<std::pair<const std::string, uint32_t>>>
+      index_;
 };
 
 /// Vertex and edge data. Not thread-safe: the Database around it holds the lock.
