@@ -106,13 +106,23 @@ def test_emulator_restarted_mid_run(world, kind, seed):
 
 @pytest.mark.slow
 def test_tigergraph_down_stops_the_run_with_the_breaker(world, tmp_path):
-    emu, config = world.trial("incremental")
+    # 100 KB requests at 200 ms each keep the writes going for seconds, so TigerGraph goes down inside them.
+    emu, config = world.trial("incremental", "--faults", "latency_ms=200", **SMALL)
     text = config.read_text().replace("breaker_after_s: 60", "breaker_after_s: 2")
     config.write_text(text)
     before = world.checkpoints(config)
+    trace = config.parent / "trace-breaker.txt"
+    env = {**os.environ, "ICEGRAPH_FAILPOINTS_TRACE": str(trace)}
     proc = subprocess.Popen([icegraph_bin(), "sync", "--json", "--config", str(config)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+                            stderr=subprocess.PIPE, text=True, env=env)
+    # Down once TigerGraph has acknowledged a few writes (the fail-point trace counts them), not after a fixed time:
+    # an incremental sync quicker than the old fixed 0.5 s had ended before TigerGraph went down.
+    t0 = time.monotonic()
+    while proc.poll() is None and time.monotonic() - t0 < 120:
+        if trace.exists() and "sink.request_done 3\n" in trace.read_text():
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the sync ended before TigerGraph went down"
     emu.stop(kill=True)
     t0 = time.monotonic()
     out, err = proc.communicate(timeout=120)
@@ -129,5 +139,8 @@ def test_tigergraph_down_stops_the_run_with_the_breaker(world, tmp_path):
     emu.start()
     report = json.loads(run_icegraph("sync", "--json", config=config).stdout)
     assert report["outcome"] == "succeeded"
-    assert world.compare(emu) == EXACT
+    emu.stop()
+    clean = world.emulator(emu.args[emu.args.index("--data-dir") + 1])  # without the added latency, to read back
+    assert world.compare(clean) == EXACT
+    clean.stop()
     assert world.checkpoints(config) == world.current
